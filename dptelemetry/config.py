@@ -1,0 +1,262 @@
+"""Where dptelemetry keeps things, and the thresholds it measures with.
+
+Every setting has a documented default; a TOML file (`DPT_CONFIG`, else `config.toml` in
+`DPT_HOME` when that is set, else the platform config dir) or a client's options may override
+it. A bad value never stops capture: it falls back to the default and leaves a warning, and
+`dpt config` shows each effective value with where it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dptelemetry.durations import format_duration, parse_duration
+from dptelemetry.errors import DptError
+
+APP_NAME = "dptelemetry"
+
+
+class ConfigError(DptError):
+    """The config file cannot be read at all (missing permissions, not TOML)."""
+
+
+def data_home() -> Path:
+    """`DPT_HOME`, else the platform's user data dir."""
+    env = os.environ.get("DPT_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def config_path() -> Path:
+    """`DPT_CONFIG`, else `config.toml` in `DPT_HOME` if set, else the platform config dir."""
+    env = os.environ.get("DPT_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    if os.environ.get("DPT_HOME"):
+        return data_home() / "config.toml"
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Lower edges of the pause bins, in seconds, plus the assisted-edit size.
+
+    A gap below `burst_gap` joins two edits into one burst; pauses are short from `burst_gap`,
+    medium from `medium_pause`, long from `long_pause`, and a break (which also ends a
+    session) from `idle_timeout`.
+    """
+
+    burst_gap: float = 5.0
+    medium_pause: float = 30.0
+    long_pause: float = 120.0
+    idle_timeout: float = 900.0
+    assisted_edit_chars: int = 200
+
+
+@dataclass(frozen=True)
+class Privacy:
+    hash_paths: bool = False
+
+
+@dataclass(frozen=True)
+class Capture:
+    pytest: bool = True
+
+
+@dataclass(frozen=True)
+class Plugins:
+    disabled: tuple[str, ...] = ()
+    settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    privacy: Privacy = field(default_factory=Privacy)
+    capture: Capture = field(default_factory=Capture)
+    plugins: Plugins = field(default_factory=Plugins)
+    path: Path | None = None
+    sources: Mapping[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def plugin_setting(self, plugin: str, key: str, default: Any) -> Any:
+        """A strain plugin's own setting from `[plugins.<plugin>]`, else its default."""
+        return self.plugins.settings.get(plugin, {}).get(key, default)
+
+    def effective(self) -> list[tuple[str, str, str]]:
+        """(setting, value as written in TOML, source) for every setting, for `dpt config`."""
+        rows: list[tuple[str, str, str]] = []
+        for section in _SECTIONS:
+            group = getattr(self, section)
+            for f in dataclasses.fields(group):
+                if section == "plugins" and f.name == "settings":
+                    continue
+                key = f"{section}.{f.name}"
+                rows.append((key, _show(getattr(group, f.name)), self.sources.get(key, "default")))
+        for plugin, values in sorted(self.plugins.settings.items()):
+            for key, value in sorted(values.items()):
+                rows.append((f"plugins.{plugin}.{key}", _show(value), str(self.path)))
+        return rows
+
+
+_SECTIONS = ("thresholds", "privacy", "capture", "plugins")
+_DURATION_KEYS = {"burst_gap", "medium_pause", "long_pause", "idle_timeout"}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    if isinstance(value, float):
+        return f'"{format_duration(value)}"' if value >= 60 else f'"{value:g}s"'
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("must be true or false")
+
+
+def _as_positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError("must be a positive whole number")
+    return value
+
+
+def _as_names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("must be a list of plugin names")
+    return tuple(value)
+
+
+def _as_duration(value: Any) -> float:
+    seconds = parse_duration(value)
+    if seconds <= 0:
+        raise ValueError("must be longer than zero")
+    return seconds
+
+
+def _converter(section: str, key: str) -> Callable[[Any], Any]:
+    if key in _DURATION_KEYS:
+        return _as_duration
+    default = getattr(_DEFAULTS[section], key)
+    if isinstance(default, bool):
+        return _as_bool
+    if isinstance(default, int):
+        return _as_positive_int
+    return _as_names
+
+
+_DEFAULTS: dict[str, Any] = {
+    "thresholds": Thresholds(),
+    "privacy": Privacy(),
+    "capture": Capture(),
+    "plugins": Plugins(),
+}
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file, `{}` if it does not exist; ConfigError if it cannot be read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    try:
+        with path.open("rb") as fh:
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+
+
+def load_config(
+    path: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    overrides_source: str = "options",
+) -> Config:
+    """The effective config: defaults, then the TOML file, then `overrides` (same shape).
+
+    Raises ConfigError only when the file exists but cannot be parsed; a bad single value
+    falls back to its default and is reported in `Config.warnings`.
+    """
+    path = config_path() if path is None else path
+    layers = [(read_toml(path), str(path))]
+    if overrides:
+        layers.append((dict(overrides), overrides_source))
+    values: dict[str, dict[str, Any]] = {s: {} for s in _SECTIONS}
+    sources: dict[str, str] = {}
+    warnings: list[str] = []
+    plugin_settings: dict[str, dict[str, Any]] = {}
+    for data, source in layers:
+        _apply_layer(data, source, values, sources, warnings, plugin_settings)
+
+    thresholds = Thresholds(**values["thresholds"])
+    edges = [thresholds.burst_gap, thresholds.medium_pause, thresholds.long_pause,
+             thresholds.idle_timeout]
+    if edges != sorted(set(edges)):
+        warnings.append(
+            "thresholds: burst_gap < medium_pause < long_pause < idle_timeout must hold; "
+            "using the default pause thresholds"
+        )
+        thresholds = dataclasses.replace(
+            Thresholds(), assisted_edit_chars=thresholds.assisted_edit_chars
+        )
+        for key in _DURATION_KEYS:
+            sources.pop(f"thresholds.{key}", None)
+    return Config(
+        thresholds=thresholds,
+        privacy=Privacy(**values["privacy"]),
+        capture=Capture(**values["capture"]),
+        plugins=Plugins(settings=plugin_settings, **values["plugins"]),
+        path=path,
+        sources=sources,
+        warnings=tuple(warnings),
+    )
+
+
+def _apply_layer(
+    data: Mapping[str, Any],
+    source: str,
+    values: dict[str, dict[str, Any]],
+    sources: dict[str, str],
+    warnings: list[str],
+    plugin_settings: dict[str, dict[str, Any]],
+) -> None:
+    for section, table in data.items():
+        if section not in _SECTIONS:
+            warnings.append(f"{source}: unknown section [{section}] ignored")
+            continue
+        if not isinstance(table, Mapping):
+            warnings.append(f"{source}: [{section}] must be a table; ignored")
+            continue
+        known = {f.name for f in dataclasses.fields(_DEFAULTS[section])} - {"settings"}
+        for key, raw in table.items():
+            if section == "plugins" and key not in known and isinstance(raw, Mapping):
+                plugin_settings.setdefault(key, {}).update(raw)
+                continue
+            if key not in known:
+                warnings.append(f"{source}: unknown setting {section}.{key} ignored")
+                continue
+            try:
+                values[section][key] = _converter(section, key)(raw)
+            except ValueError as exc:
+                warnings.append(
+                    f"{source}: {section}.{key} = {raw!r} {exc}; using the default"
+                )
+                continue
+            sources[f"{section}.{key}"] = source

@@ -1,0 +1,137 @@
+"""The event: one immutable fact, and the only thing capture writes.
+
+An event never holds document text, diff text, test output or a commit message body: its
+payload is a small JSON object of counts, names and flags (DESIGN: Privacy).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+
+class EventKind(str, Enum):
+    EDIT = "edit"
+    OPEN = "open"
+    SAVE = "save"
+    CLOSE = "close"
+    TEST_RUN = "test_run"
+    COMMIT = "commit"
+    GOAL_START = "goal_start"
+    GOAL_END = "goal_end"
+    STUCK = "stuck"
+    LSP_START = "lsp_start"
+    LSP_STOP = "lsp_stop"
+
+
+KINDS = frozenset(k.value for k in EventKind)
+_EVENT_ID = re.compile("[0-9a-f]{32}")
+
+_random = random.SystemRandom()
+
+
+def new_event_id(ts: float) -> str:
+    """A UUIDv7 (RFC 9562) as 32 hex digits: unique, and sorted by the time it carries.
+
+    Time-ordered ids keep the store's id index append-mostly, like its time index.
+    """
+    ms = int(ts * 1000) & ((1 << 48) - 1)
+    rand = _random.getrandbits(74)
+    rand_a, rand_b = rand >> 62, rand & ((1 << 62) - 1)
+    value = (ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
+    return f"{value:032x}"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    kind: str
+    ts: float
+    """Seconds since the epoch, UTC; stored to the millisecond."""
+    source: str
+    """The capture point that wrote it: lsp, git, pytest, run, cli."""
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    goal_id: str | None = None
+    repo: str | None = None
+    path: str | None = None
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", new_event_id(self.ts))
+
+    @property
+    def time(self) -> datetime:
+        return datetime.fromtimestamp(self.ts, tz=timezone.utc)
+
+
+class EventFormatError(ValueError):
+    """A serialised event that does not follow the export format."""
+
+
+def to_json(event: Event) -> dict[str, Any]:
+    """The export form: one JSON object per event, timestamps ISO 8601 with offset."""
+    return {
+        "id": event.id,
+        "ts": datetime.fromtimestamp(round(event.ts, 3), tz=timezone.utc).isoformat(
+            timespec="milliseconds"
+        ),
+        "kind": event.kind,
+        "source": event.source,
+        "goal_id": event.goal_id,
+        "repo": event.repo,
+        "path": event.path,
+        "payload": dict(event.payload),
+    }
+
+
+def to_jsonl(event: Event) -> str:
+    return json.dumps(to_json(event), ensure_ascii=False, separators=(",", ":"))
+
+
+def _optional_str(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise EventFormatError(f"{key!r} must be a string or null")
+    return value
+
+
+def from_json(data: Any) -> Event:
+    """Parse and validate one exported event; EventFormatError says what is wrong."""
+    if not isinstance(data, dict):
+        raise EventFormatError("an event must be a JSON object")
+    event_id = data.get("id")
+    if not isinstance(event_id, str) or not _EVENT_ID.fullmatch(event_id):
+        raise EventFormatError("'id' must be 32 lowercase hex digits")
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise EventFormatError(f"unknown event kind {kind!r}")
+    source = data.get("source")
+    if not isinstance(source, str) or not source:
+        raise EventFormatError("'source' must be a non-empty string")
+    ts_text = data.get("ts")
+    try:
+        stamp = datetime.fromisoformat(str(ts_text).replace("Z", "+00:00"))
+    except ValueError:
+        raise EventFormatError(f"'ts' is not an ISO 8601 timestamp: {ts_text!r}") from None
+    if stamp.tzinfo is None:
+        raise EventFormatError(f"'ts' has no UTC offset: {ts_text!r}")
+    payload = data.get("payload", {})
+    if not isinstance(payload, dict):
+        raise EventFormatError("'payload' must be a JSON object")
+    return Event(
+        kind=kind,
+        ts=stamp.timestamp(),
+        source=source,
+        payload=payload,
+        goal_id=_optional_str(data, "goal_id"),
+        repo=_optional_str(data, "repo"),
+        path=_optional_str(data, "path"),
+        id=event_id,
+    )
+

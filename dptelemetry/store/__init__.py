@@ -1,0 +1,54 @@
+"""The store keeps events: one SQLite file, a batched writer, a fail-open spool."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from dptelemetry.events import Event
+from dptelemetry.store.db import (
+    Store,
+    StoreCorruptError,
+    StoreError,
+    StoreTooNewError,
+    open_store,
+    store_path,
+)
+from dptelemetry.store.spool import spool_events
+
+__all__ = [
+    "Store",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreTooNewError",
+    "open_store",
+    "record_fail_open",
+    "store_path",
+]
+
+
+def record_fail_open(
+    events: Sequence[Event], home: Path | None = None, timeout: float = 1.0
+) -> str | None:
+    """Write events for a host that must never fail because of us (hooks, pytest).
+
+    Returns None when stored, else one warning line for the host to print; in that case the
+    events wait in the spool and reach the store on its next opening.
+    """
+    from dptelemetry.config import data_home
+
+    try:
+        home = home or data_home()
+    except Exception as exc:
+        return f"dptelemetry: cannot find the data home ({exc}); nothing recorded"
+    try:
+        with open_store(home, timeout=timeout) as store:
+            store.append(events)
+        return None
+    except Exception as exc:
+        reason = exc
+    try:
+        spool_events(home, events)
+    except Exception as exc:
+        return f"dptelemetry: not recorded ({reason}; spool failed: {exc})"
+    return f"dptelemetry: store unavailable ({reason}); kept in the spool for later"

@@ -1,0 +1,224 @@
+"""The one local SQLite file every capture point writes into and every report reads.
+
+Several writers at once (language servers, hooks, pytest, the CLI) lose nothing: WAL, a busy
+timeout, and short `BEGIN IMMEDIATE` transactions, so the write lock is taken up front and the
+timeout applies. The file is created 0600 inside a 0700 data home.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from dptelemetry.config import data_home
+from dptelemetry.errors import DptError
+from dptelemetry.events import Event
+from dptelemetry.store import migrations
+
+STORE_FILENAME = "events.sqlite3"
+_COLUMNS = "ts_ms, id, kind, source, goal_id, repo, path, payload"
+_INSERT = f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_GOAL_KINDS = "kind IN ('goal_start', 'goal_end')"  # must match the partial index
+
+
+class StoreError(DptError):
+    """The store cannot be used right now; nothing in it was changed."""
+
+
+class StoreCorruptError(StoreError):
+    pass
+
+
+class StoreTooNewError(StoreError):
+    pass
+
+
+def store_path(home: Path | None = None) -> Path:
+    return (home or data_home()) / STORE_FILENAME
+
+
+def _row(event: Event) -> tuple[Any, ...]:
+    payload = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))
+    return (round(event.ts * 1000), event.id, event.kind, event.source, event.goal_id,
+            event.repo, event.path, payload)
+
+
+def _event(row: tuple[Any, ...]) -> Event:
+    return Event(kind=row[2], ts=row[0] / 1000, source=row[3], payload=json.loads(row[7]),
+                 goal_id=row[4], repo=row[5], path=row[6], id=row[1])
+
+
+@contextmanager
+def _sqlite_errors(path: Path) -> Iterator[None]:
+    """Turn sqlite's exceptions into one line a user can act on."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            raise StoreError(
+                f"the store {path} is locked by another writer; try again in a moment"
+            ) from None
+        if "malformed" in text or "not a database" in text or "corrupt" in text:
+            raise StoreCorruptError(
+                f"the store {path} is damaged ({text}); it was left untouched. "
+                "Move it aside to start a new one, or restore it from a backup or export"
+            ) from None
+        raise StoreError(f"the store {path} cannot be used: {text}") from None
+
+
+class Store:
+    """An open store. Use as a context manager; every write is one short transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def append(self, events: Iterable[Event], chunk: int = 10_000) -> int:
+        """Insert events, skipping ids already stored; returns how many were new.
+
+        Large inputs are written in chunks, each its own short transaction.
+        """
+        added = 0
+        batch: list[tuple[Any, ...]] = []
+        for event in events:
+            batch.append(_row(event))
+            if len(batch) >= chunk:
+                added += self._insert(batch)
+                batch = []
+        if batch:
+            added += self._insert(batch)
+        return added
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> int:
+        with _sqlite_errors(self.path):
+            before = self._conn.total_changes
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(_INSERT, rows)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            return self._conn.total_changes - before
+
+    def _select(self, where: str = "", params: Iterable[Any] = ()) -> Iterator[Event]:
+        sql = f"SELECT {_COLUMNS} FROM events {where} ORDER BY ts_ms, id"
+        with _sqlite_errors(self.path):
+            cursor = self._conn.execute(sql, tuple(params))
+            while rows := cursor.fetchmany(5000):
+                for row in rows:
+                    yield _event(row)
+
+    def events_between(
+        self, start: float, end: float, kinds: Collection[str] | None = None
+    ) -> list[Event]:
+        """Events with `start <= ts < end` (epoch seconds), in time order."""
+        where = "WHERE ts_ms >= ? AND ts_ms < ?"
+        params: list[Any] = [round(start * 1000), round(end * 1000)]
+        if kinds:
+            where += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            params.extend(kinds)
+        return list(self._select(where, params))
+
+    def iter_events(self) -> Iterator[Event]:
+        """Every event, in time order, streamed."""
+        return self._select()
+
+    def goal_history(self) -> list[Event]:
+        """All goal_start and goal_end events, in time order (read through a small index)."""
+        return list(self._select(f"WHERE {_GOAL_KINDS}"))
+
+    def count(self) -> int:
+        with _sqlite_errors(self.path):
+            return int(self._conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def schema_version(self) -> int:
+        with _sqlite_errors(self.path):
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _create_private(path: Path) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def open_store(
+    home: Path | None = None,
+    *,
+    timeout: float = 5.0,
+    ingest_spool: bool = True,
+    target_version: int = migrations.LATEST,
+) -> Store:
+    """Open (creating or migrating as needed) the store in the data home.
+
+    A damaged file or one written by a newer dptelemetry raises StoreError without a single
+    byte of it being changed. `target_version` exists for migration tests.
+    """
+    home = home or data_home()
+    path = store_path(home)
+    try:
+        _create_private(path)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store {path}: {exc.strerror or exc}") from None
+    with _sqlite_errors(path):
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    try:
+        _prepare(conn, path, timeout, target_version)
+    except BaseException:
+        conn.close()
+        raise
+    store = Store(conn, path)
+    if ingest_spool:
+        from dptelemetry.store.spool import ingest
+
+        ingest(store, home)
+    return store
+
+
+def _prepare(conn: sqlite3.Connection, path: Path, timeout: float, target: int) -> None:
+    with _sqlite_errors(path):
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > migrations.LATEST:
+            raise StoreTooNewError(
+                f"the store {path} was written by a newer dptelemetry (schema {version}, "
+                f"this one knows up to {migrations.LATEST}); upgrade dptelemetry to use it"
+            )
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if version >= target:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version < target:
+                migrations.migrate(conn, version, target)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise

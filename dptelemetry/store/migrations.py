@@ -1,0 +1,78 @@
+"""The store's schema history. Version N is reached by running steps 1..N in order.
+
+Each step runs inside the caller's transaction, so a migration either completes or leaves
+the store as it was. Never edit a released step; add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+
+
+def _v1_prototype(conn: sqlite3.Connection) -> None:
+    """The prototype layout: ISO text timestamps, rowid table."""
+    conn.execute(
+        """CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            ts TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            goal_id TEXT,
+            repo TEXT,
+            path TEXT,
+            payload TEXT NOT NULL DEFAULT '{}'
+        )"""
+    )
+    conn.execute("CREATE INDEX events_ts ON events(ts)")
+
+
+def _v2_clustered_by_time(conn: sqlite3.Connection) -> None:
+    """Integer milliseconds, rows clustered by time: a day is one contiguous range even in
+    a year-sized store. A partial index keeps goal history cheap to read."""
+    conn.execute(
+        """CREATE TABLE events_v2 (
+            ts_ms INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            goal_id TEXT,
+            repo TEXT,
+            path TEXT,
+            payload TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (ts_ms, id)
+        ) WITHOUT ROWID"""
+    )
+    rows = conn.execute(
+        "SELECT ts, id, kind, source, goal_id, repo, path, payload FROM events"
+    )
+    conn.executemany(
+        "INSERT INTO events_v2 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ((_iso_to_ms(row[0]), *row[1:]) for row in rows),
+    )
+    conn.execute("DROP TABLE events")
+    conn.execute("ALTER TABLE events_v2 RENAME TO events")
+    conn.execute("CREATE UNIQUE INDEX events_id ON events(id)")
+    conn.execute(
+        "CREATE INDEX events_goal_history ON events(kind, ts_ms) "
+        "WHERE kind IN ('goal_start', 'goal_end')"
+    )
+
+
+def _iso_to_ms(text: str) -> int:
+    return round(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_prototype,
+    _v2_clustered_by_time,
+)
+LATEST = len(STEPS)
+
+
+def migrate(conn: sqlite3.Connection, current: int, target: int = LATEST) -> None:
+    """Run the steps from `current` up to `target` and record the new version."""
+    for step in STEPS[current:target]:
+        step(conn)
+    conn.execute(f"PRAGMA user_version = {int(target)}")

@@ -1,0 +1,84 @@
+"""The fail-open fallback: events that could not reach the store wait here as JSONL files.
+
+A writer that finds the store locked, damaged or unwritable drops its batch into
+`DPT_HOME/spool/` as one complete file (written under a temporary name, then renamed), so a
+reader never sees half a file. The next store opening claims each file by renaming it and
+imports it; event ids make a repeated import harmless, so nothing is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dptelemetry.events import Event, EventFormatError, from_json, to_jsonl
+
+if TYPE_CHECKING:
+    from dptelemetry.store.db import Store
+
+SPOOL_DIR = "spool"
+_STALE_CLAIM_SECONDS = 120.0
+
+
+def spool_events(home: Path, events: Iterable[Event]) -> Path:
+    """Write the events to a new spool file; returns its path. Raises OSError on failure."""
+    directory = home / SPOOL_DIR
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    name = f"{time.time_ns()}-{uuid.uuid4().hex}"
+    tmp = directory / f"{name}.tmp"
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        for event in events:
+            fh.write(to_jsonl(event) + "\n")
+    final = directory / f"{name}.jsonl"
+    tmp.replace(final)
+    return final
+
+
+def pending(home: Path) -> list[Path]:
+    """Spool files waiting to be imported (complete ones, and claims abandoned by a crash)."""
+    directory = home / SPOOL_DIR
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return []
+    now = time.time()
+    found = []
+    for entry in entries:
+        if entry.name.endswith(".jsonl"):
+            found.append(Path(entry.path))
+        elif ".claimed-" in entry.name and not entry.name.endswith(".bad"):
+            try:
+                if now - entry.stat().st_mtime > _STALE_CLAIM_SECONDS:
+                    found.append(Path(entry.path))
+            except FileNotFoundError:
+                continue
+    return sorted(found)
+
+
+def ingest(store: Store, home: Path) -> int:
+    """Import every pending spool file into `store`; returns the number of new events.
+
+    A file that cannot be parsed is set aside as `*.bad` (never deleted) so no data is lost.
+    """
+    added = 0
+    for path in pending(home):
+        claimed = path.with_name(f"{path.name.split('.')[0]}.claimed-{uuid.uuid4().hex}")
+        try:
+            path.replace(claimed)
+        except FileNotFoundError:
+            continue  # another process claimed it first
+        try:
+            events = [from_json(json.loads(line))
+                      for line in claimed.read_text(encoding="utf-8").splitlines() if line]
+        except (ValueError, EventFormatError, OSError):
+            claimed.replace(claimed.with_name(f"{claimed.name}.bad"))
+            continue
+        added += store.append(events)
+        claimed.unlink(missing_ok=True)
+    return added

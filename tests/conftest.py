@@ -1,0 +1,60 @@
+"""Shared fixtures. Every test gets its own data home, config path and git identity, and no
+GIT_* variables leak in from a hook that might be running the suite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+RunDpt = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture(autouse=True)
+def dpt_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An isolated DPT_HOME (and DPT_CONFIG, and git config) for every test."""
+    home = tmp_path / "dpt-home"
+    monkeypatch.setenv("DPT_HOME", str(home))
+    monkeypatch.setenv("DPT_CONFIG", str(tmp_path / "dpt-config.toml"))
+    for name in ("DPT_CLOCK_OFFSET", "DPT_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith("GIT_"):
+            monkeypatch.delenv(name)
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text(
+        "[user]\n\tname = Practice Tester\n\temail = tester@example.invalid\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+    )
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    return home
+
+
+@pytest.fixture
+def run_dpt(dpt_home: Path) -> RunDpt:
+    """Run the real CLI (`python -m dptelemetry ...`) as a subprocess."""
+
+    def run(
+        *args: str,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        timeout: float = 120,
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "dptelemetry", *args],
+            capture_output=True,
+            text=True,
+            input=input,
+            env={**os.environ, **(env or {})},
+            cwd=cwd,
+            timeout=timeout,
+            check=False,
+        )
+
+    return run

@@ -1,0 +1,82 @@
+"""`dpt goal` and `dpt stuck` end to end, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import RunDpt
+
+from dptelemetry.goals import ACTIVE_GOAL_FILE
+from dptelemetry.store import open_store
+
+
+def test_goal_lifecycle_reports_elapsed_and_time_left(run_dpt: RunDpt, dpt_home: Path) -> None:
+    started = run_dpt("goal", "start", "Bowling kata", "--timebox", "45m",
+                      "--target", "green in 5 cycles", "--weakness", "naming",
+                      env={"DPT_CLOCK_OFFSET": "-600"})
+    assert started.returncode == 0, started.stderr
+    assert "Started 'Bowling kata'" in started.stdout
+    assert "45m time box" in started.stdout
+
+    status = run_dpt("goal", "status")
+    assert status.returncode == 0
+    assert "Goal: Bowling kata" in status.stdout
+    assert "Running 10m" in status.stdout
+    assert "35m left of 45m" in status.stdout
+    assert "Target: green in 5 cycles" in status.stdout
+    assert "Weak spot: naming" in status.stdout
+
+    over = run_dpt("goal", "status", "--format", "json", env={"DPT_CLOCK_OFFSET": "3000"})
+    data = json.loads(over.stdout)
+    assert data["title"] == "Bowling kata"
+    assert 3590 < data["elapsed_s"] < 3610
+    assert data["time_left_s"] < -850
+
+    ended = run_dpt("goal", "end", "--rating", "7", "--note", "naming is hard")
+    assert ended.returncode == 0, ended.stderr
+    assert "rated 7/10" in ended.stdout
+
+    listed = run_dpt("goal", "list", "--format", "json")
+    [goal] = json.loads(listed.stdout)
+    assert goal["rating"] == 7
+    assert goal["note"] == "naming is hard"
+    assert 590 < goal["elapsed_s"] < 700
+    assert run_dpt("goal", "status").stdout.startswith("No active goal")
+
+
+def test_starting_a_goal_ends_the_active_one_and_says_so(run_dpt: RunDpt) -> None:
+    run_dpt("goal", "start", "first")
+    second = run_dpt("goal", "start", "second")
+    assert "Ended 'first'" in second.stdout
+    assert "Started 'second'" in second.stdout
+    goals = json.loads(run_dpt("goal", "list", "--format", "json").stdout)
+    assert [(g["title"], g["ended"] is None) for g in goals] == [("second", True),
+                                                                 ("first", False)]
+    text = run_dpt("goal", "list").stdout
+    assert "second (active)" in text
+    assert "first" in text
+
+
+def test_active_goal_file_mirrors_the_store_as_one_safe_line(
+    run_dpt: RunDpt, dpt_home: Path
+) -> None:
+    run_dpt("goal", "start", "tidy\nSigned-off-by: mallory\x1b[31m")
+    title, goal_id = (dpt_home / ACTIVE_GOAL_FILE).read_text().splitlines()
+    assert title == "tidy Signed-off-by: mallory [31m"
+    with open_store(dpt_home) as store:
+        assert [e.id for e in store.goal_history()] == [goal_id]
+    run_dpt("goal", "end")
+    assert not (dpt_home / ACTIVE_GOAL_FILE).exists()
+
+
+def test_stuck_moment_is_logged_with_impulse_and_goal(run_dpt: RunDpt, dpt_home: Path) -> None:
+    run_dpt("goal", "start", "parsers")
+    result = run_dpt("stuck", "mocking the clock", "--impulse", "search")
+    assert result.returncode == 0, result.stderr
+    assert "first impulse: search" in result.stdout
+    with open_store(dpt_home) as store:
+        [event] = [e for e in store.iter_events() if e.kind == "stuck"]
+        [goal] = store.goal_history()
+    assert event.payload == {"text": "mocking the clock", "impulse": "search"}
+    assert event.goal_id == goal.goal_id
