@@ -1,0 +1,93 @@
+"""Config: defaults, the TOML file, client options, and what happens with bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dptelemetry.config import ConfigError, Thresholds, config_path, load_config
+from dptelemetry.durations import format_duration, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("45m", 2700), ("1h30m", 5400), ("90s", 90), ("2.5", 2.5), (" 1h 5m ", 3900), (30, 30)],
+)
+def test_durations_people_write(text: str | int, seconds: float) -> None:
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "4q", "m", "-5", "5m5", "inf", "nan", "1h-2m"])
+def test_malformed_durations_are_rejected(text: str) -> None:
+    with pytest.raises(ValueError, match="not a duration"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize(("seconds", "text"),
+                         [(0, "0s"), (59.4, "59s"), (60, "1m"), (2700, "45m"), (3900, "1h05m")])
+def test_durations_print_short(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+def test_defaults_are_designs_thresholds(tmp_path: Path) -> None:
+    config = load_config(tmp_path / "absent.toml")
+    assert config.thresholds == Thresholds(burst_gap=5, medium_pause=30, long_pause=120,
+                                           idle_timeout=900, assisted_edit_chars=200)
+    assert config.privacy.hash_paths is False
+    assert config.warnings == ()
+    assert {source for _, _, source in config.effective()} == {"default"}
+
+
+def test_file_then_options_override_with_sources(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[thresholds]\nidle_timeout = "20m"\nburst_gap = 3\n'
+                    "[privacy]\nhash_paths = true\n"
+                    '[plugins]\ndisabled = ["fatigue"]\n[plugins.fatigue]\nlate_start = "22:00"\n')
+    config = load_config(path, overrides={"thresholds": {"burst_gap": "4s"}},
+                         overrides_source="initializationOptions")
+    assert config.thresholds.idle_timeout == 1200
+    assert config.thresholds.burst_gap == 4
+    assert config.privacy.hash_paths is True
+    assert config.plugins.disabled == ("fatigue",)
+    assert config.plugin_setting("fatigue", "late_start", "23:00") == "22:00"
+    assert config.plugin_setting("churn", "window", "10m") == "10m"
+    rows = {key: (value, source) for key, value, source in config.effective()}
+    assert rows["thresholds.idle_timeout"] == ('"20m"', str(path))
+    assert rows["thresholds.burst_gap"] == ('"4s"', "initializationOptions")
+    assert rows["thresholds.long_pause"] == ('"2m"', "default")
+    assert rows["plugins.fatigue.late_start"] == ("'22:00'", str(path))
+
+
+def test_bad_values_fall_back_to_defaults_with_a_warning_each(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[thresholds]\nburst_gap = "soon"\nassisted_edit_chars = -3\n'
+                    '[privacy]\nhash_paths = "yes"\n[nonsense]\nx = 1\n')
+    config = load_config(path)
+    assert config.thresholds == Thresholds()
+    assert config.privacy.hash_paths is False
+    assert len(config.warnings) == 4
+    assert any("thresholds.burst_gap" in w and "default" in w for w in config.warnings)
+    assert any("[nonsense]" in w for w in config.warnings)
+
+
+def test_pause_edges_out_of_order_fall_back_together(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[thresholds]\nmedium_pause = "20m"\nassisted_edit_chars = 500\n')
+    config = load_config(path)
+    assert config.thresholds == Thresholds(assisted_edit_chars=500)
+    assert any("must hold" in w for w in config.warnings)
+
+
+def test_unparsable_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[thresholds\n")
+    with pytest.raises(ConfigError, match="cannot read config file"):
+        load_config(path)
+
+
+def test_config_path_follows_dpt_home_when_dpt_config_is_unset(
+    dpt_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DPT_CONFIG")
+    assert config_path() == dpt_home / "config.toml"
