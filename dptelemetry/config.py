@@ -91,8 +91,17 @@ class Config:
     warnings: tuple[str, ...] = ()
 
     def plugin_setting(self, plugin: str, key: str, default: Any) -> Any:
-        """A strain plugin's own setting from `[plugins.<plugin>]`, else its default."""
-        return self.plugins.settings.get(plugin, {}).get(key, default)
+        """A strain plugin's own setting from `[plugins.<plugin>]`, else its default.
+
+        A value of another type than the default (text where a number belongs) falls back to
+        the default, as every bad setting does; a whole number is fine where a float is.
+        """
+        value = self.plugins.settings.get(plugin, {}).get(key, default)
+        return value if _same_kind(value, default) else default
+
+    def plugin_settings(self, plugin: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
+        """Every setting a plugin declares in `defaults`, as `plugin_setting` reads each."""
+        return {key: self.plugin_setting(plugin, key, value) for key, value in defaults.items()}
 
     def effective(self) -> list[tuple[str, str, str]]:
         """(setting, value as written in TOML, source) for every setting, for `dpt config`."""
@@ -112,6 +121,14 @@ class Config:
 
 _SECTIONS = ("thresholds", "privacy", "capture", "plugins")
 _DURATION_KEYS = {"burst_gap", "medium_pause", "long_pause", "idle_timeout"}
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    return default is None or isinstance(value, type(default))
 
 
 def _show(value: Any) -> str:

@@ -11,14 +11,15 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 def day_bounds(day: date, tz: tzinfo | None = None) -> tuple[float, float]:
     """The day's [start, end) in epoch seconds."""
-    return _midnight(day, tz), _midnight(day + timedelta(days=1), tz)
+    return at_local(day, time(), tz), at_local(day + timedelta(days=1), time(), tz)
 
 
-def _midnight(day: date, tz: tzinfo | None) -> float:
-    # A naive datetime's timestamp() asks the C library (mktime), which knows the local zone's
-    # DST rules; an aware one uses its tzinfo. A midnight skipped by DST resolves to the
-    # instant of the jump, which is where that day really starts.
-    return datetime.combine(day, time(), tzinfo=tz).timestamp()
+def at_local(day: date, clock: time, tz: tzinfo | None = None) -> float:
+    """The instant the wall clock shows `clock` on `day`, in epoch seconds."""
+    # A naive datetime's timestamp() uses the C library's local zone and its DST rules; an
+    # aware one uses its tzinfo. A time that DST skips is read with the offset before the
+    # jump, so a skipped midnight is the instant of the jump: where that day really starts.
+    return datetime.combine(day, clock, tzinfo=tz).timestamp()
 
 
 def local_datetime(ts: float, tz: tzinfo | None = None) -> datetime:

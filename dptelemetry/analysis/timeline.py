@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, tzinfo
 from enum import Enum
 from itertools import pairwise
 from typing import Any, NamedTuple
 
-from dptelemetry.analysis.days import day_bounds, local_datetime
+from dptelemetry.analysis.days import at_local, day_bounds, local_datetime
 from dptelemetry.config import Thresholds
 from dptelemetry.events import Event, EventKind
 from dptelemetry.goals import Goal
@@ -236,6 +236,8 @@ class Timeline:
     stuck: tuple[StuckMoment, ...] = ()
     goals: tuple[Goal, ...] = ()
     """Goals active at some point of the day, oldest first."""
+    activity: tuple[float, ...] = ()
+    """Every instant the developer did something (test runs: start and end), sorted."""
 
     @property
     def active_seconds(self) -> float:
@@ -247,6 +249,10 @@ class Timeline:
 
     def local_time(self, ts: float) -> datetime:
         return local_datetime(ts, self.tz)
+
+    def at_clock(self, clock: time) -> float:
+        """The instant this day's wall clock shows `clock` (epoch seconds)."""
+        return at_local(self.day, clock, self.tz)
 
     def session_at(self, ts: float) -> Session | None:
         """The session whose [start, end] holds `ts`."""
@@ -383,6 +389,20 @@ def session_spans(points: Sequence[float], idle_timeout: float) -> list[tuple[fl
         else:
             spans.append((ts, ts))
     return spans
+
+
+def verdict_runs(runs: Iterable[TestRun]) -> list[TestRun]:
+    """The runs that gave a verdict (red or green), each with `edited_chars` counted since
+    the previous verdict run, so an interrupted run in between hides no edits."""
+    found: list[TestRun] = []
+    carried = 0
+    for run in runs:
+        carried += run.edited_chars
+        if run.outcome != "other":
+            found.append(replace(run, edited_chars=carried) if carried != run.edited_chars
+                         else run)
+            carried = 0
+    return found
 
 
 def red_streaks_of(runs: Sequence[TestRun]) -> list[RedStreak]:
@@ -534,5 +554,5 @@ def build_timeline(
                            stuck),
         runs=tuple(runs), red_streaks=tuple(streaks),
         episodes=tuple(episodes_of(runs, episode_start)), commits=tuple(commits),
-        switches=tuple(switches), stuck=tuple(stuck), goals=day_goals,
+        switches=tuple(switches), stuck=tuple(stuck), goals=day_goals, activity=tuple(points),
     )

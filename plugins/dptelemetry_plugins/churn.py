@@ -1,0 +1,158 @@
+"""Churn: deleting nearly as much as you write while the tests keep running, and rewriting
+the same lines again and again.
+
+- churn: in a `window_minutes` window with at least `min_runs` test runs, deleted / (inserted +
+  deleted) typed characters, when the net growth stays under `max_net_chars` (research note,
+  S4; Carter & Dewan: editing falls relative to running when stuck; Epp 2011 and Vizer 2009:
+  deletions rise with stress).
+- rewrite_loop: one line changed (something deleted there) in many separate bursts.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dptelemetry import hookimpl
+from dptelemetry.hookspecs import (
+    Config,
+    History,
+    Lever,
+    Limits,
+    Session,
+    Signal,
+    Suggestion,
+    Timeline,
+)
+
+NAME = "churn"
+METRIC = f"{NAME}.window"
+DEFAULTS: Mapping[str, object] = {
+    "warn": 0.45, "strong": 0.6, "window_minutes": 10, "min_runs": 3, "max_net_chars": 200,
+    "rewrite_warn": 8, "rewrite_strong": 15,
+}
+CHURN_BASIS = "research note S4 design default (0.45), strong at 0.6"
+REWRITE_BASIS = "design default: the same line rewritten in 8 separate bursts"
+MAX_LINES = 20
+"""Lines of one deleting edit that count as rewritten; a larger deletion is a clean-up."""
+
+
+@dataclass(frozen=True)
+class Window:
+    start: float
+    end: float
+    inserted: int
+    deleted: int
+    runs: int
+
+    @property
+    def churn(self) -> float:
+        return self.deleted / (self.inserted + self.deleted)
+
+
+def worst_window(session: Session, settings: Mapping[str, Any]) -> Window | None:
+    """The window (anchored at each burst) with the highest churn that qualifies."""
+    length = settings["window_minutes"] * 60.0
+    bursts = session.bursts
+    run_starts = [r.start for r in session.runs]
+    worst: Window | None = None
+    inserted = deleted = 0
+    j = 0
+    for burst in bursts:
+        while j < len(bursts) and bursts[j].start < burst.start + length:
+            inserted += bursts[j].inserted
+            deleted += bursts[j].deleted
+            j += 1
+        runs = (bisect_left(run_starts, burst.start + length)
+                - bisect_left(run_starts, burst.start))
+        if (inserted + deleted and runs >= settings["min_runs"]
+                and abs(inserted - deleted) < settings["max_net_chars"]):
+            window = Window(burst.start, min(burst.start + length, session.end), inserted,
+                            deleted, runs)
+            if worst is None or window.churn > worst.churn:
+                worst = window
+        inserted -= burst.inserted
+        deleted -= burst.deleted
+    return worst
+
+
+@dataclass(frozen=True)
+class Rewrites:
+    path: str
+    line: int
+    bursts: int
+    start: float
+    end: float
+
+
+def most_rewritten(session: Session) -> Rewrites | None:
+    """The line changed in the most separate bursts of the session."""
+    touched: dict[tuple[str, int], list[int]] = defaultdict(list)
+    typed = session.typed
+    first = 0
+    for index, burst in enumerate(session.bursts):
+        for edit in typed[first:first + burst.edits]:
+            if edit.deleted and edit.line is not None and edit.path is not None:
+                for line in range(edit.line, edit.line + min(edit.lines, MAX_LINES)):
+                    seen = touched[edit.path, line]
+                    if not seen or seen[-1] != index:
+                        seen.append(index)
+        first += burst.edits
+    if not touched:
+        return None
+    (path, line), indexes = max(touched.items(), key=lambda item: len(item[1]))
+    return Rewrites(path, line, len(indexes), session.bursts[indexes[0]].start,
+                    session.bursts[indexes[-1]].end)
+
+
+@hookimpl
+def dpt_plugin_settings() -> Mapping[str, object]:
+    return DEFAULTS
+
+
+@hookimpl
+def dpt_day_metrics(timeline: Timeline, config: Config) -> Mapping[str, Sequence[float]]:
+    settings = config.plugin_settings(NAME, DEFAULTS)
+    windows = [worst_window(s, settings) for s in timeline.sessions]
+    return {METRIC: [w.churn for w in windows if w is not None]}
+
+
+@hookimpl
+def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
+    settings = config.plugin_settings(NAME, DEFAULTS)
+    limits = history.limits(METRIC, Limits(settings["warn"], settings["strong"], CHURN_BASIS))
+    rewrite_limits = Limits(settings["rewrite_warn"], settings["rewrite_strong"], REWRITE_BASIS)
+    signals = []
+    for session in timeline.sessions:
+        window = worst_window(session, settings)
+        level = limits.severity(window.churn) if window else None
+        if window and level is not None:
+            signals.append(Signal(
+                name=NAME, severity=level, start=window.start, end=window.end,
+                summary=f"deleted {window.deleted} of {window.inserted + window.deleted} "
+                        f"characters typed ({window.churn:.0%}) over {window.runs} test runs "
+                        f"in {settings['window_minutes']} min",
+                evidence={"churn": round(window.churn, 4), "inserted": window.inserted,
+                          "deleted": window.deleted, "runs": window.runs,
+                          "net": window.inserted - window.deleted},
+                threshold=limits.crossed("churn", window.churn),
+                suggestion=Suggestion(Lever.DIFFICULTY, "Step back to the last green run and "
+                                      "pick a smaller next test before writing more code."),
+            ))
+        rewrites = most_rewritten(session)
+        level = rewrite_limits.severity(rewrites.bursts) if rewrites else None
+        if rewrites and level is not None:
+            where = f"line {rewrites.line + 1} of {rewrites.path}"
+            signals.append(Signal(
+                name="rewrite_loop", severity=level, start=rewrites.start, end=rewrites.end,
+                summary=f"{where} rewritten in {rewrites.bursts} separate bursts",
+                evidence={"path": rewrites.path, "line": rewrites.line + 1,
+                          "bursts": rewrites.bursts},
+                threshold=rewrite_limits.crossed("rewrites", rewrites.bursts),
+                suggestion=Suggestion(Lever.FEEDBACK, f"Write a test that pins down what "
+                                      f"{where} must do before changing it again."),
+            ))
+    return signals

@@ -1,0 +1,98 @@
+"""File thrash: switching between files again and again without edits that stick.
+
+In a `window_minutes` window: many switches, net growth under `max_net_chars` and no green run
+(research note, S7; Carter & Dewan: the navigation ratio rises when developers are stuck). No
+study gives a population figure, so the cold-start limits are design defaults until a week
+of your own history gives your p90.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any
+
+from dptelemetry import hookimpl
+from dptelemetry.hookspecs import (
+    Config,
+    History,
+    Lever,
+    Limits,
+    Session,
+    Signal,
+    Suggestion,
+    Timeline,
+)
+
+NAME = "file_thrash"
+METRIC = f"{NAME}.switches"
+DEFAULTS: Mapping[str, object] = {"warn": 12, "strong": 24, "window_minutes": 10,
+                                  "max_net_chars": 100}
+BASIS = "design default: 12 switches in 10 min (no population figure exists)"
+
+
+@dataclass(frozen=True)
+class Thrash:
+    start: float
+    end: float
+    switches: int
+    files: int
+    net: int
+
+
+def busiest_window(session: Session, settings: Mapping[str, Any]) -> Thrash | None:
+    """The window, anchored at each switch, with the most switches that qualifies."""
+    length = settings["window_minutes"] * 60.0
+    switches = session.switches
+    switch_ts = [w.ts for w in switches]
+    edit_ts = [e.ts for e in session.edits]
+    net = [0, *accumulate(e.inserted - e.deleted for e in session.edits)]
+    greens = [r.start for r in session.runs if r.green]
+    best: Thrash | None = None
+    for i, switch in enumerate(switches):
+        end = switch.ts + length
+        j = bisect_left(switch_ts, end)
+        growth = net[bisect_left(edit_ts, end)] - net[bisect_left(edit_ts, switch.ts)]
+        green = bisect_left(greens, end) > bisect_left(greens, switch.ts)
+        if growth < settings["max_net_chars"] and not green and (
+                best is None or j - i > best.switches):
+            files = {w.to_path for w in switches[i:j]} | {switch.from_path}
+            best = Thrash(switch.ts, switches[j - 1].ts, j - i, len(files), growth)
+    return best
+
+
+@hookimpl
+def dpt_plugin_settings() -> Mapping[str, object]:
+    return DEFAULTS
+
+
+@hookimpl
+def dpt_day_metrics(timeline: Timeline, config: Config) -> Mapping[str, Sequence[float]]:
+    settings = config.plugin_settings(NAME, DEFAULTS)
+    windows = [busiest_window(s, settings) for s in timeline.sessions]
+    return {METRIC: [float(w.switches) for w in windows if w is not None]}
+
+
+@hookimpl
+def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
+    settings = config.plugin_settings(NAME, DEFAULTS)
+    limits = history.limits(METRIC, Limits(settings["warn"], settings["strong"], BASIS))
+    signals = []
+    for session in timeline.sessions:
+        thrash = busiest_window(session, settings)
+        level = limits.severity(thrash.switches) if thrash else None
+        if thrash is None or level is None:
+            continue
+        signals.append(Signal(
+            name=NAME, severity=level, start=thrash.start, end=thrash.end,
+            summary=f"{thrash.switches} file switches across {thrash.files} files within "
+                    f"{settings['window_minutes']} min, net {thrash.net:+d} characters, "
+                    f"no green run",
+            evidence={"switches": thrash.switches, "files": thrash.files, "net": thrash.net},
+            threshold=limits.crossed("file_switches", thrash.switches),
+            suggestion=Suggestion(Lever.DIFFICULTY, "Narrow the task to one file: write down "
+                                  "which file the next change belongs in and close the rest."),
+        ))
+    return signals

@@ -1,0 +1,107 @@
+"""Stuck stretches: long red stretches, and long silences right after red runs.
+
+A red stretch runs from the first red run after green to the green run that ends it (Zorro's
+episode boundary); what counts is the active time inside it. A stretch whose failing count
+fell over its last three runs is making progress and is flagged only at the strong limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from dptelemetry import hookimpl
+from dptelemetry.hookspecs import (
+    Config,
+    History,
+    Lever,
+    Limits,
+    RedStreak,
+    Session,
+    Signal,
+    Suggestion,
+    Timeline,
+)
+
+NAME = "stuck_stretches"
+STRETCH_METRIC = f"{NAME}.red_stretch_s"
+DEFAULTS: Mapping[str, object] = {
+    "red_warn_minutes": 20, "red_strong_minutes": 45,
+    "pauses_after_red_warn": 2, "pauses_after_red_strong": 4,
+}
+STRETCH_BASIS = ("design default from the research note (S3): 20 min warns, 45 min is strong; "
+                 "Zorro episode boundaries")
+PAUSE_BASIS = "design default: several long silences right after red runs in one session"
+
+
+def stretch_end(streak: RedStreak, session: Session) -> float:
+    """Where the stretch stops counting: its green run's end, or, still red, the session's."""
+    return streak.recovered_by.end if streak.recovered_by else max(streak.end, session.end)
+
+
+def red_seconds(timeline: Timeline, session: Session, streak: RedStreak) -> float:
+    return timeline.active_seconds_between(streak.start, stretch_end(streak, session))
+
+
+def progressing(streak: RedStreak) -> bool:
+    last = streak.runs[-3:]
+    return len(last) == 3 and len(last[-1].signatures) < len(last[0].signatures)
+
+
+@hookimpl
+def dpt_plugin_settings() -> Mapping[str, object]:
+    return DEFAULTS
+
+
+@hookimpl
+def dpt_day_metrics(timeline: Timeline) -> Mapping[str, Sequence[float]]:
+    return {STRETCH_METRIC: [red_seconds(timeline, session, streak)
+                             for session in timeline.sessions
+                             for streak in session.red_streaks]}
+
+
+@hookimpl
+def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
+    settings = config.plugin_settings(NAME, DEFAULTS)
+    limits = history.limits(STRETCH_METRIC, Limits(settings["red_warn_minutes"] * 60.0,
+                                                   settings["red_strong_minutes"] * 60.0,
+                                                   STRETCH_BASIS))
+    pause_limits = Limits(settings["pauses_after_red_warn"],
+                          settings["pauses_after_red_strong"], PAUSE_BASIS)
+    signals = []
+    for session in timeline.sessions:
+        for streak in session.red_streaks:
+            seconds = red_seconds(timeline, session, streak)
+            level = limits.severity(seconds)
+            if level is None or (level < 1.0 and progressing(streak)):
+                continue
+            state = "before going green" if streak.recovered_by else "and still red"
+            signals.append(Signal(
+                name="red_stretch", severity=level, start=streak.start,
+                end=stretch_end(streak, session),
+                summary=f"red for {seconds / 60:.0f} min of active time over "
+                        f"{len(streak.runs)} runs {state}",
+                evidence={"red_active_s": round(seconds, 1), "red_runs": len(streak.runs),
+                          "recovered": int(streak.recovered_by is not None),
+                          "failing_at_end": len(streak.runs[-1].signatures)},
+                threshold=limits.crossed("red_active_s", seconds),
+                suggestion=Suggestion(Lever.TIME_BLOCK, "Time-box red stretches: set a "
+                                      "20-minute timer; when it rings, revert to the last green "
+                                      "run and take a smaller step."),
+            ))
+        detected = [m for m in session.stuck if m.detected]
+        level = pause_limits.severity(len(detected))
+        if level is not None:
+            longest = max(m.seconds for m in detected)
+            signals.append(Signal(
+                name="pause_after_red", severity=level, start=detected[0].start,
+                end=detected[-1].end,
+                summary=f"{len(detected)} long silences right after red runs (longest "
+                        f"{longest / 60:.0f} min)",
+                evidence={"pauses": len(detected), "longest_s": round(longest, 1),
+                          "total_s": round(sum(m.seconds for m in detected), 1)},
+                threshold=pause_limits.crossed("pauses_after_red", len(detected)),
+                suggestion=Suggestion(Lever.FEEDBACK, "After a red run, add one assertion or "
+                                      "print that shows the failing value, then rerun, "
+                                      "instead of reasoning in silence."),
+            ))
+    return signals

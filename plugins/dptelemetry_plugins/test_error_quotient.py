@@ -1,0 +1,80 @@
+"""Test Error Quotient: Jadud's EQ over a session's consecutive test runs.
+
+A run's failure signatures play the part of compiler error types. As in ProgSnap2Analysis, a
+run with no edit since the previous one is dropped (the same code ran again), and at least
+three runs are needed: with fewer, the quotient says nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from dptelemetry import hookimpl
+from dptelemetry.hookspecs import (
+    Config,
+    History,
+    Lever,
+    Limits,
+    Session,
+    Signal,
+    Suggestion,
+    TestRun,
+    Timeline,
+    error_quotient,
+    verdict_runs,
+)
+
+NAME = "test_error_quotient"
+METRIC = f"{NAME}.session"
+DEFAULTS: Mapping[str, object] = {"warn": 0.36, "strong": 0.55, "min_runs": 3}
+BASIS = "p95/p99 of published CS1 compile EQ (Svabensky et al., ITiCSE 2024)"
+
+
+def changed_runs(session: Session) -> list[TestRun]:
+    """The session's verdict runs, leaving out reruns of unchanged code."""
+    runs = verdict_runs(session.runs)
+    return [r for i, r in enumerate(runs) if i == 0 or r.edited_chars > 0]
+
+
+def session_teq(session: Session, min_runs: int) -> float | None:
+    runs = changed_runs(session)
+    if len(runs) < max(2, min_runs):
+        return None
+    return error_quotient([r.signatures if r.red else frozenset() for r in runs])
+
+
+@hookimpl
+def dpt_plugin_settings() -> Mapping[str, object]:
+    return DEFAULTS
+
+
+@hookimpl
+def dpt_day_metrics(timeline: Timeline, config: Config) -> Mapping[str, Sequence[float]]:
+    min_runs = config.plugin_setting(NAME, "min_runs", DEFAULTS["min_runs"])
+    values = [session_teq(s, min_runs) for s in timeline.sessions]
+    return {METRIC: [v for v in values if v is not None]}
+
+
+@hookimpl
+def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
+    settings = config.plugin_settings(NAME, DEFAULTS)
+    limits = history.limits(METRIC, Limits(settings["warn"], settings["strong"], BASIS))
+    signals = []
+    for session in timeline.sessions:
+        teq = session_teq(session, settings["min_runs"])
+        level = None if teq is None else limits.severity(teq)
+        if teq is None or level is None:
+            continue
+        runs = changed_runs(session)
+        reds = sum(1 for r in runs if r.red)
+        signals.append(Signal(
+            name=NAME, severity=level, start=runs[0].start, end=runs[-1].end,
+            summary=f"test error quotient {teq:.2f} over {len(runs)} changed runs "
+                    f"({reds} red): failures kept following failures",
+            evidence={"teq": round(teq, 4), "runs": len(runs), "red_runs": reds,
+                      "unchanged_reruns_dropped": len(verdict_runs(session.runs)) - len(runs)},
+            threshold=limits.crossed("test_error_quotient", teq),
+            suggestion=Suggestion(Lever.DIFFICULTY, "Shrink the step: go back to the last "
+                                  "green run and write a test that fails for one reason only."),
+        ))
+    return signals
