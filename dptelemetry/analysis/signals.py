@@ -10,7 +10,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dptelemetry.config import Config
 
 WARN = 0.5
 """Severity at the warning limit; it rises linearly to 1.0 at the strong limit."""
@@ -58,6 +61,16 @@ class Limits:
     warn: float
     strong: float
     basis: str
+
+    @classmethod
+    def configured(cls, config: Config, plugin: str, defaults: Mapping[str, Any], warn: str,
+                   strong: str, basis: str, scale: float = 1.0) -> Limits:
+        """The limits in settings `warn` and `strong` of `[plugins.<plugin>]` (times `scale`,
+        60 for minutes); `basis` holds while both keep their defaults."""
+        values = [config.plugin_setting(plugin, key, defaults[key]) for key in (warn, strong)]
+        changed = values != [defaults[warn], defaults[strong]]
+        return cls(values[0] * scale, values[1] * scale,
+                   f"set in [plugins.{plugin}] {warn}/{strong}" if changed else basis)
 
     def severity(self, observed: float) -> float | None:
         return severity(observed, self.warn, self.strong)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -108,17 +108,23 @@ class Store:
             added += self._insert(batch)
         return added
 
-    def _insert(self, rows: list[tuple[Any, ...]]) -> int:
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction, taking the write lock up front."""
         with _sqlite_errors(self.path):
-            before = self._conn.total_changes
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                self._conn.executemany(_INSERT, rows)
+                yield self._conn
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
-            return self._conn.total_changes - before
+
+    def _insert(self, rows: list[tuple[Any, ...]]) -> int:
+        before = self._conn.total_changes
+        with self._transaction() as conn:
+            conn.executemany(_INSERT, rows)
+        return self._conn.total_changes - before
 
     def _select(self, where: str = "", params: Iterable[Any] = ()) -> Iterator[Event]:
         sql = f"SELECT {_COLUMNS} FROM events {where} ORDER BY ts_ms, id"
@@ -146,6 +152,41 @@ class Store:
     def goal_history(self) -> list[Event]:
         """All goal_start and goal_end events, in time order (read through a small index)."""
         return list(self._select(f"WHERE {_GOAL_KINDS}"))
+
+    def span_stamp(self, start: float, end: float) -> tuple[int, int]:
+        """(number of events, latest ts in ms or 0) with `start <= ts < end`: changes
+        whenever an event arrives there, so cached results for the span can be checked."""
+        with _sqlite_errors(self.path):
+            count, last = self._conn.execute(
+                "SELECT count(*), max(ts_ms) FROM events WHERE ts_ms >= ? AND ts_ms < ?",
+                (round(start * 1000), round(end * 1000)),
+            ).fetchone()
+        return int(count), int(last or 0)
+
+    def cached_day_metrics(
+        self, start: float, end: float, key: str, stamp: tuple[int, int]
+    ) -> dict[str, list[float]] | None:
+        """Metrics saved for this span by the same `key` while it held the same events."""
+        with _sqlite_errors(self.path):
+            row = self._conn.execute(
+                "SELECT metrics FROM day_metrics WHERE start_ms = ? AND end_ms = ? AND key = ? "
+                "AND events = ? AND last_ms = ?",
+                (round(start * 1000), round(end * 1000), key, *stamp),
+            ).fetchone()
+        if row is None:
+            return None
+        metrics: dict[str, list[float]] = json.loads(row[0])
+        return metrics
+
+    def save_day_metrics(
+        self, start: float, end: float, key: str, stamp: tuple[int, int],
+        metrics: Mapping[str, Sequence[float]],
+    ) -> None:
+        text = json.dumps({name: list(values) for name, values in metrics.items()},
+                          separators=(",", ":"))
+        with self._transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO day_metrics VALUES (?, ?, ?, ?, ?, ?)",
+                         (round(start * 1000), round(end * 1000), key, *stamp, text))
 
     def count(self) -> int:
         with _sqlite_errors(self.path):

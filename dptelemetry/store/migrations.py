@@ -60,6 +60,24 @@ def _v2_clustered_by_time(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v3_day_metrics(conn: sqlite3.Connection) -> None:
+    """A cache of per-day metric samples for personal baselines, so that a summary never
+    re-reads two weeks of events. Derived data: deleting rows only costs recomputation.
+    `events` and `last_ms` are the day's event count and latest timestamp when computed;
+    `key` names what computed them (versions, thresholds, settings)."""
+    conn.execute(
+        """CREATE TABLE day_metrics (
+            start_ms INTEGER NOT NULL,
+            end_ms INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            events INTEGER NOT NULL,
+            last_ms INTEGER NOT NULL,
+            metrics TEXT NOT NULL,
+            PRIMARY KEY (start_ms, end_ms)
+        ) WITHOUT ROWID"""
+    )
+
+
 def _iso_to_ms(text: str) -> int:
     return round(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
 
@@ -67,6 +85,7 @@ def _iso_to_ms(text: str) -> int:
 STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_prototype,
     _v2_clustered_by_time,
+    _v3_day_metrics,
 )
 LATEST = len(STEPS)
 

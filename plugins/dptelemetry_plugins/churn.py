@@ -34,8 +34,8 @@ DEFAULTS: Mapping[str, object] = {
     "warn": 0.45, "strong": 0.6, "window_minutes": 10, "min_runs": 3, "max_net_chars": 200,
     "rewrite_warn": 8, "rewrite_strong": 15,
 }
-CHURN_BASIS = "research note S4 design default (0.45), strong at 0.6"
-REWRITE_BASIS = "design default: the same line rewritten in 8 separate bursts"
+CHURN_BASIS = "design default from the research note (S4)"
+REWRITE_BASIS = "design default: the same line rewritten in many separate bursts"
 MAX_LINES = 20
 """Lines of one deleting edit that count as rewritten; a larger deletion is a clean-up."""
 
@@ -123,8 +123,10 @@ def dpt_day_metrics(timeline: Timeline, config: Config) -> Mapping[str, Sequence
 @hookimpl
 def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
     settings = config.plugin_settings(NAME, DEFAULTS)
-    limits = history.limits(METRIC, Limits(settings["warn"], settings["strong"], CHURN_BASIS))
-    rewrite_limits = Limits(settings["rewrite_warn"], settings["rewrite_strong"], REWRITE_BASIS)
+    limits = history.limits(METRIC, Limits.configured(config, NAME, DEFAULTS, "warn", "strong",
+                                                      CHURN_BASIS))
+    rewrite_limits = Limits.configured(config, NAME, DEFAULTS, "rewrite_warn", "rewrite_strong",
+                                       REWRITE_BASIS)
     signals = []
     for session in timeline.sessions:
         window = worst_window(session, settings)

@@ -32,9 +32,9 @@ DEFAULTS: Mapping[str, object] = {
     "late_strong_minutes": 60, "decline_warn": 0.3, "decline_strong": 0.5,
     "pause_growth": 1.5, "edge_minutes": 30,
 }
-STRETCH_BASIS = "design default (research note S8): 90 min without a 5-minute break"
+STRETCH_BASIS = "design default (research note S8)"
 LATE_BASIS = "design default; late commits were buggier (Eyolfson et al., MSR 2011)"
-DECLINE_BASIS = "design default (research note S8): pace below 70 % of the session's start"
+DECLINE_BASIS = "design default (research note S8)"
 REST = Suggestion(Lever.TIME_BLOCK, "Work in blocks of at most 90 minutes: set a timer and "
                   "take a 10-minute break away from the screen when it rings.")
 
@@ -72,14 +72,15 @@ def dpt_plugin_settings() -> Mapping[str, object]:
 @hookimpl
 def dpt_strain_signals(timeline: Timeline, config: Config) -> list[Signal]:
     settings = config.plugin_settings(NAME, DEFAULTS)
-    late = _late(timeline, settings)
-    return [*_stretches(timeline, settings), *_slowing(timeline, settings),
+    late = _late(timeline, config, settings)
+    return [*_stretches(timeline, config, settings), *_slowing(timeline, config, settings),
             *([late] if late else [])]
 
 
-def _stretches(timeline: Timeline, settings: Mapping[str, Any]) -> list[Signal]:
-    limits = Limits(settings["stretch_warn_minutes"] * 60.0,
-                    settings["stretch_strong_minutes"] * 60.0, STRETCH_BASIS)
+def _stretches(timeline: Timeline, config: Config,
+               settings: Mapping[str, Any]) -> list[Signal]:
+    limits = Limits.configured(config, NAME, DEFAULTS, "stretch_warn_minutes",
+                               "stretch_strong_minutes", STRETCH_BASIS, scale=60)
     signals = []
     for session in timeline.sessions:
         start, end = longest_stretch(timeline, session, settings["break_minutes"] * 60.0)
@@ -97,9 +98,10 @@ def _stretches(timeline: Timeline, settings: Mapping[str, Any]) -> list[Signal]:
     return signals
 
 
-def _slowing(timeline: Timeline, settings: Mapping[str, Any]) -> list[Signal]:
+def _slowing(timeline: Timeline, config: Config, settings: Mapping[str, Any]) -> list[Signal]:
     edge = settings["edge_minutes"] * 60.0
-    limits = Limits(settings["decline_warn"], settings["decline_strong"], DECLINE_BASIS)
+    limits = Limits.configured(config, NAME, DEFAULTS, "decline_warn", "decline_strong",
+                               DECLINE_BASIS)
     signals = []
     for session in timeline.sessions:
         if session.active_seconds < 2 * edge:
@@ -128,9 +130,9 @@ def _slowing(timeline: Timeline, settings: Mapping[str, Any]) -> list[Signal]:
     return signals
 
 
-def _late(timeline: Timeline, settings: Mapping[str, Any]) -> Signal | None:
-    limits = Limits(settings["late_warn_minutes"] * 60.0,
-                    settings["late_strong_minutes"] * 60.0, LATE_BASIS)
+def _late(timeline: Timeline, config: Config, settings: Mapping[str, Any]) -> Signal | None:
+    limits = Limits.configured(config, NAME, DEFAULTS, "late_warn_minutes",
+                               "late_strong_minutes", LATE_BASIS, scale=60)
     spans = late_spans(timeline, settings)
     seconds = sum(timeline.active_seconds_between(a, b) for a, b in spans)
     level = limits.severity(seconds)

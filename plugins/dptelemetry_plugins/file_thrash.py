@@ -30,7 +30,7 @@ NAME = "file_thrash"
 METRIC = f"{NAME}.switches"
 DEFAULTS: Mapping[str, object] = {"warn": 12, "strong": 24, "window_minutes": 10,
                                   "max_net_chars": 100}
-BASIS = "design default: 12 switches in 10 min (no population figure exists)"
+BASIS = "design default (no population figure exists)"
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,8 @@ def dpt_day_metrics(timeline: Timeline, config: Config) -> Mapping[str, Sequence
 @hookimpl
 def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
     settings = config.plugin_settings(NAME, DEFAULTS)
-    limits = history.limits(METRIC, Limits(settings["warn"], settings["strong"], BASIS))
+    limits = history.limits(METRIC, Limits.configured(config, NAME, DEFAULTS, "warn", "strong",
+                                                      BASIS))
     signals = []
     for session in timeline.sessions:
         thrash = busiest_window(session, settings)

@@ -7,7 +7,6 @@ hard", so they do not count toward a session's zone.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from dptelemetry import hookimpl
 from dptelemetry.hookspecs import Config, Lever, Limits, Signal, Suggestion, Timeline
@@ -30,17 +29,17 @@ def dpt_plugin_settings() -> Mapping[str, object]:
 
 @hookimpl
 def dpt_strain_signals(timeline: Timeline, config: Config) -> list[Signal]:
+    found = [_no_goal(timeline, config), _untagged(timeline, config)]
+    return [s for s in found if s is not None] + _overruns(timeline, config)
+
+
+def _no_goal(timeline: Timeline, config: Config) -> Signal | None:
     settings = config.plugin_settings(NAME, DEFAULTS)
-    found = [_no_goal(timeline, settings), _untagged(timeline, settings)]
-    return [s for s in found if s is not None] + _overruns(timeline, settings)
-
-
-def _no_goal(timeline: Timeline, settings: Mapping[str, Any]) -> Signal | None:
     total = timeline.active_seconds
     if total < settings["min_active_minutes"] * 60:
         return None
     free = timeline.goal_seconds().get(None, 0.0)
-    limits = Limits(settings["no_goal_warn"], settings["no_goal_strong"], BASIS)
+    limits = Limits.configured(config, NAME, DEFAULTS, "no_goal_warn", "no_goal_strong", BASIS)
     level = limits.severity(free / total)
     if level is None:
         return None
@@ -55,12 +54,14 @@ def _no_goal(timeline: Timeline, settings: Mapping[str, Any]) -> Signal | None:
     )
 
 
-def _untagged(timeline: Timeline, settings: Mapping[str, Any]) -> Signal | None:
+def _untagged(timeline: Timeline, config: Config) -> Signal | None:
+    settings = config.plugin_settings(NAME, DEFAULTS)
     commits = timeline.commits
     if len(commits) < settings["min_commits"]:
         return None
     untagged = [c for c in commits if c.goal is None]
-    limits = Limits(settings["untagged_warn"], settings["untagged_strong"], BASIS)
+    limits = Limits.configured(config, NAME, DEFAULTS, "untagged_warn", "untagged_strong",
+                               BASIS)
     level = limits.severity(len(untagged) / len(commits))
     if level is None:
         return None
@@ -73,8 +74,8 @@ def _untagged(timeline: Timeline, settings: Mapping[str, Any]) -> Signal | None:
     )
 
 
-def _overruns(timeline: Timeline, settings: Mapping[str, Any]) -> list[Signal]:
-    limits = Limits(settings["overrun_warn"], settings["overrun_strong"], BASIS)
+def _overruns(timeline: Timeline, config: Config) -> list[Signal]:
+    limits = Limits.configured(config, NAME, DEFAULTS, "overrun_warn", "overrun_strong", BASIS)
     seconds = timeline.goal_seconds()
     signals = []
     for goal in timeline.goals:

@@ -57,7 +57,8 @@ def dpt_day_metrics(timeline: Timeline) -> Mapping[str, Sequence[float]]:
 @hookimpl
 def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
     settings = config.plugin_settings(NAME, DEFAULTS)
-    limits = history.limits(METRIC, Limits(settings["warn"], settings["strong"], BASIS))
+    limits = history.limits(METRIC, Limits.configured(config, NAME, DEFAULTS, "warn", "strong",
+                                                      BASIS))
     signals = []
     for session in timeline.sessions:
         runs, sets = failure_sets(session)

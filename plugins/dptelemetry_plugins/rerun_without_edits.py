@@ -26,8 +26,8 @@ from dptelemetry.hookspecs import (
 NAME = "rerun_without_edits"
 METRIC = f"{NAME}.longest_chain"
 DEFAULTS: Mapping[str, object] = {"max_gap_s": 30, "max_chars": 20, "warn": 3, "strong": 5}
-BASIS = ("design default from the research note (S5): 3 runs in a chain; Jadud's rapid, "
-         "minimally changed recompiles")
+BASIS = ("design default from the research note (S5), after Jadud's rapid, minimally "
+         "changed recompiles")
 
 
 def chains(session: Session, max_gap: float, max_chars: int) -> list[list[TestRun]]:
@@ -67,7 +67,8 @@ def dpt_day_metrics(timeline: Timeline, config: Config) -> Mapping[str, Sequence
 @hookimpl
 def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
     settings = config.plugin_settings(NAME, DEFAULTS)
-    limits = history.limits(METRIC, Limits(settings["warn"], settings["strong"], BASIS))
+    limits = history.limits(METRIC, Limits.configured(config, NAME, DEFAULTS, "warn", "strong",
+                                                      BASIS))
     signals = []
     for session in timeline.sessions:
         chain = longest_chain(session, settings)

@@ -28,8 +28,7 @@ DEFAULTS: Mapping[str, object] = {
     "red_warn_minutes": 20, "red_strong_minutes": 45,
     "pauses_after_red_warn": 2, "pauses_after_red_strong": 4,
 }
-STRETCH_BASIS = ("design default from the research note (S3): 20 min warns, 45 min is strong; "
-                 "Zorro episode boundaries")
+STRETCH_BASIS = "design default from the research note (S3), on Zorro's episode boundaries"
 PAUSE_BASIS = "design default: several long silences right after red runs in one session"
 
 
@@ -61,12 +60,11 @@ def dpt_day_metrics(timeline: Timeline) -> Mapping[str, Sequence[float]]:
 
 @hookimpl
 def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
-    settings = config.plugin_settings(NAME, DEFAULTS)
-    limits = history.limits(STRETCH_METRIC, Limits(settings["red_warn_minutes"] * 60.0,
-                                                   settings["red_strong_minutes"] * 60.0,
-                                                   STRETCH_BASIS))
-    pause_limits = Limits(settings["pauses_after_red_warn"],
-                          settings["pauses_after_red_strong"], PAUSE_BASIS)
+    limits = history.limits(STRETCH_METRIC, Limits.configured(
+        config, NAME, DEFAULTS, "red_warn_minutes", "red_strong_minutes", STRETCH_BASIS,
+        scale=60))
+    pause_limits = Limits.configured(config, NAME, DEFAULTS, "pauses_after_red_warn",
+                                     "pauses_after_red_strong", PAUSE_BASIS)
     signals = []
     for session in timeline.sessions:
         for streak in session.red_streaks:

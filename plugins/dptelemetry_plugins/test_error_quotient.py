@@ -58,7 +58,8 @@ def dpt_day_metrics(timeline: Timeline, config: Config) -> Mapping[str, Sequence
 @hookimpl
 def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
     settings = config.plugin_settings(NAME, DEFAULTS)
-    limits = history.limits(METRIC, Limits(settings["warn"], settings["strong"], BASIS))
+    limits = history.limits(METRIC, Limits.configured(config, NAME, DEFAULTS, "warn", "strong",
+                                                      BASIS))
     signals = []
     for session in timeline.sessions:
         teq = session_teq(session, settings["min_runs"])

@@ -1,0 +1,66 @@
+"""Your own history for one day's summary: past days' metric samples, cached in the store.
+
+Rebuilding two weeks of timelines for every summary would cost two weeks of reading; instead
+each day's samples (`dpt_day_metrics`) are kept in the store with the day's event count and
+latest timestamp, and reused while those still match and the same versions, thresholds and
+settings computed them. Only days whose events changed since are rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from contextlib import suppress
+from dataclasses import asdict
+from datetime import date, timedelta, tzinfo
+
+from dptelemetry import __version__
+from dptelemetry.analysis.days import day_bounds
+from dptelemetry.analysis.history import LOOKBACK_DAYS, DayMetrics, History
+from dptelemetry.analysis.timeline import Timeline, build_timeline
+from dptelemetry.config import Config
+from dptelemetry.goals import Goal
+from dptelemetry.plugins import StrainPluginManager
+from dptelemetry.store import Store, StoreError
+
+
+def metrics_key(config: Config, manager: StrainPluginManager) -> str:
+    """Names everything that shapes the samples: versions, thresholds, plugin settings."""
+    plugins = sorted((o.name, o.value, o.version or "") for o in manager.origins.values()
+                     if o.status == "loaded")
+    text = json.dumps([__version__, asdict(config.thresholds), plugins,
+                       config.plugins.settings], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def day_metrics(store: Store, timeline: Timeline, key: str, stamp: tuple[int, int],
+                manager: StrainPluginManager, config: Config) -> DayMetrics:
+    """The plugins' samples for this timeline, saved for later days' baselines."""
+    metrics = manager.day_metrics(timeline, config)
+    with suppress(StoreError):  # a read-only or busy store only means recomputing next time
+        store.save_day_metrics(timeline.start, timeline.end, key, stamp, metrics)
+    return metrics
+
+
+def load_history(store: Store, day: date, config: Config, manager: StrainPluginManager,
+                 goals: list[Goal], tz: tzinfo | None = None,
+                 lookback: int = LOOKBACK_DAYS) -> History:
+    """Samples from the `lookback` days before `day`, from the cache or rebuilt."""
+    key = metrics_key(config, manager)
+    days: dict[date, DayMetrics] = {}
+    for back in range(lookback, 0, -1):
+        past = day - timedelta(days=back)
+        start, end = day_bounds(past, tz)
+        stamp = store.span_stamp(start, end)
+        if stamp[0] == 0:
+            continue
+        cached = store.cached_day_metrics(start, end, key, stamp)
+        if cached is not None:
+            metrics: DayMetrics = cached
+        else:
+            timeline = build_timeline(store.events_between(start, end), config.thresholds,
+                                      past, tz, goals)
+            metrics = day_metrics(store, timeline, key, stamp, manager, config)
+        if any(metrics.values()):
+            days[past] = metrics
+    return History(days)

@@ -1,0 +1,291 @@
+"""One day's strain summary: the numbers, the signals, the zones, as one typed object.
+
+`summarize_day` reads the store; `summarize` is pure given a timeline, the plugins and your
+history. Renderers (text, markdown, JSON, HTML) present a `DaySummary`; `to_dict()` gives the
+JSON shape (DESIGN: Summary JSON) with seconds for durations and ISO 8601 with the local
+offset for instants.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from enum import Enum
+from typing import Any
+
+from dptelemetry.analysis.baselines import day_metrics, load_history, metrics_key
+from dptelemetry.analysis.days import day_bounds, iso
+from dptelemetry.analysis.error_measures import error_quotient, repeated_error_density
+from dptelemetry.analysis.history import History
+from dptelemetry.analysis.signals import Section, Signal
+from dptelemetry.analysis.stats import median, percentile
+from dptelemetry.analysis.timeline import (
+    Pause,
+    PauseBin,
+    Session,
+    StuckMoment,
+    Timeline,
+    build_timeline,
+    verdict_runs,
+)
+from dptelemetry.analysis.zones import Zone, ZoneVerdict, classify, day_zone
+from dptelemetry.config import Config, Thresholds
+from dptelemetry.goals import load_goals
+from dptelemetry.plugins import PluginFailure, StrainPluginManager, get_plugin_manager
+from dptelemetry.store import Store
+
+
+@dataclass(frozen=True)
+class BurstStats:
+    count: int
+    edits: int
+    """Typed edits inside bursts (assisted edits are counted apart)."""
+    inserted: int
+    deleted: int
+    median_s: float | None
+    """Median burst length."""
+
+
+@dataclass(frozen=True)
+class PauseStats:
+    """Pauses between bursts. count, median, p90 and max describe the pauses inside work
+    (short, medium, long); breaks are only counted in `bins`."""
+
+    count: int
+    median_s: float | None
+    p90_s: float | None
+    max_s: float | None
+    long: tuple[Pause, ...]
+    """The pauses in the long bin themselves: when work stopped for 2-15 minutes."""
+    bins: Mapping[str, int]
+    """Count per bin: short, medium, long, break."""
+
+
+@dataclass(frozen=True)
+class TestRunStats:
+    __test__ = False  # not a pytest test class
+
+    total: int
+    failed: int
+    """Red runs."""
+    green: int
+    other: int
+    """Interrupted, no tests collected, usage errors."""
+    longest_red_streak: int
+    median_time_to_green_s: float | None
+    error_quotient: float | None
+    """Jadud's EQ over the day's runs with code changes between them (None below 3)."""
+    repeated_error_density: float
+    """Becker's RED over the day's red and green runs, per failure signature."""
+
+
+@dataclass(frozen=True)
+class CommitStats:
+    total: int
+    tagged: int
+    """With a Practice-Goal trailer."""
+
+
+@dataclass(frozen=True)
+class AssistedStats:
+    """Edits that inserted more than a person types at once: pastes, code actions, agents."""
+
+    count: int
+    inserted: int
+    share: float
+    """Of all inserted characters, the assisted part (0-1)."""
+
+
+@dataclass(frozen=True)
+class GoalWork:
+    """A goal that was active during the day and what happened under it."""
+
+    id: str
+    title: str
+    active_seconds: float
+    commits: int
+    """Commits whose trailer names this goal."""
+    started: float
+    ended: float | None
+    timebox_s: float | None
+    rating: int | None
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    index: int
+    start: float
+    end: float
+    active_seconds: float
+    bursts: int
+    runs: int
+    red_runs: int
+    zone: ZoneVerdict
+    signals: tuple[str, ...]
+    """Names of the signals whose window overlaps the session."""
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    date: date
+    start: float
+    end: float
+    tz: tzinfo | None
+    """The zone the day was read in (None: the system's local zone)."""
+    thresholds: Thresholds
+    active_seconds: float
+    sessions: tuple[SessionSummary, ...]
+    bursts: BurstStats
+    pauses: PauseStats
+    test_runs: TestRunStats
+    commits: CommitStats
+    goals: tuple[GoalWork, ...]
+    stuck_moments: tuple[StuckMoment, ...]
+    """Logged with `dpt stuck` and detected (a long silence right after a red run)."""
+    signals: tuple[Signal, ...]
+    """Most severe first."""
+    zone: Zone | None
+    """The zone that held most of the day's active time; None without sessions."""
+    assisted: AssistedStats
+    sections: tuple[Section, ...] = ()
+    plugin_failures: tuple[PluginFailure, ...] = ()
+    plugins: tuple[str, ...] = ()
+    """The plugins that ran."""
+    baseline_days: int = 0
+    """Past days whose samples fed personal baselines."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data; instants as ISO 8601 in the day's zone, durations in seconds."""
+        data = {f.name: _plain(getattr(self, f.name), self.tz, f.name)
+                for f in dataclasses.fields(self) if f.name not in ("tz", "date")}
+        data["date"] = self.date.isoformat()
+        return data
+
+
+_INSTANTS = frozenset({"start", "end", "ts", "started", "ended"})
+
+
+def _plain(value: Any, tz: tzinfo | None, name: str = "") -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return iso(value, tz) if name in _INSTANTS else value
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: _plain(getattr(value, f.name), tz, f.name)
+                for f in dataclasses.fields(value)}
+        if isinstance(value, (Pause, StuckMoment)):
+            data["seconds"] = value.seconds
+        return data
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, tz) for k, v in value.items()}
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return [_plain(v, tz) for v in value]
+    return str(value)
+
+
+def _pause_stats(timeline: Timeline) -> PauseStats:
+    working = [p.seconds for p in timeline.pauses if p.bin is not PauseBin.BREAK]
+    bins = {b.value: sum(1 for p in timeline.pauses if p.bin is b) for b in PauseBin}
+    return PauseStats(
+        count=len(working), median_s=median(working), p90_s=percentile(working, 90),
+        max_s=max(working, default=None),
+        long=tuple(p for p in timeline.pauses if p.bin is PauseBin.LONG), bins=bins,
+    )
+
+
+def _run_stats(timeline: Timeline) -> TestRunStats:
+    verdicts = verdict_runs(timeline.runs)
+    changed = [r for i, r in enumerate(verdicts) if i == 0 or r.edited_chars > 0]
+    recovered = [s.time_to_green for s in timeline.red_streaks if s.time_to_green is not None]
+    failures = [r.signatures if r.red else frozenset() for r in verdicts]
+    return TestRunStats(
+        total=len(timeline.runs), failed=sum(1 for r in verdicts if r.red),
+        green=sum(1 for r in verdicts if r.green),
+        other=len(timeline.runs) - len(verdicts),
+        longest_red_streak=max((len(s.runs) for s in timeline.red_streaks), default=0),
+        median_time_to_green_s=median(recovered),
+        error_quotient=error_quotient([r.signatures if r.red else frozenset()
+                                       for r in changed]) if len(changed) >= 3 else None,
+        repeated_error_density=repeated_error_density(failures),
+    )
+
+
+def _goal_work(timeline: Timeline) -> tuple[GoalWork, ...]:
+    seconds = timeline.goal_seconds()
+    return tuple(
+        GoalWork(id=g.id, title=g.title, active_seconds=seconds.get(g.id, 0.0),
+                 commits=sum(1 for c in timeline.commits if c.goal == g.title),
+                 started=g.started, ended=g.ended, timebox_s=g.timebox, rating=g.rating)
+        for g in timeline.goals
+    )
+
+
+def _assisted(timeline: Timeline) -> AssistedStats:
+    assisted = timeline.assisted
+    inserted = sum(e.inserted for e in assisted)
+    everything = sum(e.inserted for e in timeline.edits)
+    return AssistedStats(len(assisted), inserted, inserted / everything if everything else 0.0)
+
+
+def _session_summary(session: Session, verdict: ZoneVerdict,
+                     signals: Sequence[Signal]) -> SessionSummary:
+    runs = verdict_runs(session.runs)
+    return SessionSummary(
+        index=session.index, start=session.start, end=session.end,
+        active_seconds=session.active_seconds, bursts=len(session.bursts),
+        runs=len(session.runs), red_runs=sum(1 for r in runs if r.red), zone=verdict,
+        signals=tuple(s.name for s in signals
+                      if s.start <= session.end and s.end >= session.start),
+    )
+
+
+def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
+              history: History) -> DaySummary:
+    """The day's summary from its timeline: plugins' signals, zones, and all the numbers."""
+    signals = sorted(manager.strain_signals(timeline, config, history),
+                     key=lambda s: (-s.severity, s.start, s.name))
+    verdicts = [manager.zone(s, timeline, signals, config) or classify(s, signals)
+                for s in timeline.sessions]
+    sections = manager.summary_sections(timeline, config, signals)
+    bursts = timeline.bursts
+    return DaySummary(
+        date=timeline.day, start=timeline.start, end=timeline.end, tz=timeline.tz,
+        thresholds=timeline.thresholds, active_seconds=timeline.active_seconds,
+        sessions=tuple(_session_summary(s, v, signals)
+                       for s, v in zip(timeline.sessions, verdicts, strict=True)),
+        bursts=BurstStats(len(bursts), sum(b.edits for b in bursts),
+                          sum(b.inserted for b in bursts), sum(b.deleted for b in bursts),
+                          median(b.seconds for b in bursts)),
+        pauses=_pause_stats(timeline),
+        test_runs=_run_stats(timeline),
+        commits=CommitStats(len(timeline.commits),
+                            sum(1 for c in timeline.commits if c.goal is not None)),
+        goals=_goal_work(timeline),
+        stuck_moments=timeline.stuck,
+        signals=tuple(signals),
+        zone=day_zone(timeline.sessions, verdicts),
+        assisted=_assisted(timeline),
+        sections=tuple(sections),
+        plugin_failures=tuple(manager.failures),
+        plugins=tuple(sorted(n for n, o in manager.origins.items() if o.status == "loaded")),
+        baseline_days=len(history.days),
+    )
+
+
+def summarize_day(store: Store, day: date, config: Config, tz: tzinfo | None = None,
+                  manager: StrainPluginManager | None = None) -> DaySummary:
+    """Read one local day (and the history its baselines need) from the store."""
+    manager = manager or get_plugin_manager(config)
+    goals = load_goals(store)
+    history = load_history(store, day, config, manager, goals, tz)
+    start, end = day_bounds(day, tz)
+    stamp = store.span_stamp(start, end)
+    timeline = build_timeline(store.events_between(start, end), config.thresholds, day, tz,
+                              goals)
+    if stamp[0]:
+        day_metrics(store, timeline, metrics_key(config, manager), stamp, manager, config)
+    return summarize(timeline, config, manager, history)
