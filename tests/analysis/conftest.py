@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,82 @@ def shared_data() -> Path:
             pytest.fail(reason + " and DPT_REQUIRE_SHARED_DATA=1")
         pytest.skip(reason)
     return folder
+
+
+EXTRAS = {
+    "strain_extras/__init__.py": "",
+    "strain_extras/raiser.py": '''
+from dptelemetry import hookimpl
+
+@hookimpl
+def dpt_strain_signals(timeline):
+    raise RuntimeError("boom")
+
+@hookimpl
+def dpt_zone(session):
+    raise RuntimeError("zone boom")
+''',
+    "strain_extras/always.py": '''
+from dptelemetry import hookimpl
+from dptelemetry.hookspecs import Lever, Signal, Suggestion, Threshold
+
+@hookimpl
+def dpt_strain_signals(timeline):
+    return [Signal(name="always", severity=0.5, start=timeline.start, end=timeline.start,
+                   summary="always there", evidence={"n": 1},
+                   threshold=Threshold("n", 1, 1, "test"),
+                   suggestion=Suggestion(Lever.FEEDBACK, "none"))]
+''',
+    "strain_extras/typo.py": '''
+from dptelemetry import hookimpl
+
+@hookimpl
+def dpt_strain_signal(timeline):  # misspelt hook name
+    return []
+''',
+    "strain_extras/wrong_type.py": '''
+from dptelemetry import hookimpl
+
+@hookimpl
+def dpt_strain_signals():
+    return "not a list"
+''',
+}
+ENTRY_POINTS = """[dptelemetry]
+raiser = strain_extras.raiser
+always = strain_extras.always
+broken = strain_extras.does_not_exist
+typo = strain_extras.typo
+wrong_type = strain_extras.wrong_type
+"""
+
+
+@pytest.fixture
+def third_party_dist(tmp_path: Path) -> Path:
+    """A folder holding an installed distribution, `strain-extras 1.0`, whose `dptelemetry`
+    entry points name a plugin that raises, one that works, one that cannot be imported, one
+    with a misspelt hook and one returning the wrong type. Put the folder on the path to
+    install it (importlib.metadata finds the dist-info there)."""
+    site = tmp_path / "site"
+    for name, text in EXTRAS.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text)
+    info = site / "strain_extras-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: strain-extras\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(ENTRY_POINTS)
+    return site
+
+
+@pytest.fixture
+def installed_extras(third_party_dist: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """strain-extras on sys.path, after everything else: its plugins register last, so
+    pluggy would call them first."""
+    import importlib
+    import sys
+
+    monkeypatch.setattr(sys, "path", [*sys.path, str(third_party_dist)])
+    importlib.invalidate_caches()
+    yield third_party_dist
+    for name in [m for m in sys.modules if m.startswith("strain_extras")]:
+        del sys.modules[name]
