@@ -9,8 +9,9 @@ offset for instants.
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from enum import Enum
 from typing import Any
@@ -48,6 +49,23 @@ class BurstStats:
     """Median burst length."""
 
 
+LONGEST_PAUSES = 5
+"""How many of the longest pauses a summary names, with their minute stamps and files."""
+
+
+@dataclass(frozen=True)
+class PauseSpot:
+    """One pause inside work and where it fell: the file typed in last before it and the
+    file typed in first after it (None where the editor gave no path)."""
+
+    start: float
+    end: float
+    seconds: float
+    bin: PauseBin
+    path_before: str | None
+    path_after: str | None
+
+
 @dataclass(frozen=True)
 class PauseStats:
     """Pauses between bursts. count, median, p90 and max describe the pauses inside work
@@ -61,6 +79,8 @@ class PauseStats:
     """The pauses in the long bin themselves: when work stopped for 2-15 minutes."""
     bins: Mapping[str, int]
     """Count per bin: short, medium, long, break."""
+    longest: tuple[PauseSpot, ...] = ()
+    """The LONGEST_PAUSES longest pauses inside work, longest first."""
 
 
 @dataclass(frozen=True)
@@ -155,11 +175,13 @@ class DaySummary:
     """The plugins that ran."""
     baseline_days: int = 0
     """Past days whose samples fed personal baselines."""
+    timeline: Timeline | None = field(default=None, repr=False, compare=False)
+    """The timeline summarized, for renderers that draw the day (not part of `to_dict`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data; instants as ISO 8601 in the day's zone, durations in seconds."""
         data = {f.name: _plain(getattr(self, f.name), self.tz, f.name)
-                for f in dataclasses.fields(self) if f.name not in ("tz", "date")}
+                for f in dataclasses.fields(self) if f.name not in ("tz", "date", "timeline")}
         data["date"] = self.date.isoformat()
         return data
 
@@ -187,13 +209,26 @@ def _plain(value: Any, tz: tzinfo | None, name: str = "") -> Any:
     return str(value)
 
 
+def _longest_pauses(timeline: Timeline, pauses: Sequence[Pause]) -> tuple[PauseSpot, ...]:
+    typed = [e for e in timeline.edits if not e.assisted]
+    stamps = [e.ts for e in typed]
+    longest = sorted(pauses, key=lambda p: (-p.seconds, p.start))[:LONGEST_PAUSES]
+    # A pause runs from a burst's last typed edit to the next burst's first one.
+    return tuple(PauseSpot(p.start, p.end, p.seconds, p.bin,
+                           typed[bisect_right(stamps, p.start) - 1].path,
+                           typed[bisect_left(stamps, p.end)].path)
+                 for p in longest)
+
+
 def _pause_stats(timeline: Timeline) -> PauseStats:
-    working = [p.seconds for p in timeline.pauses if p.bin is not PauseBin.BREAK]
+    inside = [p for p in timeline.pauses if p.bin is not PauseBin.BREAK]
+    working = [p.seconds for p in inside]
     bins = {b.value: sum(1 for p in timeline.pauses if p.bin is b) for b in PauseBin}
     return PauseStats(
         count=len(working), median_s=median(working), p90_s=percentile(working, 90),
         max_s=max(working, default=None),
         long=tuple(p for p in timeline.pauses if p.bin is PauseBin.LONG), bins=bins,
+        longest=_longest_pauses(timeline, inside),
     )
 
 
@@ -273,6 +308,7 @@ def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
         plugin_failures=tuple(manager.failures),
         plugins=tuple(sorted(n for n, o in manager.origins.items() if o.status == "loaded")),
         baseline_days=len(history.days),
+        timeline=timeline,
     )
 
 

@@ -1,0 +1,147 @@
+"""Seven days at a glance: each day's active time per zone and its strain, for trends.
+
+Each day is summarized exactly as `dpt summary --date` would (same plugins, same baselines),
+then reduced to a `DayTrend` row; nothing here compares you with anyone but yourself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+
+from dptelemetry.analysis.next_session import (
+    Recommendation,
+    from_signal,
+    from_zone,
+    strongest,
+)
+from dptelemetry.analysis.signals import Signal
+from dptelemetry.analysis.summary import DaySummary, summarize_day
+from dptelemetry.analysis.zones import Zone
+from dptelemetry.config import Config
+from dptelemetry.plugins import StrainPluginManager, get_plugin_manager
+from dptelemetry.store import Store
+
+WEEK_DAYS = 7
+
+
+@dataclass(frozen=True)
+class DayTrend:
+    date: date
+    active_seconds: float
+    zone_seconds: Mapping[str, float]
+    """Active seconds per zone (comfort, learning, panic; all three keys)."""
+    zone: Zone | None
+    sessions: int
+    runs: int
+    red_runs: int
+    stuck_moments: int
+    signals: tuple[str, ...]
+    """Signal names, most severe first."""
+    strain: float
+    """The highest severity among signals that count toward zones (0: none)."""
+
+
+@dataclass(frozen=True)
+class SignalTally:
+    """How one signal showed up over the week."""
+
+    name: str
+    days: int
+    times: int
+    max_severity: float
+
+
+def day_trend(summary: DaySummary) -> DayTrend:
+    zones = {z.value: 0.0 for z in Zone}
+    for session in summary.sessions:
+        zones[session.zone.zone.value] += session.active_seconds
+    return DayTrend(
+        date=summary.date, active_seconds=summary.active_seconds, zone_seconds=zones,
+        zone=summary.zone, sessions=len(summary.sessions), runs=summary.test_runs.total,
+        red_runs=summary.test_runs.failed, stuck_moments=len(summary.stuck_moments),
+        signals=tuple(s.name for s in summary.signals),
+        strain=max((s.severity for s in summary.signals if s.struggle), default=0.0),
+    )
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    days: tuple[DayTrend, ...]
+    """Oldest first, one per calendar day, days without activity included."""
+    signals: tuple[Signal, ...]
+    """Every signal of the week, in day order."""
+    learning_block: float
+    """The longest learning-zone session of the week (seconds)."""
+
+    @property
+    def start(self) -> date:
+        return self.days[0].date
+
+    @property
+    def end(self) -> date:
+        return self.days[-1].date
+
+    @property
+    def active_seconds(self) -> float:
+        return sum(d.active_seconds for d in self.days)
+
+    def zone_seconds(self) -> dict[str, float]:
+        return {z.value: sum(d.zone_seconds[z.value] for d in self.days) for z in Zone}
+
+    @property
+    def zone(self) -> Zone | None:
+        """The zone that held most of the week's active time (a tie goes to the harder)."""
+        seconds = self.zone_seconds()
+        held = [z for z in Zone if seconds[z.value] > 0]
+        return max(held, key=lambda z: (seconds[z.value], list(Zone).index(z)), default=None)
+
+    def tallies(self) -> list[SignalTally]:
+        """Signals by the number of days they appeared on, then by severity."""
+        found: dict[str, SignalTally] = {}
+        for day in self.days:
+            for name in dict.fromkeys(day.signals):
+                old = found.get(name, SignalTally(name, 0, 0, 0.0))
+                found[name] = SignalTally(name, old.days + 1, old.times, old.max_severity)
+        for signal in self.signals:
+            old = found[signal.name]
+            found[signal.name] = SignalTally(signal.name, old.days, old.times + 1,
+                                             max(old.max_severity, signal.severity))
+        return sorted(found.values(), key=lambda t: (-t.days, -t.max_severity, t.name))
+
+    def next_session(self) -> Recommendation | None:
+        """Follow the signal seen on most days (its strongest instance); else the zone."""
+        tallies = self.tallies()
+        if tallies:
+            top = tallies[0]
+            signal = strongest([s for s in self.signals if s.name == top.name])
+            assert signal is not None
+            return from_signal(signal, f", on {top.days} of {len(self.days)} days")
+        zone = self.zone
+        if zone is None:
+            return None
+        return from_zone(zone, self.zone_seconds()[zone.value] / self.active_seconds,
+                         self.learning_block)
+
+
+def week_of(summaries: Sequence[DaySummary]) -> WeekSummary:
+    return WeekSummary(
+        days=tuple(day_trend(s) for s in summaries),
+        signals=tuple(sig for s in summaries for sig in s.signals),
+        learning_block=max((x.active_seconds for s in summaries for x in s.sessions
+                            if x.zone.zone is Zone.LEARNING), default=0.0),
+    )
+
+
+def summarize_week(store: Store, last: date, config: Config, tz: tzinfo | None = None,
+                   manager: StrainPluginManager | None = None,
+                   known: DaySummary | None = None) -> WeekSummary:
+    """The WEEK_DAYS days ending on `last`; `known` is reused when it is one of them."""
+    manager = manager or get_plugin_manager(config)
+    summaries = [
+        known if known is not None and known.date == day
+        else summarize_day(store, day, config, tz, manager)
+        for day in (last - timedelta(days=back) for back in range(WEEK_DAYS - 1, -1, -1))
+    ]
+    return week_of(summaries)

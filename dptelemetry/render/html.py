@@ -1,0 +1,67 @@
+"""The report as one self-contained HTML page: a Jinja2 template with inline CSS and the
+charts as inline SVG. Nothing is fetched when it is viewed: no scripts, fonts or images from
+elsewhere, so it can be mailed to a mentor or opened offline."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from dptelemetry import __version__
+from dptelemetry.analysis.week import WeekSummary
+from dptelemetry.render.document import (
+    Bullets,
+    DayReport,
+    Paragraph,
+    StripBlock,
+    Table,
+    as_document,
+)
+
+_CODE = re.compile(r"`([^`]+)`")
+CAPTIONS = {
+    "timeline": "The day: sessions coloured by zone, typing bursts, long pauses, test runs, "
+                "commits and stuck moments.",
+    "pauses": "Pause lengths between typing bursts (log scale), coloured by bin; dashed lines "
+              "are the thresholds that make the bins.",
+    "tests": "Test runs over the day: red runs as high as their failing tests, green runs on "
+             "the line; shading marks each red streak until the green run that ended it.",
+    "week": "Active minutes per zone, day by day; the line is the day's strain (the highest "
+            "severity of a signal that counts toward zones).",
+}
+
+
+def inline(text: str) -> Markup:
+    """Escaped text with `code` spans."""
+    return Markup(_CODE.sub(r"<code>\1</code>", str(escape(text))))
+
+
+def kind(block: object) -> str:
+    for name, cls in (("paragraph", Paragraph), ("bullets", Bullets), ("table", Table),
+                      ("strip", StripBlock)):
+        if isinstance(block, cls):
+            return name
+    raise TypeError(f"not a block: {block!r}")
+
+
+def render_html(report: DayReport | WeekSummary) -> str:
+    import jinja2
+
+    from dptelemetry.render import charts
+
+    if isinstance(report, DayReport):
+        pictures = charts.day_charts(report.summary, report.week)
+    else:
+        pictures = {"week": charts.week_chart(report)} if report.active_seconds else {}
+    env = jinja2.Environment(loader=jinja2.PackageLoader("dptelemetry.render", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["inline"] = inline
+    env.globals["kind"] = kind
+    context: dict[str, Any] = {
+        "doc": as_document(report), "charts": {k: Markup(v) for k, v in pictures.items()},
+        "captions": CAPTIONS, "version": __version__,
+    }
+    return env.get_template("report.html.j2").render(context)

@@ -1,0 +1,69 @@
+"""`dpt summary` at its edges: empty days, bad dates, relative dates, files it cannot write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.analysis.builders import DAY, DayBuilder
+from tests.summary.conftest import Summary, validate
+from tests.summary.days import HOUR, store_days
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_day_without_events_gets_a_short_friendly_report(summary: Summary, fmt: str) -> None:
+    result = summary("--date", "2024-05-06", "--format", fmt)
+    assert result.returncode == 0 and result.stderr == ""
+    assert "Nothing recorded on this day." in result.stdout
+    assert "dpt demo" in result.stdout
+    assert len(result.stdout.splitlines()) < 25
+
+
+def test_an_empty_day_is_valid_json_with_zeros(summary: Summary,
+                                               schema: dict[str, Any]) -> None:
+    result = summary("--date", "2024-05-06", "--format", "json")
+    data = json.loads(result.stdout)
+    validate(data, schema)
+    assert (data["active_seconds"], data["sessions"], data["zone"], data["next_session"]) == (
+        0, [], None, None)
+
+
+@pytest.mark.parametrize("bad", ["2024-13-01", "tomorrow", "2024-5-6", "20240506", ""])
+def test_a_bad_date_is_one_line_and_exit_2(summary: Summary, bad: str) -> None:
+    result = summary("--date", bad)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "is not a date: use YYYY-MM-DD, today or yesterday" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_format_is_a_usage_error(summary: Summary) -> None:
+    result = summary("--format", "pdf")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_today_and_yesterday_follow_the_clock(summary: Summary, dpt_home: Path) -> None:
+    day = DayBuilder()
+    day.edit(10 * HOUR)
+    store_days(dpt_home, day)
+    # DPT_CLOCK_OFFSET moves "now" to the next day at noon (UTC), where the CLI's today is.
+    import time
+
+    noon_after = day.start + 36 * HOUR
+    env = {"DPT_CLOCK_OFFSET": str(noon_after - time.time())}
+    yesterday = json.loads(summary("--date", "yesterday", "--format", "json", env=env).stdout)
+    today = json.loads(summary("--date", "today", "--format", "json", env=env).stdout)
+    assert (yesterday["date"], len(yesterday["sessions"])) == (DAY.isoformat(), 1)
+    assert (today["date"], today["sessions"]) == ("2024-05-07", [])
+
+
+def test_a_file_it_cannot_write_is_one_line_and_exit_1(summary: Summary,
+                                                       tmp_path: Path) -> None:
+    result = summary("--output", str(tmp_path / "missing" / "day.txt"))
+    assert result.returncode == 1
+    assert result.stderr.startswith("dpt: error: cannot write ")
+    assert len(result.stderr.strip().splitlines()) == 1
