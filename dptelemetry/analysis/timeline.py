@@ -244,7 +244,6 @@ class Timeline:
     def active_seconds(self) -> float:
         return sum(s.active_seconds for s in self.sessions)
 
-
     def local_time(self, ts: float) -> datetime:
         return local_datetime(ts, self.tz)
 

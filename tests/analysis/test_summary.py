@@ -168,3 +168,19 @@ def test_active_time_is_summed_over_sessions(dpt_home: Path) -> None:
     day.edits([0, 10 * MIN])
     day.edits([40 * MIN, 45 * MIN])
     assert summary_of(dpt_home, day).active_seconds == 15 * MIN
+
+
+def test_a_zone_plugin_replaces_the_default_rule_in_the_summary(dpt_home: Path) -> None:
+    from dptelemetry.plugins import get_plugin_manager
+    from tests.analysis.test_plugins import FirstZone
+
+    day = teq_day("xxxx")
+    config = load_config()
+    manager = get_plugin_manager(config)
+    manager.register(FirstZone(), name="first_zone")
+    with open_store(dpt_home) as store:
+        store.append(day.events)
+        summary = summarize_day(store, day.day, config, day.tz, manager=manager)
+    [session] = summary.sessions
+    assert (session.zone.zone, session.zone.by) == (Zone.COMFORT, "first_zone")
+    assert summary.zone is Zone.COMFORT
