@@ -1,9 +1,10 @@
 """Your own history for one day's summary: past days' metric samples, cached in the store.
 
 Rebuilding two weeks of timelines for every summary would cost two weeks of reading; instead
-each day's samples (`dpt_day_metrics`) are kept in the store with the day's event count and
-latest timestamp, and reused while those still match and the same versions, thresholds and
-settings computed them. Only days whose events changed since are rebuilt.
+each day's samples (`dpt_day_metrics`) are kept in the store with the day's stamp (which grows
+whenever an event for that day is stored), and reused while the stamp still matches and the
+same versions, thresholds and settings computed them. Only days whose events changed since are
+rebuilt.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from datetime import date, timedelta, tzinfo
 from dptelemetry import __version__
 from dptelemetry.analysis.days import day_bounds
 from dptelemetry.analysis.history import LOOKBACK_DAYS, DayMetrics, History
-from dptelemetry.analysis.timeline import Timeline, build_timeline
+from dptelemetry.analysis.reader import read_timeline
+from dptelemetry.analysis.timeline import Timeline
 from dptelemetry.config import Config
 from dptelemetry.goals import Goal
 from dptelemetry.plugins import StrainPluginManager
@@ -33,7 +35,7 @@ def metrics_key(config: Config, manager: StrainPluginManager) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def day_metrics(store: Store, timeline: Timeline, key: str, stamp: tuple[int, int],
+def day_metrics(store: Store, timeline: Timeline, key: str, stamp: int,
                 manager: StrainPluginManager, config: Config) -> DayMetrics:
     """The plugins' samples for this timeline, saved for later days' baselines."""
     metrics = manager.day_metrics(timeline, config)
@@ -52,14 +54,13 @@ def load_history(store: Store, day: date, config: Config, manager: StrainPluginM
         past = day - timedelta(days=back)
         start, end = day_bounds(past, tz)
         stamp = store.span_stamp(start, end)
-        if stamp[0] == 0:
+        if stamp == 0:
             continue
         cached = store.cached_day_metrics(start, end, key, stamp)
         if cached is not None:
             metrics: DayMetrics = cached
         else:
-            timeline = build_timeline(store.events_between(start, end), config.thresholds,
-                                      past, tz, goals)
+            timeline = read_timeline(store, past, config.thresholds, tz, goals)
             metrics = day_metrics(store, timeline, key, stamp, manager, config)
         if any(metrics.values()):
             days[past] = metrics

@@ -20,6 +20,7 @@ from dptelemetry.analysis.baselines import day_metrics, load_history, metrics_ke
 from dptelemetry.analysis.days import day_bounds, iso
 from dptelemetry.analysis.error_measures import error_quotient, repeated_error_density
 from dptelemetry.analysis.history import History
+from dptelemetry.analysis.reader import read_timeline
 from dptelemetry.analysis.signals import Section, Signal
 from dptelemetry.analysis.stats import median, percentile
 from dptelemetry.analysis.timeline import (
@@ -28,7 +29,6 @@ from dptelemetry.analysis.timeline import (
     Session,
     StuckMoment,
     Timeline,
-    build_timeline,
     verdict_runs,
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict, classify, day_zone
@@ -262,7 +262,7 @@ def _goal_work(timeline: Timeline) -> tuple[GoalWork, ...]:
 def _assisted(timeline: Timeline) -> AssistedStats:
     assisted = timeline.assisted
     inserted = sum(e.inserted for e in assisted)
-    everything = sum(e.inserted for e in timeline.edits)
+    everything = inserted + sum(b.inserted for b in timeline.bursts)  # bursts: every typed edit
     return AssistedStats(len(assisted), inserted, inserted / everything if everything else 0.0)
 
 
@@ -320,8 +320,7 @@ def summarize_day(store: Store, day: date, config: Config, tz: tzinfo | None = N
     history = load_history(store, day, config, manager, goals, tz)
     start, end = day_bounds(day, tz)
     stamp = store.span_stamp(start, end)
-    timeline = build_timeline(store.events_between(start, end), config.thresholds, day, tz,
-                              goals)
-    if stamp[0]:
+    timeline = read_timeline(store, day, config.thresholds, tz, goals)
+    if stamp:
         day_metrics(store, timeline, metrics_key(config, manager), stamp, manager, config)
     return summarize(timeline, config, manager, history)

@@ -1,29 +1,26 @@
-"""One local day of events, read as what happened: bursts, pauses, sessions, test runs.
+"""One local day read as what happened: edit bursts, pauses, sessions, test runs, streaks.
 
-Pure functions over events (no I/O), so every number a summary prints can be rebuilt by hand
-from the events and the thresholds (DESIGN: Vocabulary). Boundaries are half-open and a gap
-exactly on a threshold falls in the bin above it: a gap of `burst_gap` ends a burst and is a
-short pause; a gap of `idle_timeout` is a break and ends a session.
+These are the domain types strain plugins receive (built by `analysis.builder`), so every
+number a summary prints can be rebuilt by hand from the events and the thresholds (DESIGN:
+Vocabulary). Boundaries are half-open and a gap exactly on a threshold falls in the bin above
+it: a gap of `burst_gap` ends a burst and is a short pause; a gap of `idle_timeout` is a break
+and ends a session.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, tzinfo
 from enum import Enum
 from itertools import pairwise
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from dptelemetry.analysis.days import at_local, day_bounds, local_datetime
+from dptelemetry.analysis.days import at_local, local_datetime
 from dptelemetry.config import Thresholds
-from dptelemetry.events import Event, EventKind
+from dptelemetry.events import Event
 from dptelemetry.goals import Goal
 
-# Editor lifecycle, not the developer: it neither starts nor extends a session.
-_NOT_ACTIVITY = frozenset({EventKind.LSP_START.value, EventKind.LSP_STOP.value})
-_FOCUS_KINDS = frozenset({EventKind.EDIT.value, EventKind.OPEN.value, EventKind.SAVE.value})
 UNKNOWN_FAILURE = "(unknown failure)"
 
 
@@ -224,7 +221,11 @@ class Timeline:
     """None: the system's local zone."""
     thresholds: Thresholds
     events: tuple[Event, ...] = ()
+    """Every event of the day except edits (those are `edits`), in time order."""
     edits: tuple[Edit, ...] = ()
+    """Every edit, typed and assisted, in time order."""
+    assisted: tuple[Edit, ...] = ()
+    """The assisted edits alone: counted apart so practice effort stays the developer's own."""
     bursts: tuple[EditBurst, ...] = ()
     pauses: tuple[Pause, ...] = ()
     sessions: tuple[Session, ...] = ()
@@ -242,10 +243,6 @@ class Timeline:
     @property
     def active_seconds(self) -> float:
         return sum(s.active_seconds for s in self.sessions)
-
-    @property
-    def assisted(self) -> tuple[Edit, ...]:
-        return tuple(e for e in self.edits if e.assisted)
 
     def local_time(self, ts: float) -> datetime:
         return local_datetime(ts, self.tz)
@@ -282,115 +279,6 @@ class Timeline:
         return totals
 
 
-def _number(payload: Mapping[str, Any], key: str) -> int:
-    value = payload.get(key)
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
-
-
-def _edit(event: Event, thresholds: Thresholds) -> Edit:
-    p = event.payload
-    inserted = _number(p, "inserted")
-    flagged = p.get("assisted")
-    line = p.get("line")
-    return Edit(
-        ts=event.ts,
-        path=event.path,
-        inserted=inserted,
-        deleted=_number(p, "deleted"),
-        line=line if isinstance(line, int) and not isinstance(line, bool) else None,
-        lines=max(1, _number(p, "lines")),
-        # The capture point judged each change on its own; without its verdict, judge the
-        # event's total size against the threshold in force now.
-        assisted=flagged if isinstance(flagged, bool)
-        else inserted > thresholds.assisted_edit_chars,
-    )
-
-
-def _signatures(payload: Mapping[str, Any], outcome: str) -> frozenset[tuple[str, str]]:
-    raw = payload.get("failures")
-    found = frozenset(
-        (str(item[0]), str(item[1])) for item in (raw if isinstance(raw, list) else ())
-        if isinstance(item, (list, tuple)) and len(item) == 2
-    )
-    if outcome == "red" and not found:
-        # A red run whose failures are unknown (a non-zero exit without counts) still failed:
-        # one signature naming its exit code keeps it a failure for EQ and RED.
-        return frozenset({(UNKNOWN_FAILURE, f"exit code {payload.get('exit_code')}")})
-    return found
-
-
-def _test_run(event: Event, day_end: float, edited_chars: int) -> TestRun:
-    p = event.payload
-    outcome = p.get("outcome")
-    outcome = outcome if outcome in ("green", "red") else "other"
-    duration = p.get("duration_s")
-    seconds = float(duration) if isinstance(duration, (int, float)) and duration > 0 else 0.0
-    exit_code = p.get("exit_code")
-    runner = p.get("runner")
-    return TestRun(
-        start=event.ts,
-        end=min(event.ts + seconds, day_end),
-        outcome=outcome,
-        signatures=_signatures(p, outcome),
-        passed=_number(p, "passed"),
-        failed=_number(p, "failed"),
-        errors=_number(p, "errors"),
-        exit_code=exit_code if isinstance(exit_code, int) else None,
-        runner=runner if isinstance(runner, str) else "unknown",
-        edited_chars=edited_chars,
-    )
-
-
-def _commit(event: Event) -> Commit:
-    p = event.payload
-    goal = p.get("goal")
-    return Commit(ts=event.ts, sha=str(p.get("sha", "")),
-                  goal=goal if isinstance(goal, str) and goal else None,
-                  files=_number(p, "files"), insertions=_number(p, "insertions"),
-                  deletions=_number(p, "deletions"))
-
-
-def bursts_of(edits: Sequence[Edit], burst_gap: float) -> list[EditBurst]:
-    """Group typed edits (in time order) into bursts."""
-    bursts: list[EditBurst] = []
-    group: list[Edit] = []
-    for edit in edits:
-        if group and edit.ts - group[-1].ts >= burst_gap:
-            bursts.append(_burst(group))
-            group = []
-        group.append(edit)
-    if group:
-        bursts.append(_burst(group))
-    return bursts
-
-
-def _burst(group: list[Edit]) -> EditBurst:
-    paths = tuple(dict.fromkeys(e.path for e in group if e.path is not None))
-    return EditBurst(start=group[0].ts, end=group[-1].ts, edits=len(group),
-                     inserted=sum(e.inserted for e in group),
-                     deleted=sum(e.deleted for e in group), paths=paths)
-
-
-def pauses_between(bursts: Sequence[EditBurst], thresholds: Thresholds) -> list[Pause]:
-    pauses = []
-    for before, after in pairwise(bursts):
-        found = pause_bin(after.start - before.end, thresholds)
-        if found is not None:
-            pauses.append(Pause(before.end, after.start, found))
-    return pauses
-
-
-def session_spans(points: Sequence[float], idle_timeout: float) -> list[tuple[float, float]]:
-    """(start, end) of each session over sorted activity instants."""
-    spans: list[tuple[float, float]] = []
-    for ts in points:
-        if spans and ts - spans[-1][1] < idle_timeout:
-            spans[-1] = (spans[-1][0], ts)
-        else:
-            spans.append((ts, ts))
-    return spans
-
-
 def verdict_runs(runs: Iterable[TestRun]) -> list[TestRun]:
     """The runs that gave a verdict (red or green), each with `edited_chars` counted since
     the previous verdict run, so an interrupted run in between hides no edits."""
@@ -403,156 +291,3 @@ def verdict_runs(runs: Iterable[TestRun]) -> list[TestRun]:
                          else run)
             carried = 0
     return found
-
-
-def red_streaks_of(runs: Sequence[TestRun]) -> list[RedStreak]:
-    streaks: list[RedStreak] = []
-    reds: list[TestRun] = []
-    for run in runs:
-        if run.red:
-            reds.append(run)
-        elif run.green and reds:
-            streaks.append(RedStreak(tuple(reds), run))
-            reds = []
-    if reds:
-        streaks.append(RedStreak(tuple(reds), None))
-    return streaks
-
-
-def episodes_of(runs: Sequence[TestRun], first_start: float) -> list[Episode]:
-    """Split the verdict runs at each green run; the first episode starts at `first_start`."""
-    episodes: list[Episode] = []
-    pending: list[TestRun] = []
-    start = first_start
-    for run in runs:
-        if run.outcome == "other":
-            continue
-        pending.append(run)
-        if run.green:
-            episodes.append(Episode(start, run.end, tuple(pending), green=True))
-            pending, start = [], run.end
-    if pending:
-        episodes.append(Episode(start, pending[-1].end, tuple(pending), green=False))
-    return episodes
-
-
-def _switches(events: Sequence[Event]) -> list[FileSwitch]:
-    switches = []
-    current: str | None = None
-    for event in events:
-        if event.kind in _FOCUS_KINDS and event.path is not None:
-            if current is not None and event.path != current:
-                switches.append(FileSwitch(event.ts, current, event.path))
-            current = event.path
-    return switches
-
-
-def _detected_stuck(runs: Sequence[TestRun], points: Sequence[float],
-                    thresholds: Thresholds) -> list[StuckMoment]:
-    """Long pauses right after a red run: nothing happened from its end for long_pause up to
-    (not including) idle_timeout; a longer silence is a break."""
-    found = []
-    for run in runs:
-        if not run.red:
-            continue
-        i = bisect_right(points, run.end)
-        if i < len(points):
-            gap = points[i] - run.end
-            if thresholds.long_pause <= gap < thresholds.idle_timeout:
-                found.append(StuckMoment(run.end, points[i], detected=True))
-    return found
-
-
-class _Cutter:
-    """Items in time order, cut by the instant each starts at."""
-
-    def __init__(self, items: Sequence[Any], starts: Iterable[float]) -> None:
-        self.items = items
-        self.starts = list(starts)
-
-    def __call__(self, lo: float, hi: float) -> tuple[Any, ...]:
-        return tuple(self.items[bisect_left(self.starts, lo):bisect_right(self.starts, hi)])
-
-
-def _sessions(spans: Sequence[tuple[float, float]], edits: list[Edit],
-              bursts: list[EditBurst], pauses: list[Pause], runs: list[TestRun],
-              streaks: list[RedStreak], commits: list[Commit], switches: list[FileSwitch],
-              stuck: list[StuckMoment]) -> tuple[Session, ...]:
-    """Each session with the parts that start in it."""
-    cut_edits = _Cutter(edits, (e.ts for e in edits))
-    cut_bursts = _Cutter(bursts, (b.start for b in bursts))
-    cut_pauses = _Cutter(pauses, (p.start for p in pauses))
-    cut_runs = _Cutter(runs, (r.start for r in runs))
-    cut_streaks = _Cutter(streaks, (s.start for s in streaks))
-    cut_commits = _Cutter(commits, (c.ts for c in commits))
-    cut_switches = _Cutter(switches, (w.ts for w in switches))
-    cut_stuck = _Cutter(stuck, (m.start for m in stuck))
-    return tuple(
-        Session(
-            index, a, b, edits=cut_edits(a, b), bursts=cut_bursts(a, b),
-            # A pause is a session's only if it ends there too; a break between two is not.
-            pauses=tuple(p for p in cut_pauses(a, b) if p.end <= b),
-            runs=cut_runs(a, b), red_streaks=cut_streaks(a, b), commits=cut_commits(a, b),
-            switches=cut_switches(a, b), stuck=cut_stuck(a, b),
-        )
-        for index, (a, b) in enumerate(spans)
-    )
-
-
-def build_timeline(
-    events: Iterable[Event],
-    thresholds: Thresholds,
-    day: date,
-    tz: tzinfo | None = None,
-    goals: Iterable[Goal] = (),
-) -> Timeline:
-    """Read the events of one local day (others are ignored) into a Timeline."""
-    start, end = day_bounds(day, tz)
-    todays = sorted((e for e in events if start <= e.ts < end), key=lambda e: e.ts)
-    edits: list[Edit] = []
-    runs: list[TestRun] = []
-    commits: list[Commit] = []
-    logged: list[StuckMoment] = []
-    points: list[float] = []
-    edited_since_run = 0
-    for event in todays:
-        kind = event.kind
-        if kind not in _NOT_ACTIVITY:
-            points.append(event.ts)
-        if kind == EventKind.EDIT.value:
-            edit = _edit(event, thresholds)
-            edits.append(edit)
-            edited_since_run += edit.inserted + edit.deleted
-        elif kind == EventKind.TEST_RUN.value:
-            run = _test_run(event, end, edited_since_run)
-            runs.append(run)
-            points.append(run.end)
-            edited_since_run = 0
-        elif kind == EventKind.COMMIT.value:
-            commits.append(_commit(event))
-        elif kind == EventKind.STUCK.value:
-            text, impulse = event.payload.get("text"), event.payload.get("impulse")
-            logged.append(StuckMoment(event.ts, event.ts, detected=False,
-                                      text=text if isinstance(text, str) else None,
-                                      impulse=impulse if isinstance(impulse, str) else None))
-    points.sort()
-    bursts = bursts_of([e for e in edits if not e.assisted], thresholds.burst_gap)
-    pauses = pauses_between(bursts, thresholds)
-    spans = session_spans(points, thresholds.idle_timeout)
-    streaks = red_streaks_of(runs)
-    switches = _switches(todays)
-    stuck = sorted([*logged, *_detected_stuck(runs, points, thresholds)], key=lambda s: s.start)
-    verdicts = [r for r in runs if r.outcome != "other"]
-    first_verdict = verdicts[0].start if verdicts else start
-    episode_start = next((a for a, b in spans if a <= first_verdict <= b), first_verdict)
-    day_goals = tuple(g for g in sorted(goals, key=lambda g: g.started)
-                      if g.started < end and (g.ended is None or g.ended > start))
-    return Timeline(
-        day=day, start=start, end=end, tz=tz, thresholds=thresholds, events=tuple(todays),
-        edits=tuple(edits), bursts=tuple(bursts), pauses=tuple(pauses),
-        sessions=_sessions(spans, edits, bursts, pauses, runs, streaks, commits, switches,
-                           stuck),
-        runs=tuple(runs), red_streaks=tuple(streaks),
-        episodes=tuple(episodes_of(runs, episode_start)), commits=tuple(commits),
-        switches=tuple(switches), stuck=tuple(stuck), goals=day_goals, activity=tuple(points),
-    )

@@ -121,10 +121,9 @@ class Store:
                 raise
 
     def _insert(self, rows: list[tuple[Any, ...]]) -> int:
-        before = self._conn.total_changes
+        # rowcount counts the rows this statement inserted, not the trigger's own writes
         with self._transaction() as conn:
-            conn.executemany(_INSERT, rows)
-        return self._conn.total_changes - before
+            return conn.executemany(_INSERT, rows).rowcount
 
     def _select(self, where: str = "", params: Iterable[Any] = ()) -> Iterator[Event]:
         sql = f"SELECT {_COLUMNS} FROM events {where} ORDER BY ts_ms, id"
@@ -135,15 +134,30 @@ class Store:
                     yield _event(row)
 
     def events_between(
-        self, start: float, end: float, kinds: Collection[str] | None = None
+        self, start: float, end: float, kinds: Collection[str] | None = None,
+        exclude: Collection[str] = (),
     ) -> list[Event]:
-        """Events with `start <= ts < end` (epoch seconds), in time order."""
+        """Events with `start <= ts < end` (epoch seconds), in time order; only `kinds` if
+        given, never those in `exclude`."""
         where = "WHERE ts_ms >= ? AND ts_ms < ?"
         params: list[Any] = [round(start * 1000), round(end * 1000)]
-        if kinds:
-            where += f" AND kind IN ({', '.join('?' * len(kinds))})"
-            params.extend(kinds)
+        for names, test in ((kinds, "IN"), (exclude, "NOT IN")):
+            if names:
+                where += f" AND kind {test} ({', '.join('?' * len(names))})"
+                params.extend(names)
         return list(self._select(where, params))
+
+    def payloads_between(self, start: float, end: float,
+                         kind: str) -> list[tuple[int, str | None, str]]:
+        """(ts in ms, path, payload JSON text) of one kind of event, in time order: for
+        readers that decode a day of keystrokes in bulk without building Events."""
+        with _sqlite_errors(self.path):
+            rows: list[tuple[int, str | None, str]] = self._conn.execute(
+                "SELECT ts_ms, path, payload FROM events WHERE ts_ms >= ? AND ts_ms < ? "
+                "AND kind = ? ORDER BY ts_ms, id",
+                (round(start * 1000), round(end * 1000), kind),
+            ).fetchall()
+        return rows
 
     def iter_events(self) -> Iterator[Event]:
         """Every event, in time order, streamed."""
@@ -153,25 +167,26 @@ class Store:
         """All goal_start and goal_end events, in time order (read through a small index)."""
         return list(self._select(f"WHERE {_GOAL_KINDS}"))
 
-    def span_stamp(self, start: float, end: float) -> tuple[int, int]:
-        """(number of events, latest ts in ms or 0) with `start <= ts < end`: changes
-        whenever an event arrives there, so cached results for the span can be checked."""
+    def span_stamp(self, start: float, end: float) -> int:
+        """A number that grows whenever an event with `start <= ts < end` is stored (the
+        events stored in the span's whole hours, ever); 0 while there are none. Cheap: it
+        reads a per-hour count, not the events."""
         with _sqlite_errors(self.path):
-            count, last = self._conn.execute(
-                "SELECT count(*), max(ts_ms) FROM events WHERE ts_ms >= ? AND ts_ms < ?",
-                (round(start * 1000), round(end * 1000)),
-            ).fetchone()
-        return int(count), int(last or 0)
+            total = self._conn.execute(
+                "SELECT total(events) FROM event_hours WHERE hour >= ? AND hour < ?",
+                (int(start // 3600), -int(-end // 3600)),
+            ).fetchone()[0]
+        return int(total)
 
     def cached_day_metrics(
-        self, start: float, end: float, key: str, stamp: tuple[int, int]
+        self, start: float, end: float, key: str, stamp: int
     ) -> dict[str, list[float]] | None:
-        """Metrics saved for this span by the same `key` while it held the same events."""
+        """Metrics saved for this span by the same `key` while it had the same stamp."""
         with _sqlite_errors(self.path):
             row = self._conn.execute(
                 "SELECT metrics FROM day_metrics WHERE start_ms = ? AND end_ms = ? AND key = ? "
-                "AND events = ? AND last_ms = ?",
-                (round(start * 1000), round(end * 1000), key, *stamp),
+                "AND stamp = ?",
+                (round(start * 1000), round(end * 1000), key, stamp),
             ).fetchone()
         if row is None:
             return None
@@ -179,14 +194,14 @@ class Store:
         return metrics
 
     def save_day_metrics(
-        self, start: float, end: float, key: str, stamp: tuple[int, int],
+        self, start: float, end: float, key: str, stamp: int,
         metrics: Mapping[str, Sequence[float]],
     ) -> None:
         text = json.dumps({name: list(values) for name, values in metrics.items()},
                           separators=(",", ":"))
         with self._transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO day_metrics VALUES (?, ?, ?, ?, ?, ?)",
-                         (round(start * 1000), round(end * 1000), key, *stamp, text))
+            conn.execute("INSERT OR REPLACE INTO day_metrics VALUES (?, ?, ?, ?, ?)",
+                         (round(start * 1000), round(end * 1000), key, stamp, text))
 
     def count(self) -> int:
         with _sqlite_errors(self.path):

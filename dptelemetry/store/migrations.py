@@ -61,20 +61,31 @@ def _v2_clustered_by_time(conn: sqlite3.Connection) -> None:
 
 
 def _v3_day_metrics(conn: sqlite3.Connection) -> None:
-    """A cache of per-day metric samples for personal baselines, so that a summary never
-    re-reads two weeks of events. Derived data: deleting rows only costs recomputation.
-    `events` and `last_ms` are the day's event count and latest timestamp when computed;
-    `key` names what computed them (versions, thresholds, settings)."""
+    """Per-day metric samples for personal baselines, cached, so that a summary never re-reads
+    two weeks of events; and a count of events per hour, kept by a trigger for every writer,
+    which tells in microseconds whether a day's cached samples still match its events.
+
+    `day_metrics` is derived data: deleting rows only costs recomputation. `stamp` is the sum
+    of `event_hours` over the day's hours when the samples were computed; `key` names what
+    computed them (versions, thresholds, settings)."""
     conn.execute(
         """CREATE TABLE day_metrics (
             start_ms INTEGER NOT NULL,
             end_ms INTEGER NOT NULL,
             key TEXT NOT NULL,
-            events INTEGER NOT NULL,
-            last_ms INTEGER NOT NULL,
+            stamp INTEGER NOT NULL,
             metrics TEXT NOT NULL,
             PRIMARY KEY (start_ms, end_ms)
         ) WITHOUT ROWID"""
+    )
+    conn.execute("CREATE TABLE event_hours (hour INTEGER PRIMARY KEY, events INTEGER NOT NULL)")
+    conn.execute("INSERT INTO event_hours SELECT ts_ms / 3600000, count(*) FROM events "
+                 "GROUP BY ts_ms / 3600000")
+    conn.execute(
+        """CREATE TRIGGER events_per_hour AFTER INSERT ON events BEGIN
+            INSERT INTO event_hours VALUES (NEW.ts_ms / 3600000, 1)
+                ON CONFLICT (hour) DO UPDATE SET events = events + 1;
+        END"""
     )
 
 

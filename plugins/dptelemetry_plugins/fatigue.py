@@ -8,6 +8,7 @@ not count toward a session's zone.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from datetime import time
 from itertools import pairwise
@@ -41,7 +42,8 @@ REST = Suggestion(Lever.TIME_BLOCK, "Work in blocks of at most 90 minutes: set a
 
 def longest_stretch(timeline: Timeline, session: Session, gap: float) -> tuple[float, float]:
     """(start, end) of the longest run of activity with no gap of `gap` seconds or more."""
-    points = [t for t in timeline.activity if session.start <= t <= session.end]
+    points = timeline.activity[bisect_left(timeline.activity, session.start):
+                               bisect_right(timeline.activity, session.end)]
     start = best_start = best_end = points[0]
     for before, after in pairwise(points):
         if after - before >= gap:

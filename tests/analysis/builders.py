@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, timezone, tzinfo
 from typing import Any
 
+from dptelemetry.analysis.builder import build_timeline
 from dptelemetry.analysis.days import day_bounds
-from dptelemetry.analysis.timeline import Timeline, build_timeline
+from dptelemetry.analysis.timeline import Timeline
 from dptelemetry.config import Thresholds
 from dptelemetry.events import Event, new_event_id
 from dptelemetry.goals import Goal, goals_from_events

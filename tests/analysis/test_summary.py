@@ -103,13 +103,13 @@ def test_a_week_of_history_sets_your_own_limits(dpt_home: Path) -> None:
 
 def counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     calls: list[Any] = []
-    real: Callable[..., Any] = baselines.build_timeline
+    real: Callable[..., Any] = baselines.read_timeline
 
     def build(*args: Any, **kw: Any) -> Any:
-        calls.append(args[2])
+        calls.append(args[1])
         return real(*args, **kw)
 
-    monkeypatch.setattr(baselines, "build_timeline", build)
+    monkeypatch.setattr(baselines, "read_timeline", build)
     return calls
 
 
@@ -160,11 +160,7 @@ def test_the_store_migrates_to_the_metrics_cache_keeping_events(dpt_home: Path) 
         assert store.schema_version() == 3
         assert store.count() == len(day.events)
         assert summarize_day(store, day.day, load_config(), day.tz).test_runs.total == 24
-        assert store.cached_day_metrics(*day_bounds_of(day), "nope", (0, 0)) is None
-
-
-def day_bounds_of(day: DayBuilder) -> tuple[float, float]:
-    return day.start, day.start + 24 * 3600
+        assert store.span_stamp(day.start, day.start + 24 * 3600) == len(day.events)
 
 
 def test_active_time_is_summed_over_sessions(dpt_home: Path) -> None:
@@ -172,3 +168,19 @@ def test_active_time_is_summed_over_sessions(dpt_home: Path) -> None:
     day.edits([0, 10 * MIN])
     day.edits([40 * MIN, 45 * MIN])
     assert summary_of(dpt_home, day).active_seconds == 15 * MIN
+
+
+def test_a_zone_plugin_replaces_the_default_rule_in_the_summary(dpt_home: Path) -> None:
+    from dptelemetry.plugins import get_plugin_manager
+    from tests.analysis.test_plugins import FirstZone
+
+    day = teq_day("xxxx")
+    config = load_config()
+    manager = get_plugin_manager(config)
+    manager.register(FirstZone(), name="first_zone")
+    with open_store(dpt_home) as store:
+        store.append(day.events)
+        summary = summarize_day(store, day.day, config, day.tz, manager=manager)
+    [session] = summary.sessions
+    assert (session.zone.zone, session.zone.by) == (Zone.COMFORT, "first_zone")
+    assert summary.zone is Zone.COMFORT

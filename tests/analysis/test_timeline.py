@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dptelemetry.analysis.timeline import UNKNOWN_FAILURE, PauseBin, build_timeline
+from dptelemetry.analysis.builder import build_timeline
+from dptelemetry.analysis.timeline import UNKNOWN_FAILURE, PauseBin
 from dptelemetry.config import Thresholds
 from tests.analysis.builders import MIN, DayBuilder
 

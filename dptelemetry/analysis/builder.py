@@ -1,0 +1,352 @@
+"""Builds a day's Timeline from its events: pure functions, no I/O.
+
+Edits are most of a day's events (one per keystroke), so they are decoded once into compact
+`Edit` tuples and every later step works on those in time order; the other events stay
+`Event`s. `build_timeline` takes plain events (what tests write); `assemble_timeline` takes
+edits already decoded, which is how the store reader saves building 200,000 Event objects.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, tzinfo
+from itertools import accumulate, pairwise
+from typing import Any
+
+from dptelemetry.analysis.days import day_bounds
+from dptelemetry.analysis.timeline import (
+    UNKNOWN_FAILURE,
+    Commit,
+    Edit,
+    EditBurst,
+    Episode,
+    FileSwitch,
+    Pause,
+    RedStreak,
+    Session,
+    StuckMoment,
+    TestRun,
+    Timeline,
+    pause_bin,
+)
+from dptelemetry.config import Thresholds
+from dptelemetry.events import Event, EventKind
+from dptelemetry.goals import Goal
+
+EDIT = EventKind.EDIT.value
+# Editor lifecycle, not the developer: it neither starts nor extends a session.
+_NOT_ACTIVITY = frozenset({EventKind.LSP_START.value, EventKind.LSP_STOP.value})
+# Besides edits, the events that show which file the developer is in.
+_FOCUS_KINDS = frozenset({EventKind.OPEN.value, EventKind.SAVE.value})
+
+
+def _number(payload: Mapping[str, Any], key: str) -> int:
+    value = payload.get(key)
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+def edit_from(ts: float, path: str | None, payload: Mapping[str, Any],
+              thresholds: Thresholds) -> Edit:
+    """Decode one edit event's payload (docs/events.md), tolerating missing fields."""
+    inserted = _number(payload, "inserted")
+    flagged = payload.get("assisted")
+    line = payload.get("line")
+    return Edit(
+        ts=ts,
+        path=path,
+        inserted=inserted,
+        deleted=_number(payload, "deleted"),
+        line=line if isinstance(line, int) and not isinstance(line, bool) else None,
+        lines=max(1, _number(payload, "lines")),
+        # The capture point judged each change on its own; without its verdict, judge the
+        # event's total size against the threshold in force now.
+        assisted=flagged if isinstance(flagged, bool)
+        else inserted > thresholds.assisted_edit_chars,
+    )
+
+
+def decode_edits(rows: Iterable[tuple[float, str | None, Mapping[str, Any]]],
+                 thresholds: Thresholds) -> list[Edit]:
+    """`edit_from` over (ts, path, payload) rows, with a fast lane for well-formed payloads:
+    a day can hold 200,000 of them."""
+    edits: list[Edit] = []
+    add = edits.append
+    make = tuple.__new__
+    for ts, path, p in rows:
+        inserted, deleted, line, lines, assisted = (
+            p.get("inserted"), p.get("deleted"), p.get("line"), p.get("lines"), p.get("assisted"))
+        if (type(inserted) is int and type(deleted) is int and type(line) is int
+                and type(lines) is int and lines > 0 and type(assisted) is bool):
+            add(make(Edit, (ts, path, inserted, deleted, line, lines, assisted)))
+        else:
+            add(edit_from(ts, path, p, thresholds))
+    return edits
+
+
+def _signatures(payload: Mapping[str, Any], outcome: str) -> frozenset[tuple[str, str]]:
+    raw = payload.get("failures")
+    found = frozenset(
+        (str(item[0]), str(item[1])) for item in (raw if isinstance(raw, list) else ())
+        if isinstance(item, (list, tuple)) and len(item) == 2
+    )
+    if outcome == "red" and not found:
+        # A red run whose failures are unknown (a non-zero exit without counts) still failed:
+        # one signature naming its exit code keeps it a failure for EQ and RED.
+        return frozenset({(UNKNOWN_FAILURE, f"exit code {payload.get('exit_code')}")})
+    return found
+
+
+def _test_run(event: Event, day_end: float, edited_chars: int) -> TestRun:
+    p = event.payload
+    outcome = p.get("outcome")
+    outcome = outcome if outcome in ("green", "red") else "other"
+    duration = p.get("duration_s")
+    seconds = float(duration) if isinstance(duration, (int, float)) and duration > 0 else 0.0
+    exit_code = p.get("exit_code")
+    runner = p.get("runner")
+    return TestRun(
+        start=event.ts,
+        end=min(event.ts + seconds, day_end),
+        outcome=outcome,
+        signatures=_signatures(p, outcome),
+        passed=_number(p, "passed"),
+        failed=_number(p, "failed"),
+        errors=_number(p, "errors"),
+        exit_code=exit_code if isinstance(exit_code, int) else None,
+        runner=runner if isinstance(runner, str) else "unknown",
+        edited_chars=edited_chars,
+    )
+
+
+def _commit(event: Event) -> Commit:
+    p = event.payload
+    goal = p.get("goal")
+    return Commit(ts=event.ts, sha=str(p.get("sha", "")),
+                  goal=goal if isinstance(goal, str) and goal else None,
+                  files=_number(p, "files"), insertions=_number(p, "insertions"),
+                  deletions=_number(p, "deletions"))
+
+
+def _stuck(event: Event) -> StuckMoment:
+    text, impulse = event.payload.get("text"), event.payload.get("impulse")
+    return StuckMoment(event.ts, event.ts, detected=False,
+                       text=text if isinstance(text, str) else None,
+                       impulse=impulse if isinstance(impulse, str) else None)
+
+
+def bursts_of(edits: Sequence[Edit], burst_gap: float) -> list[EditBurst]:
+    """Group typed edits (in time order) into bursts."""
+    bursts: list[EditBurst] = []
+    first = 0
+    for i in range(1, len(edits) + 1):
+        if i == len(edits) or edits[i].ts - edits[i - 1].ts >= burst_gap:
+            bursts.append(_burst(edits[first:i]))
+            first = i
+    return bursts
+
+
+def _burst(group: Sequence[Edit]) -> EditBurst:
+    paths = tuple(dict.fromkeys(e.path for e in group if e.path is not None))
+    return EditBurst(start=group[0].ts, end=group[-1].ts, edits=len(group),
+                     inserted=sum(e.inserted for e in group),
+                     deleted=sum(e.deleted for e in group), paths=paths)
+
+
+def pauses_between(bursts: Sequence[EditBurst], thresholds: Thresholds) -> list[Pause]:
+    pauses = []
+    for before, after in pairwise(bursts):
+        found = pause_bin(after.start - before.end, thresholds)
+        if found is not None:
+            pauses.append(Pause(before.end, after.start, found))
+    return pauses
+
+
+def session_spans(points: Sequence[float], idle_timeout: float) -> list[tuple[float, float]]:
+    """(start, end) of each session over sorted activity instants."""
+    spans: list[tuple[float, float]] = []
+    start = previous = points[0] if points else 0.0
+    for ts in points:
+        if ts - previous >= idle_timeout:
+            spans.append((start, previous))
+            start = ts
+        previous = ts
+    if points:
+        spans.append((start, previous))
+    return spans
+
+
+def red_streaks_of(runs: Sequence[TestRun]) -> list[RedStreak]:
+    streaks: list[RedStreak] = []
+    reds: list[TestRun] = []
+    for run in runs:
+        if run.red:
+            reds.append(run)
+        elif run.green and reds:
+            streaks.append(RedStreak(tuple(reds), run))
+            reds = []
+    if reds:
+        streaks.append(RedStreak(tuple(reds), None))
+    return streaks
+
+
+def episodes_of(runs: Sequence[TestRun], first_start: float) -> list[Episode]:
+    """Split the verdict runs at each green run; the first episode starts at `first_start`."""
+    episodes: list[Episode] = []
+    pending: list[TestRun] = []
+    start = first_start
+    for run in runs:
+        if run.outcome == "other":
+            continue
+        pending.append(run)
+        if run.green:
+            episodes.append(Episode(start, run.end, tuple(pending), green=True))
+            pending, start = [], run.end
+    if pending:
+        episodes.append(Episode(start, pending[-1].end, tuple(pending), green=False))
+    return episodes
+
+
+def switches_of(edits: Sequence[Edit], others: Sequence[Event]) -> list[FileSwitch]:
+    """Changes of file along edits, opens and saves, in time order."""
+    focus = [(e.ts, e.path) for e in others if e.kind in _FOCUS_KINDS and e.path is not None]
+    switches: list[FileSwitch] = []
+    current: str | None = None
+    j = 0
+    for edit in edits:
+        while j < len(focus) and focus[j][0] <= edit.ts:
+            ts, path = focus[j]
+            if current is not None and path != current:
+                switches.append(FileSwitch(ts, current, path))
+            current = path
+            j += 1
+        if edit.path is not None and edit.path != current:
+            if current is not None:
+                switches.append(FileSwitch(edit.ts, current, edit.path))
+            current = edit.path
+    for ts, path in focus[j:]:
+        if current is not None and path != current:
+            switches.append(FileSwitch(ts, current, path))
+        current = path
+    return switches
+
+
+def _detected_stuck(runs: Sequence[TestRun], points: Sequence[float],
+                    thresholds: Thresholds) -> list[StuckMoment]:
+    """Long pauses right after a red run: nothing happened from its end for long_pause up to
+    (not including) idle_timeout; a longer silence is a break."""
+    found = []
+    for run in runs:
+        if not run.red:
+            continue
+        i = bisect_right(points, run.end)
+        if i < len(points):
+            gap = points[i] - run.end
+            if thresholds.long_pause <= gap < thresholds.idle_timeout:
+                found.append(StuckMoment(run.end, points[i], detected=True))
+    return found
+
+
+class _Cutter:
+    """Items in time order, cut by the instant each starts at."""
+
+    def __init__(self, items: Sequence[Any], starts: Iterable[float]) -> None:
+        self.items = items
+        self.starts = list(starts)
+
+    def __call__(self, lo: float, hi: float) -> tuple[Any, ...]:
+        return tuple(self.items[bisect_left(self.starts, lo):bisect_right(self.starts, hi)])
+
+
+def _sessions(spans: Sequence[tuple[float, float]], edits: Sequence[Edit],
+              bursts: list[EditBurst], pauses: list[Pause], runs: list[TestRun],
+              streaks: list[RedStreak], commits: list[Commit], switches: list[FileSwitch],
+              stuck: list[StuckMoment]) -> tuple[Session, ...]:
+    """Each session with the parts that start in it."""
+    cut_edits = _Cutter(edits, (e.ts for e in edits))
+    cut_bursts = _Cutter(bursts, (b.start for b in bursts))
+    cut_pauses = _Cutter(pauses, (p.start for p in pauses))
+    cut_runs = _Cutter(runs, (r.start for r in runs))
+    cut_streaks = _Cutter(streaks, (s.start for s in streaks))
+    cut_commits = _Cutter(commits, (c.ts for c in commits))
+    cut_switches = _Cutter(switches, (w.ts for w in switches))
+    cut_stuck = _Cutter(stuck, (m.start for m in stuck))
+    return tuple(
+        Session(
+            index, a, b, edits=cut_edits(a, b), bursts=cut_bursts(a, b),
+            # A pause is a session's only if it ends there too; a break between two is not.
+            pauses=tuple(p for p in cut_pauses(a, b) if p.end <= b),
+            runs=cut_runs(a, b), red_streaks=cut_streaks(a, b), commits=cut_commits(a, b),
+            switches=cut_switches(a, b), stuck=cut_stuck(a, b),
+        )
+        for index, (a, b) in enumerate(spans)
+    )
+
+
+def build_timeline(
+    events: Iterable[Event],
+    thresholds: Thresholds,
+    day: date,
+    tz: tzinfo | None = None,
+    goals: Iterable[Goal] = (),
+) -> Timeline:
+    """Read the events of one local day (others are ignored) into a Timeline."""
+    start, end = day_bounds(day, tz)
+    todays = sorted((e for e in events if start <= e.ts < end), key=lambda e: e.ts)
+    edits = decode_edits(((e.ts, e.path, e.payload) for e in todays if e.kind == EDIT),
+                         thresholds)
+    return assemble_timeline(day, tz, thresholds, edits,
+                             [e for e in todays if e.kind != EDIT], goals)
+
+
+def assemble_timeline(
+    day: date,
+    tz: tzinfo | None,
+    thresholds: Thresholds,
+    edits: Sequence[Edit],
+    others: Sequence[Event],
+    goals: Iterable[Goal] = (),
+) -> Timeline:
+    """The Timeline from the day's decoded edits and its other events, each in time order."""
+    start, end = day_bounds(day, tz)
+    edit_ts = [e.ts for e in edits]
+    edited = [0, *accumulate(e.inserted + e.deleted for e in edits)]
+    runs: list[TestRun] = []
+    points: list[float] = []
+    previous = float("-inf")
+    for event in others:
+        if event.kind in _NOT_ACTIVITY:
+            continue
+        points.append(event.ts)
+        if event.kind == EventKind.TEST_RUN.value:
+            # characters edited after the previous run started, up to this one's start
+            chars = (edited[bisect_right(edit_ts, event.ts)]
+                     - edited[bisect_right(edit_ts, previous)])
+            runs.append(_test_run(event, end, chars))
+            points.append(runs[-1].end)
+            previous = event.ts
+    points = sorted([*edit_ts, *points])
+    commits = [_commit(e) for e in others if e.kind == EventKind.COMMIT.value]
+    assisted = [e for e in edits if e.assisted]
+    bursts = bursts_of([e for e in edits if not e.assisted] if assisted else edits,
+                       thresholds.burst_gap)
+    pauses = pauses_between(bursts, thresholds)
+    spans = session_spans(points, thresholds.idle_timeout)
+    streaks = red_streaks_of(runs)
+    switches = switches_of(edits, others)
+    stuck = sorted([*(_stuck(e) for e in others if e.kind == EventKind.STUCK.value),
+                    *_detected_stuck(runs, points, thresholds)], key=lambda s: s.start)
+    verdicts = [r for r in runs if r.outcome != "other"]
+    first_verdict = verdicts[0].start if verdicts else start
+    episode_start = next((a for a, b in spans if a <= first_verdict <= b), first_verdict)
+    day_goals = tuple(g for g in sorted(goals, key=lambda g: g.started)
+                      if g.started < end and (g.ended is None or g.ended > start))
+    return Timeline(
+        day=day, start=start, end=end, tz=tz, thresholds=thresholds, events=tuple(others),
+        edits=tuple(edits), assisted=tuple(assisted), bursts=tuple(bursts), pauses=tuple(pauses),
+        sessions=_sessions(spans, edits, bursts, pauses, runs, streaks, commits, switches,
+                           stuck),
+        runs=tuple(runs), red_streaks=tuple(streaks),
+        episodes=tuple(episodes_of(runs, episode_start)), commits=tuple(commits),
+        switches=tuple(switches), stuck=tuple(stuck), goals=day_goals, activity=tuple(points),
+    )

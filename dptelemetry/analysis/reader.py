@@ -1,0 +1,38 @@
+"""Reads one local day from the store into a Timeline, fast enough for a 200,000-event day.
+
+Keystroke edits are fetched as raw rows and decoded straight into `Edit` tuples (orjson), so
+no Event object is built for them; everything else is read as Events.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, tzinfo
+from typing import Any
+
+import orjson
+
+from dptelemetry.analysis.builder import EDIT, assemble_timeline, decode_edits
+from dptelemetry.analysis.days import day_bounds
+from dptelemetry.analysis.timeline import Timeline
+from dptelemetry.config import Thresholds
+from dptelemetry.goals import Goal
+from dptelemetry.store import Store
+
+
+def read_timeline(store: Store, day: date, thresholds: Thresholds, tz: tzinfo | None = None,
+                  goals: Iterable[Goal] = ()) -> Timeline:
+    start, end = day_bounds(day, tz)
+    edits = decode_edits(((ms / 1000, path, _loads(text))
+                          for ms, path, text in store.payloads_between(start, end, EDIT)),
+                         thresholds)
+    others = store.events_between(start, end, exclude=(EDIT,))
+    return assemble_timeline(day, tz, thresholds, edits, others, goals)
+
+
+def _loads(text: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN or Infinity, which only the stdlib reads
+        return json.loads(text)
