@@ -27,6 +27,7 @@ COMMANDS = {
     "config": "dptelemetry.cli.settings:config",
     "plugins": "dptelemetry.cli.plugins:plugins",
     "summary": "dptelemetry.cli.summary:summary",
+    "friction": "dptelemetry.cli.friction:friction",
 }
 
 

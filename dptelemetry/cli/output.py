@@ -1,0 +1,78 @@
+"""What the report commands share: reading a day from the command line, and writing a
+document or text to the terminal, a pipe or a file."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from dptelemetry import clock
+from dptelemetry.errors import DptError
+
+if TYPE_CHECKING:
+    from dptelemetry.render.document import Document
+    from dptelemetry.render.strip import Glyphs
+
+DocumentFor = Callable[["Glyphs"], "Document"]
+"""Builds a document for a glyph set (Unicode, or ASCII where the output cannot encode it)."""
+
+
+def today() -> date:
+    """The local date now, by the clock events are stamped with."""
+    from dptelemetry.analysis.days import local_date
+
+    return local_date(clock.now())
+
+
+def parse_day(ctx: click.Context, param: click.Parameter, value: str) -> date:
+    words = {"today": 0, "yesterday": 1}
+    if value.lower() in words:
+        return today() - timedelta(days=words[value.lower()])
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date: use YYYY-MM-DD, today or yesterday") from None
+
+
+DATE_OPTION = click.option(
+    "--date", "day", default="today", show_default=True, callback=parse_day,
+    metavar="YYYY-MM-DD|today|yesterday", help="The (last) day to report on, in local time.")
+OUTPUT_OPTION = click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of stdout.")
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """`text` to `output`, or to stdout when it is None or `-`."""
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DptError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def write_document(document_for: DocumentFor, fmt: str, output: Path | None) -> None:
+    """A document as `text` (colour on a terminal, plain text elsewhere) or `markdown`."""
+    from dptelemetry.render import text
+    from dptelemetry.render.strip import UNICODE
+
+    to_stdout = output is None or str(output) == "-"
+    glyphs = text.stdout_glyphs() if to_stdout else UNICODE
+    if fmt == "markdown":
+        from dptelemetry.render.markdown import render_markdown
+
+        write_output(render_markdown(document_for(glyphs)), output)
+    elif to_stdout and sys.stdout.isatty():
+        text.print_document(text.terminal_console(), document_for(glyphs))
+    else:
+        write_output(text.plain_text(document_for(glyphs)), output)
