@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, tzinfo
 from itertools import accumulate, pairwise
+from operator import add, itemgetter
 from typing import Any
 
 from dptelemetry.analysis.days import day_bounds
@@ -66,6 +67,9 @@ def edit_from(ts: float, path: str | None, payload: Mapping[str, Any],
     )
 
 
+_EDIT_FIELDS = itemgetter("inserted", "deleted", "line", "lines", "assisted")
+
+
 def decode_edits(rows: Iterable[tuple[float, str | None, Mapping[str, Any]]],
                  thresholds: Thresholds) -> list[Edit]:
     """`edit_from` over (ts, path, payload) rows, with a fast lane for well-formed payloads:
@@ -74,8 +78,11 @@ def decode_edits(rows: Iterable[tuple[float, str | None, Mapping[str, Any]]],
     add = edits.append
     make = tuple.__new__
     for ts, path, p in rows:
-        inserted, deleted, line, lines, assisted = (
-            p.get("inserted"), p.get("deleted"), p.get("line"), p.get("lines"), p.get("assisted"))
+        try:
+            inserted, deleted, line, lines, assisted = _EDIT_FIELDS(p)
+        except KeyError:
+            add(edit_from(ts, path, p, thresholds))
+            continue
         if (type(inserted) is int and type(deleted) is int and type(line) is int
                 and type(lines) is int and lines > 0 and type(assisted) is bool):
             add(make(Edit, (ts, path, inserted, deleted, line, lines, assisted)))
@@ -146,11 +153,14 @@ def bursts_of(edits: Sequence[Edit], burst_gap: float) -> list[EditBurst]:
     return bursts
 
 
+_TS, _PATH, _INSERTED, _DELETED = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+
+
 def _burst(group: Sequence[Edit]) -> EditBurst:
-    paths = tuple(dict.fromkeys(e.path for e in group if e.path is not None))
+    paths = tuple(p for p in dict.fromkeys(map(_PATH, group)) if p is not None)
     return EditBurst(start=group[0].ts, end=group[-1].ts, edits=len(group),
-                     inserted=sum(e.inserted for e in group),
-                     deleted=sum(e.deleted for e in group), paths=paths)
+                     inserted=sum(map(_INSERTED, group)), deleted=sum(map(_DELETED, group)),
+                     paths=paths)
 
 
 def pauses_between(bursts: Sequence[EditBurst], thresholds: Thresholds) -> list[Pause]:
@@ -208,27 +218,20 @@ def episodes_of(runs: Sequence[TestRun], first_start: float) -> list[Episode]:
 
 
 def switches_of(edits: Sequence[Edit], others: Sequence[Event]) -> list[FileSwitch]:
-    """Changes of file along edits, opens and saves, in time order."""
+    """Changes of file along edits, opens and saves, in time order.
+
+    Only two kinds of edit can change the file: the first of a run of edits on one file, and
+    the first edit after an open or save; the rest repeat the file before them. So the walk
+    covers those and the opens and saves, not every keystroke."""
     focus = [(e.ts, e.path) for e in others if e.kind in _FOCUS_KINDS and e.path is not None]
-    switches: list[FileSwitch] = []
-    current: str | None = None
-    j = 0
-    for edit in edits:
-        while j < len(focus) and focus[j][0] <= edit.ts:
-            ts, path = focus[j]
-            if current is not None and path != current:
-                switches.append(FileSwitch(ts, current, path))
-            current = path
-            j += 1
-        if edit.path is not None and edit.path != current:
-            if current is not None:
-                switches.append(FileSwitch(edit.ts, current, edit.path))
-            current = edit.path
-    for ts, path in focus[j:]:
-        if current is not None and path != current:
-            switches.append(FileSwitch(ts, current, path))
-        current = path
-    return switches
+    located = [(e.ts, e.path) for e in edits if e.path is not None]
+    starts = [0, *(i for i, (a, b) in enumerate(pairwise(located), 1) if a[1] != b[1])]
+    stamps = [ts for ts, _ in located]
+    after_focus = {bisect_left(stamps, ts) for ts, _ in focus}  # edits at ts come after it
+    seen = sorted([*focus, *(located[i] for i in sorted({*starts, *after_focus})
+                             if i < len(located))], key=itemgetter(0))
+    return [FileSwitch(ts, before, path)
+            for (_, before), (ts, path) in pairwise(seen) if path != before]
 
 
 def _detected_stuck(runs: Sequence[TestRun], points: Sequence[float],
@@ -263,7 +266,7 @@ def _sessions(spans: Sequence[tuple[float, float]], edits: Sequence[Edit],
               streaks: list[RedStreak], commits: list[Commit], switches: list[FileSwitch],
               stuck: list[StuckMoment]) -> tuple[Session, ...]:
     """Each session with the parts that start in it."""
-    cut_edits = _Cutter(edits, (e.ts for e in edits))
+    cut_edits = _Cutter(edits, map(_TS, edits))
     cut_bursts = _Cutter(bursts, (b.start for b in bursts))
     cut_pauses = _Cutter(pauses, (p.start for p in pauses))
     cut_runs = _Cutter(runs, (r.start for r in runs))
@@ -309,8 +312,8 @@ def assemble_timeline(
 ) -> Timeline:
     """The Timeline from the day's decoded edits and its other events, each in time order."""
     start, end = day_bounds(day, tz)
-    edit_ts = [e.ts for e in edits]
-    edited = [0, *accumulate(e.inserted + e.deleted for e in edits)]
+    edit_ts = list(map(_TS, edits))
+    edited = [0, *accumulate(map(add, map(_INSERTED, edits), map(_DELETED, edits)))]
     runs: list[TestRun] = []
     points: list[float] = []
     previous = float("-inf")

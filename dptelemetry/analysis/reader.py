@@ -24,15 +24,17 @@ from dptelemetry.store import Store
 def read_timeline(store: Store, day: date, thresholds: Thresholds, tz: tzinfo | None = None,
                   goals: Iterable[Goal] = ()) -> Timeline:
     start, end = day_bounds(day, tz)
-    edits = decode_edits(((ms / 1000, path, _loads(text))
-                          for ms, path, text in store.payloads_between(start, end, EDIT)),
+    rows = store.payloads_between(start, end, EDIT)
+    edits = decode_edits(zip([ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows],
+                             _load_all([text for _, _, text in rows]), strict=True),
                          thresholds)
     others = store.events_between(start, end, exclude=(EDIT,))
     return assemble_timeline(day, tz, thresholds, edits, others, goals)
 
 
-def _loads(text: str) -> Any:
+def _load_all(texts: list[str]) -> list[Any]:
+    loads = orjson.loads
     try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:  # NaN or Infinity, which only the stdlib reads
-        return json.loads(text)
+        return [loads(text) for text in texts]
+    except orjson.JSONDecodeError:  # NaN or Infinity somewhere, which only the stdlib reads
+        return [json.loads(text) for text in texts]

@@ -10,7 +10,7 @@ the same lines again and again.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -89,18 +89,17 @@ class Rewrites:
 
 
 def most_rewritten(session: Session) -> Rewrites | None:
-    """The line changed in the most separate bursts of the session."""
+    """The line changed (something deleted there) in the most separate bursts of the session."""
+    starts = [b.start for b in session.bursts]
     touched: dict[tuple[str, int], list[int]] = defaultdict(list)
-    typed = session.typed
-    first = 0
-    for index, burst in enumerate(session.bursts):
-        for edit in typed[first:first + burst.edits]:
-            if edit.deleted and edit.line is not None and edit.path is not None:
-                for line in range(edit.line, edit.line + min(edit.lines, MAX_LINES)):
-                    seen = touched[edit.path, line]
-                    if not seen or seen[-1] != index:
-                        seen.append(index)
-        first += burst.edits
+    for edit in [e for e in session.edits if e.deleted and not e.assisted]:
+        if edit.line is None or edit.path is None:
+            continue
+        burst = bisect_right(starts, edit.ts) - 1
+        for line in range(edit.line, edit.line + min(edit.lines, MAX_LINES)):
+            seen = touched[edit.path, line]
+            if not seen or seen[-1] != burst:
+                seen.append(burst)
     if not touched:
         return None
     (path, line), indexes = max(touched.items(), key=lambda item: len(item[1]))

@@ -44,13 +44,9 @@ def longest_stretch(timeline: Timeline, session: Session, gap: float) -> tuple[f
     """(start, end) of the longest run of activity with no gap of `gap` seconds or more."""
     points = timeline.activity[bisect_left(timeline.activity, session.start):
                                bisect_right(timeline.activity, session.end)]
-    start = best_start = best_end = points[0]
-    for before, after in pairwise(points):
-        if after - before >= gap:
-            start = after
-        if after - start > best_end - best_start:
-            best_start, best_end = start, after
-    return best_start, best_end
+    cuts = [i for i, (a, b) in enumerate(pairwise(points), 1) if b - a >= gap]
+    stretches = [(points[a], points[b - 1]) for a, b in pairwise([0, *cuts, len(points)])]
+    return max(stretches, key=lambda s: s[1] - s[0])
 
 
 def pace(session: Session, start: float, end: float) -> tuple[float, float | None]:

@@ -48,7 +48,7 @@ def busiest_window(session: Session, settings: Mapping[str, Any]) -> Thrash | No
     switches = session.switches
     switch_ts = [w.ts for w in switches]
     edit_ts = [e.ts for e in session.edits]
-    net = [0, *accumulate(e.inserted - e.deleted for e in session.edits)]
+    net = [0, *accumulate([e.inserted - e.deleted for e in session.edits])]
     greens = [r.start for r in session.runs if r.green]
     best: Thrash | None = None
     for i, switch in enumerate(switches):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +12,9 @@ from typing import Any
 import pytest
 
 from dptelemetry.analysis import baselines
+from dptelemetry.analysis.builder import build_timeline
+from dptelemetry.analysis.days import day_bounds
+from dptelemetry.analysis.reader import read_timeline
 from dptelemetry.analysis.summary import DaySummary, summarize_day
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import load_config
@@ -184,3 +188,29 @@ def test_a_zone_plugin_replaces_the_default_rule_in_the_summary(dpt_home: Path) 
     [session] = summary.sessions
     assert (session.zone.zone, session.zone.by) == (Zone.COMFORT, "first_zone")
     assert summary.zone is Zone.COMFORT
+
+
+def test_the_fast_store_reader_gives_the_timeline_of_the_plain_builder(dpt_home: Path) -> None:
+    rng = random.Random(7)
+    with open_store(dpt_home) as store:
+        for n in range(30):
+            day = DayBuilder(day=DAY + timedelta(days=n))
+            t = rng.uniform(0, 3600) // 1
+            for _ in range(rng.randint(0, 300)):
+                t += rng.choice([0.5, 1, 2, 4.5, 5, 30, 150, 1000])
+                roll = rng.random()
+                if roll < 0.8:
+                    day.edit(t, inserted=rng.randint(0, 3), deleted=rng.randint(0, 1),
+                             path=rng.choice(["a.py", "b.py"]), line=rng.randint(0, 5),
+                             assisted=rng.choice([False, False, True, None]))
+                elif roll < 0.9:
+                    day.red(t, rng.choice(["t1", "t2"]), duration=rng.choice([0.5, 3]))
+                elif roll < 0.95:
+                    day.green(t)
+                else:
+                    day.add(rng.choice(["open", "save", "stuck"]), t, path="c.py")
+            store.append(day.events)
+            start, end = day_bounds(day.day, day.tz)
+            plain = build_timeline(store.events_between(start, end), day.thresholds, day.day,
+                                   day.tz)
+            assert read_timeline(store, day.day, day.thresholds, day.tz) == plain

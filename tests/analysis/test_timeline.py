@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -219,3 +220,28 @@ def test_parts_belong_to_the_session_they_start_in() -> None:
         3, 1, 1, 1)
     assert (len(second.edits), len(second.runs), len(second.red_streaks)) == (2, 1, 0)
     assert len(first.red_streaks) == 1
+
+
+def test_file_switches_match_a_walk_over_every_event() -> None:
+    """switches_of skips keystrokes that cannot change the file; compare with the plain walk
+    over every edit, open and save, on random days."""
+    rng = random.Random(6)
+    for _ in range(200):
+        day = DayBuilder()
+        for i in range(rng.randint(0, 40)):
+            path = rng.choice(["a.py", "b.py", "c.py", None])
+            kind = rng.choice(["edit", "edit", "edit", "open", "save", "close"])
+            offset = i * rng.choice([0.5, 1, 1])  # some share an instant
+            if kind == "edit":
+                day.add("edit", offset, path=path, inserted=1, deleted=0, line=0, lines=1,
+                        assisted=False)
+            else:
+                day.add(kind, offset, path=path)
+        expected = []
+        current = None
+        for event in sorted(day.events, key=lambda e: (e.ts, e.kind == "edit")):
+            if event.kind in ("edit", "open", "save") and event.path is not None:
+                if current is not None and event.path != current:
+                    expected.append((event.ts, current, event.path))
+                current = event.path
+        assert [(w.ts, w.from_path, w.to_path) for w in day.timeline().switches] == expected
