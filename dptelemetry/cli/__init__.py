@@ -28,6 +28,7 @@ COMMANDS = {
     "plugins": "dptelemetry.cli.plugins:plugins",
     "summary": "dptelemetry.cli.summary:summary",
     "friction": "dptelemetry.cli.friction:friction",
+    "demo": "dptelemetry.cli.demo:demo",
 }
 
 

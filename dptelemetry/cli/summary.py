@@ -20,24 +20,15 @@ FORMATS = ("text", "markdown", "json", "html")
 
 def read_report(day: date, week: bool, with_week: bool) -> DayReport | WeekSummary:
     """The day's report (with its week when `with_week`), or the week ending on `day`."""
-    from dptelemetry.analysis.next_session import next_session
-    from dptelemetry.analysis.summary import summarize_day
-    from dptelemetry.analysis.week import summarize_week
     from dptelemetry.cli.common import cli_config, cli_store
     from dptelemetry.plugins import get_plugin_manager
-    from dptelemetry.render.document import DayReport
+    from dptelemetry.render.reports import read_day, read_week
 
     config = cli_config()
     with cli_store() as store:
         manager = get_plugin_manager(config)
-        report: DayReport | WeekSummary
-        if week:
-            report = summarize_week(store, day, config, manager=manager)
-        else:
-            daily = summarize_day(store, day, config, manager=manager)
-            weekly = (summarize_week(store, day, config, manager=manager, known=daily)
-                      if with_week and daily.sessions else None)
-            report = DayReport(daily, next_session(daily), weekly)
+        report = (read_week(store, day, config, manager) if week
+                  else read_day(store, day, config, manager, with_week))
     for failure in manager.failures:
         click.echo(f"dpt: warning: plugin {failure.plugin} failed in {failure.hook}: "
                    f"{failure.error}", err=True)

@@ -92,6 +92,14 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count} {word if count == 1 else many or word + 's'}"
 
 
+def number(value: float) -> str:
+    """A figure as people read it: whole numbers whole, others to three significant digits
+    (whole above 100)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
 def _opt(seconds: float | None) -> str:
     return NOTHING if seconds is None else dur(seconds)
 
@@ -309,8 +317,8 @@ def signal_blocks(signals: Sequence[Signal], clock: _Clock | None) -> tuple[Bloc
         blocks.append(Bullets((
             s.summary,
             f"Evidence: {_evidence(s)}.",
-            f"Threshold: {th.metric} reached {th.observed:g} against a limit of "
-            f"{th.value:g} ({th.basis}).",
+            f"Threshold: {th.metric} reached {number(th.observed)} against a limit of "
+            f"{number(th.value)} ({th.basis}).",
             f"Try ({s.suggestion.lever.value.replace('_', ' ')}): {s.suggestion.text}",
         )))
     return tuple(blocks)
