@@ -95,10 +95,11 @@ class _Cells:
 
 
 def _typing(timeline: Timeline, cells: _Cells, levels: str) -> None:
+    # By burst, not by keystroke: a day holds a few thousand bursts and 200,000 keystrokes,
+    # and a burst lasts seconds, a column minutes.
     chars = [0] * len(cells.cells)
-    for edit in timeline.edits:
-        if not edit.assisted:
-            chars[cells.index(edit.ts)] += edit.inserted + edit.deleted
+    for burst in timeline.bursts:
+        chars[cells.index(burst.start)] += burst.inserted + burst.deleted
     busiest = max(chars, default=0)
     for i, count in enumerate(chars):
         if count:
@@ -163,8 +164,8 @@ def day_strip(summary: DaySummary, glyphs: Glyphs = UNICODE) -> Strip | None:
     t = summary.thresholds
     legend = (
         f"1 column = {format_duration(step)}.",
-        f"typing {glyphs.typing[1]}…{glyphs.typing[-1]}: characters typed in the column, "
-        f"against the busiest column (assisted edits left out).",
+        f"typing {glyphs.typing[1]}…{glyphs.typing[-1]}: characters typed in the bursts "
+        f"starting in the column, against the busiest column (assisted edits left out).",
         f"pauses {glyphs.pause}: long pauses ({format_duration(t.long_pause)} to "
         f"{format_duration(t.idle_timeout)} without typing).",
         f"test runs: red {glyphs.red}, green {glyphs.green}, {glyphs.other} interrupted or "
