@@ -25,9 +25,8 @@ def read_timeline(store: Store, day: date, thresholds: Thresholds, tz: tzinfo | 
                   goals: Iterable[Goal] = ()) -> Timeline:
     start, end = day_bounds(day, tz)
     rows = store.payloads_between(start, end, EDIT)
-    edits = decode_edits(zip([ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows],
-                             _load_all([text for _, _, text in rows]), strict=True),
-                         thresholds)
+    edits = decode_edits([ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows],
+                         _load_all([text for _, _, text in rows]), thresholds)
     others = store.events_between(start, end, exclude=(EDIT,))
     return assemble_timeline(day, tz, thresholds, edits, others, goals)
 
