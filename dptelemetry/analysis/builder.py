@@ -166,16 +166,8 @@ def pauses_between(bursts: Sequence[EditBurst], thresholds: Thresholds) -> list[
 
 def session_spans(points: Sequence[float], idle_timeout: float) -> list[tuple[float, float]]:
     """(start, end) of each session over sorted activity instants."""
-    spans: list[tuple[float, float]] = []
-    start = previous = points[0] if points else 0.0
-    for ts in points:
-        if ts - previous >= idle_timeout:
-            spans.append((start, previous))
-            start = ts
-        previous = ts
-    if points:
-        spans.append((start, previous))
-    return spans
+    cuts = [i for i, (a, b) in enumerate(pairwise(points), 1) if b - a >= idle_timeout]
+    return [(points[a], points[b - 1]) for a, b in pairwise([0, *cuts, len(points)]) if b > a]
 
 
 def red_streaks_of(runs: Sequence[TestRun]) -> list[RedStreak]:
@@ -254,11 +246,12 @@ class _Cutter:
 
 
 def _sessions(spans: Sequence[tuple[float, float]], edits: Sequence[Edit],
+              edit_ts: list[float],
               bursts: list[EditBurst], pauses: list[Pause], runs: list[TestRun],
               streaks: list[RedStreak], commits: list[Commit], switches: list[FileSwitch],
               stuck: list[StuckMoment]) -> tuple[Session, ...]:
     """Each session with the parts that start in it."""
-    cut_edits = _Cutter(edits, map(_TS, edits))
+    cut_edits = _Cutter(edits, edit_ts)
     cut_bursts = _Cutter(bursts, (b.start for b in bursts))
     cut_pauses = _Cutter(pauses, (p.start for p in pauses))
     cut_runs = _Cutter(runs, (r.start for r in runs))
@@ -340,8 +333,8 @@ def assemble_timeline(
     return Timeline(
         day=day, start=start, end=end, tz=tz, thresholds=thresholds, events=tuple(others),
         edits=tuple(edits), assisted=tuple(assisted), bursts=tuple(bursts), pauses=tuple(pauses),
-        sessions=_sessions(spans, edits, bursts, pauses, runs, streaks, commits, switches,
-                           stuck),
+        sessions=_sessions(spans, edits, edit_ts, bursts, pauses, runs, streaks, commits,
+                           switches, stuck),
         runs=tuple(runs), red_streaks=tuple(streaks),
         episodes=tuple(episodes_of(runs, episode_start)), commits=tuple(commits),
         switches=tuple(switches), stuck=tuple(stuck), goals=day_goals, activity=tuple(points),
