@@ -186,8 +186,10 @@ def breakdown(home: Path) -> dict[str, tuple[float, float]]:
         history = step("history (14 days, cached)",
                        lambda: load_history(store, TARGET, config, manager, goals, UTC))
         rows = step("read edit rows", lambda: store.payloads_between(start, end, EDIT))
+        payloads = step("parse payloads (orjson)",
+                        lambda: [orjson.loads(text) for _, _, text in rows])
         edits = step("decode edits", lambda: decode_edits(
-            ((ms / 1000, path, orjson.loads(text)) for ms, path, text in rows),
+            [ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows], payloads,
             config.thresholds))
         others = step("read other events",
                       lambda: store.events_between(start, end, exclude=(EDIT,)))

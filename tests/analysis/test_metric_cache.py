@@ -53,3 +53,24 @@ def test_cached_metrics_are_returned_only_for_the_same_key_and_stamp(dpt_home: P
         store.save_day_metrics(0, 86400, "k2", 6, {"teq": []})
         assert store.cached_day_metrics(0, 86400, "k1", 5) is None
         assert store.cached_day_metrics(0, 86400, "k2", 6) == {"teq": []}
+
+
+def test_reading_a_day_pauses_the_garbage_collector_and_restores_it(dpt_home: Path) -> None:
+    import gc
+
+    import pytest
+
+    from dptelemetry.analysis.reader import paused_gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused_gc():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # it was off before: leave it off
+    finally:
+        gc.enable()
