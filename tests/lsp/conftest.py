@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest_lsp
-from lspclient import SERVER_COMMAND
 from pytest_lsp import ClientServerConfig, LanguageClient
+
+from .lspclient import SERVER_COMMAND
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))

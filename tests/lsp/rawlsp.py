@@ -9,7 +9,7 @@ import subprocess
 import threading
 from typing import IO, Any
 
-from lspclient import SERVER_COMMAND
+from .lspclient import SERVER_COMMAND
 
 
 def frame(message: Any) -> bytes:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from lspclient import change, edit, flush, initialize, open_document, stored
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from dptelemetry import __version__
+
+from .lspclient import change, edit, flush, initialize, open_document, stored
 
 
 def git_init(path: Path) -> Path:

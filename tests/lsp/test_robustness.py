@@ -11,10 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from lspclient import SERVER_COMMAND, stored
-from rawlsp import RawClient, frame, start_server
 
 from dptelemetry.capture.lsp.log import LOG_FILE
+
+from .lspclient import SERVER_COMMAND, stored
+from .rawlsp import RawClient, frame, start_server
 
 
 def log_lines(home: Path) -> list[str]:
