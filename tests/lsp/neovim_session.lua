@@ -1,0 +1,27 @@
+-- One editing session in real Neovim (0.7 API: start_client + buf_attach_client) with
+-- `dpt lsp` as its language server; driven by test_neovim.py through environment variables.
+local ok, err = pcall(function()
+  local file = vim.env.DPT_TEST_FILE
+  local id = vim.lsp.start_client({
+    cmd = { vim.env.DPT_TEST_PYTHON, "-m", "dptelemetry", "lsp" },
+    name = "dpt",
+    root_dir = vim.fn.fnamemodify(file, ":h"),
+    flags = { debounce_text_changes = 0 },
+  })
+  vim.cmd("edit " .. vim.fn.fnameescape(file))
+  vim.lsp.buf_attach_client(0, id)
+  assert(vim.wait(30000, function()
+    local client = vim.lsp.get_client_by_id(id)
+    return client ~= nil and client.initialized
+  end, 20), "dpt lsp never initialized")
+  vim.cmd("normal! ggA typed") -- six keystrokes at the end of line 1
+  vim.cmd("normal! j0dw") -- delete "second " on line 2
+  vim.cmd("normal! ggdd") -- delete line 1 with its line break
+  vim.cmd("write")
+  vim.cmd("bwipeout") -- didClose
+end)
+if not ok then
+  io.stderr:write("neovim session failed: " .. tostring(err) .. "\n")
+  vim.cmd("cquit 1")
+end
+vim.cmd("qall!") -- Neovim sends shutdown, then exit (or SIGTERM after 500 ms)
