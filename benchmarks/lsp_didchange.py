@@ -58,7 +58,7 @@ class Session:
     def __init__(self, command: list[str], home: Path) -> None:
         env = {**os.environ, "DPT_HOME": str(home), "DPT_CONFIG": str(home / "none.toml")}
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        env=env)
+                                        stderr=subprocess.DEVNULL, env=env)
         assert self.process.stdin is not None and self.process.stdout is not None
         self._stdin: IO[bytes] = self.process.stdin
         self._stdout: IO[bytes] = self.process.stdout
@@ -122,27 +122,32 @@ class Session:
         self.process.wait()
 
 
-def timed_run(command: list[str], changes: int) -> float:
+def timed_run(command: list[str], changes: int) -> tuple[float, float]:
+    """(seconds for the stream and the shutdown reply, RSS in MB at the end)."""
     with tempfile.TemporaryDirectory(prefix="dpt-bench-") as home:
         session = Session(command, Path(home))
         try:
             stream = (did_change(i) for i in range(changes))
             start = time.perf_counter()
             session.stream(stream, "shutdown")
-            return time.perf_counter() - start
+            return time.perf_counter() - start, session.rss_mb()
         finally:
             session.close()
 
 
 def compare_time(repeat: int, changes: int) -> dict[str, Any]:
     times: dict[str, list[float]] = {"bare": [], "dpt": []}
+    rss: dict[str, list[float]] = {"bare": [], "dpt": []}
     for rep in range(repeat):
         order = [("bare", BARE), ("dpt", DPT)]
         for name, command in order if rep % 2 == 0 else order[::-1]:
-            times[name].append(timed_run(command, changes))
-            print(f"  run {rep + 1}/{repeat} {name}: {times[name][-1]:.2f} s", flush=True)
+            seconds, mb = timed_run(command, changes)
+            times[name].append(seconds)
+            rss[name].append(mb)
+            print(f"  run {rep + 1}/{repeat} {name}: {seconds:.2f} s, RSS {mb:.0f} MB",
+                  flush=True)
     medians = {name: statistics.median(values) for name, values in times.items()}
-    return {"changes": changes, "seconds": times, "median_s": medians,
+    return {"changes": changes, "seconds": times, "median_s": medians, "rss_mb_at_end": rss,
             "ratio_dpt_to_bare": medians["dpt"] / medians["bare"],
             "ratios_per_rep": [d / b for d, b in zip(times["dpt"], times["bare"], strict=True)]}
 

@@ -34,7 +34,8 @@ class CommandArgumentError(DptError):
 
 
 def arguments(command: str, args: Sequence[Any], names: Sequence[str]) -> dict[str, Any]:
-    """Arguments by name, from positional values or from one object."""
+    """Arguments by name, from positional values or from one object. An empty value counts
+    as left out: an editor prompt the user skipped."""
     if len(args) == 1 and isinstance(args[0], dict):
         given = dict(args[0])
         unknown = sorted(set(given) - set(names))
@@ -46,7 +47,7 @@ def arguments(command: str, args: Sequence[Any], names: Sequence[str]) -> dict[s
             f"{command}: takes at most {len(names)} arguments ({', '.join(names)})")
     else:
         given = dict(zip(names, args, strict=False))
-    return {k: v for k, v in given.items() if v is not None}
+    return {k: v for k, v in given.items() if v is not None and v != ""}  # "" = left out
 
 
 def _text(command: str, name: str, value: Any) -> str | None:
