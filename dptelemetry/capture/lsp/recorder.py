@@ -1,8 +1,9 @@
 """What the server records: LSP document notifications in, `Event`s out, never any text.
 
 Every method is called on the event loop, so each does O(1) work for a keystroke (document
-shape bookkeeping, one small event, one queue append) and none touches the disk except
-`open`, which finds the document's repository once.
+shape bookkeeping, one small event, one queue append). Only the first message about a
+document (its `didOpen`, normally) looks at the disk, to find the document's repository;
+later ones reuse that.
 """
 
 from __future__ import annotations
