@@ -26,6 +26,7 @@ COMMANDS = {
     "import": "dptelemetry.cli.transfer:import_events",
     "config": "dptelemetry.cli.settings:config",
     "plugins": "dptelemetry.cli.plugins:plugins",
+    "lsp": "dptelemetry.cli.lsp:lsp",
 }
 
 
