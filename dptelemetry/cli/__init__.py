@@ -25,6 +25,8 @@ COMMANDS = {
     "export": "dptelemetry.cli.transfer:export",
     "import": "dptelemetry.cli.transfer:import_events",
     "config": "dptelemetry.cli.settings:config",
+    "hooks": "dptelemetry.cli.hooks:hooks",
+    "log": "dptelemetry.cli.hooks:log",
 }
 
 
