@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from dptelemetry.capture.githooks.goal_log import GoalCommits
     from dptelemetry.goals import Goal
 
-_HOOK_NAMES = ("prepare-commit-msg", "commit-msg", "post-commit", "post-rewrite")
+_HOOK_NAMES = ("prepare-commit-msg", "commit-msg", "post-commit", "post-merge", "post-rewrite")
 
 _REPO = click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=None,
                      help="The repository (default: the current directory).")
@@ -144,7 +144,7 @@ def status(repo: Path | None, global_: bool) -> None:
 
 
 @hooks.command(hidden=True)
-@click.argument("hook", type=click.Choice(["commit", "rewrite"]))
+@click.argument("hook", type=click.Choice(["commit", "merge", "rewrite"]))
 @click.argument("args", nargs=-1)
 def record(hook: str, args: tuple[str, ...]) -> None:
     """Record a commit (the post-commit and post-rewrite shims call this, detached)."""

@@ -44,14 +44,22 @@ def _commit_event(repo: Path, facts: CommitFacts, *, branch: str | None, goal_id
                  id=commit_event_id(repo, facts))
 
 
-def _amended(repo: Path, sha: str) -> bool:
-    """Whether HEAD's reflog says `sha` came from `commit --amend` (post-rewrite reports it)."""
+def _made_by(repo: Path, sha: str) -> str:
+    """What HEAD's reflog says made `sha` ("commit (amend): ...", "merge topic: ...")."""
     log = run_git(["log", "-g", f"-n{_REFLOG_DEPTH}", "--format=%H %gs", "HEAD", "--"], cwd=repo)
     for line in log.splitlines():
         found, _, subject = line.partition(" ")
         if found == sha:
-            return subject.startswith("commit (amend)")
-    return False
+            return subject
+    return ""
+
+
+def _recorded_elsewhere(hook: str, action: str) -> bool:
+    """An amend is reported by post-rewrite, with the commit it replaces; a fast-forward
+    merge made no commit here (the ones it brings were made, and recorded, elsewhere)."""
+    if hook == "merge":
+        return "Merge made by" not in action
+    return action.startswith("commit (amend)")
 
 
 class _Linker:
@@ -91,9 +99,9 @@ class _Linker:
 def _commit_events(store: Store | None, home: Path, repo: Path, hook: str,
                    args: Sequence[str], pairs: str, hash_paths: bool) -> list[Event]:
     linker = _Linker(store, home)
-    if hook == "commit":
+    if hook in ("commit", "merge"):
         sha, head = args[0], (args[1] if len(args) > 1 else "HEAD")
-        if _amended(repo, sha):
+        if _recorded_elsewhere(hook, _made_by(repo, sha)):
             return []
         facts = read_commits(repo, [sha])[sha]
         return [_commit_event(repo, facts, branch=None if head == "HEAD" else head,
@@ -117,8 +125,8 @@ def _commit_events(store: Store | None, home: Path, repo: Path, hook: str,
 def record(hook: str, args: Sequence[str], pairs: str, cwd: Path) -> str | None:
     """Store the commit events for one hook call; returns a warning line or None.
 
-    `hook` is `commit` (args: sha, branch) or `rewrite` (args: amend|rebase; `pairs` holds
-    git's "old new" lines).
+    `hook` is `commit` or `merge` (args: sha, branch) or `rewrite` (args: amend|rebase;
+    `pairs` holds git's "old new" lines).
     """
     home = data_home()
     warning = None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-HOOKS = ("prepare-commit-msg", "commit-msg", "post-commit", "post-rewrite")
+HOOKS = ("prepare-commit-msg", "commit-msg", "post-commit", "post-merge", "post-rewrite")
 LEGACY_SUFFIX = ".dpt-legacy"
 MARKER = "# dptelemetry hook shim:"
 
