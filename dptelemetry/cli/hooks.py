@@ -163,17 +163,23 @@ def run(hook: str, args: tuple[str, ...]) -> None:
     pre-commit passes the message file as an argument and the rest in its PRE_COMMIT_*
     variables; they are turned back into git's hook arguments here.
     """
+    from dptelemetry.capture.githooks.git import rewritten_pairs
     from dptelemetry.capture.githooks.shims import ShimSettings, render
 
     argv = list(args)
     env = os.environ
+    pairs = ""
     if hook == "prepare-commit-msg" and len(argv) == 1:
         argv += [env.get("PRE_COMMIT_COMMIT_MSG_SOURCE", ""),
                  env.get("PRE_COMMIT_COMMIT_OBJECT_NAME", "")]
-    if hook == "post-rewrite" and not argv:
-        argv = [env.get("PRE_COMMIT_REWRITE_COMMAND", "")]
+    if hook == "post-rewrite":
+        argv = argv or [env.get("PRE_COMMIT_REWRITE_COMMAND", "")]
+        pairs = "" if sys.stdin.isatty() else sys.stdin.read()
+        if not pairs.strip():
+            pairs = rewritten_pairs(Path(), argv[0])
     script = render(hook, ShimSettings.current(), chain=False)
-    sys.exit(subprocess.run(["sh", "-c", script, hook, *argv], check=False).returncode)
+    done = subprocess.run(["sh", "-c", script, hook, *argv], input=pairs, text=True, check=False)
+    sys.exit(done.returncode)
 
 
 @click.command()

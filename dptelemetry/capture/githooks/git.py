@@ -7,6 +7,7 @@ temporary index that is gone by the time a detached recorder asks its questions.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from dataclasses import dataclass
@@ -108,3 +109,19 @@ def history(repo: Path) -> list[CommitFacts]:
         return []
     out = run_git(["log", "HEAD", "--branches", f"--format={_FORMAT}", "--"], cwd=repo)
     return _parse(out)
+
+
+def rewritten_pairs(repo: Path, command: str) -> str:
+    """git's post-rewrite input ("old new" lines), rebuilt for a hook manager that does not
+    pass it on (pre-commit): a finishing rebase still has its list on disk, and an amend
+    is the newest entry of HEAD's reflog."""
+    git_dir = Path(run_git(["rev-parse", "--absolute-git-dir"], cwd=repo).strip())
+    if command == "rebase":
+        for name in ("rebase-merge/rewritten-list", "rebase-apply/rewritten"):
+            with contextlib.suppress(OSError):
+                return (git_dir / name).read_text(encoding="utf-8")
+        return ""
+    newest = run_git(["log", "-g", "-2", "--format=%H %gs", "HEAD", "--"], cwd=repo).splitlines()
+    if len(newest) == 2 and newest[0].split(" ", 1)[1].startswith("commit (amend)"):
+        return f"{newest[1].split()[0]} {newest[0].split()[0]}\n"
+    return ""
