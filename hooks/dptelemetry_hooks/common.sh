@@ -20,9 +20,9 @@ dpt_run_legacy() {
     "$dpt_legacy" "$@"
 }
 
-# True while a rebase (or `git am`) replays commits. Found without running git: hooks run
-# at the top of the worktree, where .git is the git dir or a file naming it.
-dpt_rebasing() {
+# git's directory for this worktree (into dpt_git_dir), found without running git: hooks
+# run at the top of the worktree, where .git is that directory or a file naming it.
+dpt_find_git_dir() {
     if [ -n "$GIT_DIR" ]; then
         dpt_git_dir=$GIT_DIR
     elif [ -d .git ]; then
@@ -31,9 +31,40 @@ dpt_rebasing() {
         IFS= read -r dpt_git_dir < .git
         dpt_git_dir=${dpt_git_dir#gitdir: }
     else
-        dpt_git_dir=$(git rev-parse --git-dir 2>/dev/null) || return 1
+        dpt_git_dir=$(git rev-parse --git-dir 2>/dev/null)
     fi
+}
+
+# True while a rebase (or `git am`) replays commits.
+dpt_rebasing() {
+    dpt_find_git_dir
     [ -d "$dpt_git_dir/rebase-merge" ] || [ -d "$dpt_git_dir/rebase-apply" ]
+}
+
+# HEAD's commit and branch (into dpt_sha, dpt_branch; "HEAD" when detached), read from the
+# files git just wrote; git itself answers when a ref is not a plain file (packed, reftable).
+dpt_head() {
+    dpt_find_git_dir
+    dpt_sha= dpt_branch=HEAD dpt_ref=
+    IFS= read -r dpt_ref 2>/dev/null < "$dpt_git_dir/HEAD"
+    case $dpt_ref in
+        'ref: refs/heads/'*)
+            dpt_branch=${dpt_ref#ref: refs/heads/}
+            dpt_common=$dpt_git_dir
+            if [ -f "$dpt_git_dir/commondir" ]; then
+                IFS= read -r dpt_common < "$dpt_git_dir/commondir"
+                case $dpt_common in /*) ;; *) dpt_common=$dpt_git_dir/$dpt_common ;; esac
+            fi
+            IFS= read -r dpt_sha 2>/dev/null < "$dpt_common/${dpt_ref#ref: }" ;;
+        *) dpt_sha=$dpt_ref ;;
+    esac
+    case $dpt_sha in
+        '' | *[!0-9a-f]*) ;;
+        *) case ${#dpt_sha} in 40 | 64) return 0 ;; esac ;;
+    esac
+    set -- $(git rev-parse HEAD --abbrev-ref HEAD 2>/dev/null)
+    dpt_sha=$1 dpt_branch=$2
+    [ -n "$dpt_sha" ]
 }
 
 # Start `dpt hooks record ARGS...` detached, with $dpt_input on its stdin: the commit never
