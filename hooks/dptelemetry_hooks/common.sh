@@ -8,15 +8,21 @@ dpt_warn() {
     printf 'dptelemetry: %s\n' "$1" >&2
 }
 
-# The hook that was here before dptelemetry (kept as <hook>.dpt-legacy) runs first, with
-# the same arguments and input; its exit status counts as if it were alone.
-dpt_run_legacy() {
-    [ "$DPT_CHAIN" = yes ] || return 0
+# True when a hook was here before dptelemetry (kept as <hook>.dpt-legacy, in dpt_legacy)
+# and git would run it.
+dpt_has_legacy() {
+    [ "$DPT_CHAIN" = yes ] || return 1
     case $0 in
         */*) dpt_legacy=${0%/*}/$DPT_HOOK.dpt-legacy ;;
         *) dpt_legacy=./$DPT_HOOK.dpt-legacy ;;
     esac
-    [ -x "$dpt_legacy" ] || return 0
+    [ -x "$dpt_legacy" ]
+}
+
+# That hook runs first, with the same arguments and input; its exit status counts as if it
+# were alone.
+dpt_run_legacy() {
+    dpt_has_legacy || return 0
     "$dpt_legacy" "$@"
 }
 
@@ -67,8 +73,9 @@ dpt_head() {
     [ -n "$dpt_sha" ]
 }
 
-# Start `dpt hooks record ARGS...` detached, with $dpt_input on its stdin: the commit never
-# waits for Python or the store. A problem the recorder met last time is shown now.
+# Start `dpt hooks record ARGS...` in the background, with $dpt_input (if any) on its stdin
+# and no terminal output: the commit never waits for Python or the store. A problem the
+# recorder met last time is shown now.
 dpt_record() {
     if [ -s "$dpt_home/hook-warning" ]; then
         IFS= read -r dpt_line < "$dpt_home/hook-warning"
@@ -90,6 +97,12 @@ dpt_record() {
     DPT_HOME=$dpt_home
     export DPT_HOME
     unset GIT_INDEX_FILE
-    printf '%s' "$dpt_input" | "$@" >/dev/null 2>&1 &
+    # Niced, so it yields the CPU to git finishing the commit and to whatever comes next.
+    command -v nice >/dev/null 2>&1 && set -- nice -n 10 "$@"
+    if [ -z "$dpt_input" ]; then
+        "$@" </dev/null >/dev/null 2>&1 &
+    else
+        printf '%s\n' "$dpt_input" | "$@" >/dev/null 2>&1 &
+    fi
 }
 # --- end of the common part ---------------------------------------------------------------

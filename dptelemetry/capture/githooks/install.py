@@ -114,11 +114,12 @@ def hook_state(directory: Path, hook: str, settings: ShimSettings) -> HookState:
                          "first", chained=chained)
     text = path.read_text(encoding="utf-8", errors="replace")
     if not os.access(path, os.X_OK):
-        return HookState(hook, "outdated", "not executable, so git skips it", chained)
+        return HookState(hook, "outdated", "not executable, so git skips it", chained=chained)
     if text == render(hook, settings):
         return HookState(hook, "current", chained=chained)
-    if f"(template {template_id(hook)})" not in text.splitlines()[1]:
-        return HookState(hook, "outdated", "written by another dptelemetry version", chained)
+    if f"(template {template_id(hook)})" not in text:
+        return HookState(hook, "outdated", "written by another dptelemetry version",
+                         chained=chained)
     baked = installed_settings(path)
     detail = "written for another setup"
     if baked is not None and baked.python != settings.python:
@@ -126,7 +127,7 @@ def hook_state(directory: Path, hook: str, settings: ShimSettings) -> HookState:
         detail = f"records with {baked.python}{gone}"
     elif baked is not None and baked.home != settings.home:
         detail = f"uses the data home {baked.home}"
-    return HookState(hook, "outdated", detail, chained)
+    return HookState(hook, "outdated", detail, chained=chained)
 
 
 def status(directory: Path, settings: ShimSettings) -> list[HookState]:
