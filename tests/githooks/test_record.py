@@ -4,7 +4,10 @@ their goal, and commits that go through whatever state dptelemetry is in."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -205,3 +208,26 @@ def test_a_read_only_data_home_is_one_warning(installed: Path, git: Git,
     assert goal_trailers(git) == [GOAL]
     assert "is not a writable directory" in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_the_commit_never_waits_for_the_recorder(installed: Path, git: Git,
+                                                 tmp_path: Path) -> None:
+    """A recorder that never ends: `git commit`, its output captured through pipes, still
+    returns, because the recorder holds neither git's process nor its pipes."""
+    pidfile = tmp_path / "recorder.pid"
+    slow = tmp_path / "slow-python"
+    slow.write_text(f"#!/bin/sh\necho $$ > {pidfile}\nexec sleep 120\n")
+    slow.chmod(0o755)
+    shim = installed / ".git" / "hooks" / "post-commit"
+    shim.write_text(re.sub(r"^DPT_INSTALL_PYTHON=.*$", f"DPT_INSTALL_PYTHON={slow}",
+                           shim.read_text(), flags=re.MULTILINE))
+    done = commit_file(git, "a.txt", "a\n", "-m", "subject")  # pipes; times out at 60 s
+    assert done.returncode == 0, done.stderr
+    deadline = time.monotonic() + 30
+    while not pidfile.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = int(pidfile.read_text())
+    try:
+        os.kill(pid, 0)  # still running after the commit returned
+    finally:
+        os.kill(pid, signal.SIGTERM)
