@@ -221,13 +221,13 @@ def test_the_commit_never_waits_for_the_recorder(installed: Path, git: Git,
     shim = installed / ".git" / "hooks" / "post-commit"
     shim.write_text(re.sub(r"^DPT_INSTALL_PYTHON=.*$", f"DPT_INSTALL_PYTHON={slow}",
                            shim.read_text(), flags=re.MULTILINE))
-    done = commit_file(git, "a.txt", "a\n", "-m", "subject")  # pipes; times out at 60 s
-    assert done.returncode == 0, done.stderr
-    deadline = time.monotonic() + 30
-    while not pidfile.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    pid = int(pidfile.read_text())
     try:
-        os.kill(pid, 0)  # still running after the commit returned
+        done = commit_file(git, "a.txt", "a\n", "-m", "subject")  # pipes; times out at 60 s
+        assert done.returncode == 0, done.stderr
+        deadline = time.monotonic() + 30
+        while not pidfile.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(int(pidfile.read_text()), 0)  # still running after the commit returned
     finally:
-        os.kill(pid, signal.SIGTERM)
+        if pidfile.exists():
+            os.kill(int(pidfile.read_text()), signal.SIGTERM)
