@@ -1,4 +1,4 @@
-"""The detached recorder the post-commit and post-rewrite shims start.
+"""The detached recorder the post-commit, post-merge and post-rewrite shims start.
 
 It runs after git has returned, so it may take its time: it reads the commit from git,
 links it to a goal, and stores one `commit` event. It never reports to the terminal (the
@@ -21,7 +21,7 @@ from dptelemetry.config import ConfigError, data_home, load_config
 from dptelemetry.events import Event, EventKind, new_event_id
 from dptelemetry.goals import Goal, goal_titled, goals_from_events, read_active_goal_file
 from dptelemetry.privacy import stored_path
-from dptelemetry.store import Store, open_store, record_fail_open
+from dptelemetry.store import Store, StoreError, open_store, record_fail_open
 
 WARNING_FILE = "hook-warning"
 _REFLOG_DEPTH = 50
@@ -140,7 +140,7 @@ def record(hook: str, args: Sequence[str], pairs: str, cwd: Path) -> str | None:
             events = _commit_events(store, home, repo, hook, args, pairs, hash_paths)
             store.append(events)
         return warning
-    except Exception:  # the store cannot help: keep the facts in the spool for later
+    except StoreError:  # the store cannot help: keep the facts in the spool for later
         events = _commit_events(None, home, repo, hook, args, pairs, hash_paths)
         return record_fail_open(events, home, timeout=5.0) or warning
 
