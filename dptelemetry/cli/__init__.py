@@ -27,6 +27,8 @@ COMMANDS = {
     "config": "dptelemetry.cli.settings:config",
     "plugins": "dptelemetry.cli.plugins:plugins",
     "lsp": "dptelemetry.cli.lsp:lsp",
+    "hooks": "dptelemetry.cli.hooks:hooks",
+    "log": "dptelemetry.cli.hooks:log",
 }
 
 
