@@ -14,7 +14,7 @@ from dptelemetry.capture.runner_output import (
     output_lines,
     parse_output,
     runner_from_command,
-    worth_keeping,
+    spread_lines,
 )
 
 SAMPLES = Path(__file__).parent / "data" / "runner_output"
@@ -221,11 +221,11 @@ def test_the_runner_named_on_the_command_line(argv: list[str], runner: str) -> N
 
 
 def test_lines_kept_from_anywhere_are_the_spread_out_summaries() -> None:
-    kept = [line for line in output_lines((SAMPLES / "cargo_red_nff.out").read_text())
-            if worth_keeping(line)]
+    kept = spread_lines((SAMPLES / "cargo_red_nff.out").read_text())
     assert sum(line.startswith("test result:") for line in kept) == 3
     assert "test tests::it_fails ... FAILED" in kept
     assert "test tests::it_works ... ok" not in kept
-    assert worth_keeping("FAIL\texample.com/ledger\t0.005s")
-    assert worth_keeping("--- FAIL: TestSub (0.00s)")
-    assert not worth_keeping("    ledger_test.go:15: Sub(3, 1) = 1, want 2")
+    assert parse_output(kept) == parse_sample("cargo_red_nff")
+    go = (SAMPLES / "go_verbose.out").read_text()
+    assert "    ledger_test.go:15: Sub(3, 1) = 1, want 2" not in spread_lines(go)
+    assert parse_output(spread_lines(go)) == parse_sample("go_verbose")

@@ -40,14 +40,11 @@ def parse_output(lines: Sequence[str]) -> ParsedRun | None:
     return None
 
 
-def worth_keeping(line: str) -> bool:
-    """Lines a parser needs wherever they are in a long output, not just in its tail.
-
-    cargo and go print one summary per test binary or package, spread over the output.
-    """
-    return bool(_CARGO_RESULT.match(line) or _CARGO_FAILED.match(line)
-                or _CARGO_PANIC.match(line) or _GO_PACKAGE.match(line)
-                or _GO_TEST.match(line) or line.startswith("panic: "))
+def spread_lines(text: str) -> list[str]:
+    """The lines of `text` a parser needs wherever they are in a long output, not just in
+    its tail: cargo and go print a summary per test binary or package as they go."""
+    text = _ANSI.sub("", text).replace("\r", "\n")
+    return [match.group(0) for match in _SPREAD.finditer(text)]
 
 
 def runner_from_command(argv: Sequence[str]) -> str:
@@ -222,7 +219,7 @@ def _cargo(lines: Sequence[str]) -> TestCounts | None:
 
 # go test: "ok  \tpkg\t0.01s", "FAIL\tpkg\t0.01s", "FAIL\tpkg [build failed]",
 # "--- FAIL: TestX (0.00s)"; passes and skips are printed only with -v.
-_GO_PACKAGE = re.compile(r"(?P<status>ok|FAIL|\?)\s*\t(?P<package>\S+)(?P<rest>.*)")
+_GO_PACKAGE = re.compile(r"(?P<status>ok|FAIL|\?) *\t(?P<package>\S+)(?P<rest>.*)")
 _GO_TEST = re.compile(r"--- (?P<status>PASS|FAIL|SKIP): (?P<name>\S+) \(")
 
 
@@ -322,6 +319,11 @@ def _vitest(lines: Sequence[str]) -> TestCounts | None:
             failures.append((failed["id"], _exception_type(detail)))
     return _with_failures(counts, failures)
 
+
+_SPREAD = re.compile(
+    "^(?:" + "|".join(re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in (
+        _CARGO_RESULT, _CARGO_FAILED, _CARGO_PANIC, _GO_PACKAGE, _GO_TEST)) + "|panic: ).*$",
+    re.MULTILINE)
 
 _PARSERS: tuple[tuple[str, Callable[[Sequence[str]], TestCounts | None]], ...] = (
     ("pytest", _pytest),

@@ -25,6 +25,7 @@ COMMANDS = {
     "export": "dptelemetry.cli.transfer:export",
     "import": "dptelemetry.cli.transfer:import_events",
     "config": "dptelemetry.cli.settings:config",
+    "run": "dptelemetry.cli.run:run",
 }
 
 
