@@ -4,14 +4,21 @@ Our own suite runs with `-p no:dptelemetry` (pyproject addopts). The sessions py
 have their own rootdir without that ini, so the plugin loads there exactly as for a user:
 through the `pytest11` entry point of the installed package. Nothing here names the plugin
 with `-p`; `test_the_plugin_loads_through_the_entry_point` checks that.
-In-process runs (`runpytest`) are used where they suffice; xdist, a real SIGINT and the
-clock offset (read once per process) need a fresh process (`runpytest_subprocess`).
+
+The plugin hands each run to a detached recorder process. In-process sessions (`session`)
+wait for it through the plugin's handle on it, so "nothing was recorded" is checked after
+the recorder finished. A real SIGINT and the clock offset (read once per process) need a
+fresh pytest process; there the test waits for the event to arrive (`wait_for_run`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
+import time
+import tty
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +86,36 @@ def inner_ini(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
 
 
+class RecorderWaiter:
+    """A plugin for the inner session: at its end, waits for the recorder it started."""
+
+    def __init__(self) -> None:
+        self.exit_status: int | None = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        recorder = config.pluginmanager.get_plugin("dptelemetry-recorder")
+        process = getattr(recorder, "recorder_process", None)
+        if process is not None:
+            self.exit_status = process.wait(timeout=60)
+
+
+def session(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, int | None]:
+    """An in-process session; (its result, its recorder's exit status or None if none ran)."""
+    waiter = RecorderWaiter()
+    result = pytester.runpytest(*args, plugins=[waiter])
+    return result, waiter.exit_status
+
+
+def wait_for_run(home: Path) -> Event:
+    """The one run a pytest subprocess recorded, once its detached recorder stored it."""
+    deadline = time.monotonic() + 60
+    while not (runs := recorded_runs(home)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [run] = runs
+    return run
+
+
 def recorded_runs(home: Path) -> list[Event]:
     if not store_path(home).exists():
         return []
@@ -108,9 +145,10 @@ def test_a_passing_session_is_one_green_run(
         goal, _ = start_goal(store, dpt_home, "Kata", now=1_000.0)
     pytester.makepyfile("def test_one(): pass\ndef test_two(): pass\n")
 
-    result = pytester.runpytest()
+    result, recorder = session(pytester)
 
     result.assert_outcomes(passed=2)
+    assert recorder == 0
     run = only_run(dpt_home)
     assert run.source == "pytest"
     assert run.goal_id == goal.id
@@ -130,7 +168,7 @@ def test_every_outcome_is_counted_as_pytest_counts_it(
 ) -> None:
     pytester.makepyfile(test_mixed=MIXED)
 
-    result = pytester.runpytest()
+    result, _ = session(pytester)
 
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     expected = {"passed": 2, "failed": 3, "errors": 2, "skipped": 1, "xfailed": 1,
@@ -158,7 +196,7 @@ def test_a_collection_error_is_red_with_the_real_exception(
                         test_imports="import no_such_module_here\n",
                         test_syntax="def test_(:\n")
 
-    result = pytester.runpytest()
+    result, _ = session(pytester)
 
     assert result.ret == pytest.ExitCode.INTERRUPTED
     data = payload(dpt_home)
@@ -176,7 +214,7 @@ def test_stopping_at_the_first_failure_is_red(
 ) -> None:
     pytester.makepyfile("def test_a(): pass\ndef test_b(): 1/0\ndef test_c(): pass\n")
 
-    result = pytester.runpytest("-x")
+    result, _ = session(pytester, "-x")
 
     assert result.ret == 1
     data = payload(dpt_home)
@@ -197,14 +235,15 @@ def test_an_interrupted_session_is_other(pytester: pytest.Pytester, dpt_home: Pa
 
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*KeyboardInterrupt*"])
-    data = payload(dpt_home)
+    data = wait_for_run(dpt_home).payload
     assert (data["outcome"], data["exit_code"], data["passed"], data["failed"]) == (
         "other", 2, 1, 0)
 
 
 def test_no_tests_is_other(pytester: pytest.Pytester, dpt_home: Path) -> None:
     pytester.makepyfile("def helper(): pass\n")
-    assert pytester.runpytest().ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result, _ = session(pytester)
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     assert payload(dpt_home)["outcome"] == "other"
 
 
@@ -213,7 +252,8 @@ def test_sessions_that_run_no_tests_are_not_recorded(
     pytester: pytest.Pytester, dpt_home: Path, option: str
 ) -> None:
     pytester.makepyfile("def test_one(): pass\n")
-    assert pytester.runpytest(option).ret == 0
+    result, recorder = session(pytester, option)
+    assert (result.ret, recorder) == (0, None)
     assert recorded_runs(dpt_home) == []
 
 
@@ -227,13 +267,14 @@ def test_under_xdist_only_the_controller_records(
             assert n != 7
     """)
 
-    result = pytester.runpytest_subprocess("-n", "2")
+    result, recorder = session(pytester, "-n", "2")
 
     result.stdout.fnmatch_lines(["*2 workers*"])
+    assert recorder == 0
     expected = {"passed": 11, "failed": 4, "errors": 2, "skipped": 1, "xfailed": 1,
                 "xpassed": 1}
     result.assert_outcomes(**expected)
-    data = payload(dpt_home)  # exactly one event
+    data = payload(dpt_home)  # exactly one event, after the only recorder finished
     assert {k: data[k] for k in expected} == expected
     # The exception names came from the workers, on the reports they sent.
     assert ["test_more.py::test_many[7]", "AssertionError"] in data["failures"]
@@ -242,15 +283,18 @@ def test_under_xdist_only_the_controller_records(
 
 def test_p_no_dptelemetry_turns_it_off(pytester: pytest.Pytester, dpt_home: Path) -> None:
     pytester.makepyfile("def test_one(): pass\n")
-    pytester.runpytest("-p", "no:dptelemetry").assert_outcomes(passed=1)
+    result, recorder = session(pytester, "-p", "no:dptelemetry")
+    result.assert_outcomes(passed=1)
+    assert recorder is None
     assert recorded_runs(dpt_home) == []
 
 
 def test_the_config_switch_turns_it_off(pytester: pytest.Pytester, dpt_home: Path) -> None:
     Path(os.environ["DPT_CONFIG"]).write_text("[capture]\npytest = false\n")
     pytester.makepyfile("def test_one(): pass\n")
-    result = pytester.runpytest()
+    result, recorder = session(pytester)
     result.assert_outcomes(passed=1)
+    assert recorder == 0  # it read the switch and stored nothing
     assert recorded_runs(dpt_home) == []
     assert "dptelemetry" not in result.stderr.str()
 
@@ -260,7 +304,9 @@ def test_inside_dpt_run_the_plugin_leaves_recording_to_it(
 ) -> None:
     monkeypatch.setenv("DPT_RUN", "1")
     pytester.makepyfile("def test_one(): pass\n")
-    pytester.runpytest().assert_outcomes(passed=1)
+    result, recorder = session(pytester)
+    result.assert_outcomes(passed=1)
+    assert recorder is None
     assert recorded_runs(dpt_home) == []
 
 
@@ -270,7 +316,7 @@ def test_paths_are_hashed_when_the_config_says_so(
     Path(os.environ["DPT_CONFIG"]).write_text("[privacy]\nhash_paths = true\n")
     (pytester.path / ".git").mkdir()
     pytester.makepyfile("def test_one(): pass\n")
-    pytester.runpytest()
+    session(pytester)
     repo = only_run(dpt_home).repo
     assert repo is not None
     assert repo.startswith("sha256:")
@@ -280,13 +326,11 @@ def test_paths_are_hashed_when_the_config_says_so(
 def test_the_start_time_comes_from_the_dpt_clock(
     pytester: pytest.Pytester, dpt_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import time
-
     monkeypatch.setenv("DPT_CLOCK_OFFSET", "-86400")
     pytester.makepyfile("def test_one(): pass\n")
     before = time.time()
     pytester.runpytest_subprocess()
-    run = only_run(dpt_home)
+    run = wait_for_run(dpt_home)
     assert before - 86400 - 1 < run.ts < time.time() - 86400
 
 
@@ -299,7 +343,7 @@ def test_failure_signatures_are_capped_but_counts_are_not(
         def test_n(n):
             assert False
     """)
-    pytester.runpytest("-q", "--tb=no")
+    session(pytester, "-q", "--tb=no")
     data = payload(dpt_home)
     assert data["failed"] == 250
     assert len(data["failures"]) == MAX_FAILURES
@@ -309,47 +353,74 @@ def test_failure_signatures_are_capped_but_counts_are_not(
     ("def test_ok(): pass\n", 0),
     ("def test_bad(): assert 0\n", 1),
 ])
-def test_a_corrupt_store_changes_nothing_but_one_warning_line(
+def test_a_corrupt_store_never_changes_the_session(
     pytester: pytest.Pytester, dpt_home: Path, tests: str, exit_code: int
 ) -> None:
     dpt_home.mkdir()
     store_path(dpt_home).write_bytes(b"this is not a database" * 100)
     pytester.makepyfile(tests)
 
-    result = pytester.runpytest()
+    result, recorder = session(pytester)
 
     assert result.ret == exit_code
-    warnings = [line for line in result.stderr.lines if "dptelemetry" in line]
-    assert len(warnings) == 1
-    assert "kept in the spool" in warnings[0]
-    assert result.stderr.lines[-1] == warnings[0]
-    assert len(list((dpt_home / SPOOL_DIR).glob("*.jsonl"))) == 1
+    assert recorder == 1  # it warned (to a terminal only; this stderr is not one)
+    assert "dptelemetry" not in result.stderr.str()
+    [spooled] = (dpt_home / SPOOL_DIR).glob("*.jsonl")
+    assert json.loads(spooled.read_text())["kind"] == "test_run"
 
 
-def test_an_unusable_data_home_changes_nothing_but_one_warning_line(
-    pytester: pytest.Pytester, dpt_home: Path
+def run_in_terminal(argv: list[str], cwd: Path) -> tuple[int, str]:
+    """Run argv with a pty as stdout and stderr; (exit status, everything written to it
+    by anyone, detached recorder included: the pty reads to its end only when all closed)."""
+    ours, theirs = os.openpty()
+    tty.setraw(theirs)
+    process = subprocess.Popen(argv, stdout=theirs, stderr=theirs, cwd=cwd)
+    os.close(theirs)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(ours, 65536)
+        except OSError:  # EIO: every writer has closed it
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(ours)
+    return process.wait(timeout=60), output.decode()
+
+
+@pytest.mark.parametrize("break_it, warning", [
+    ("corrupt store", "store unavailable"),
+    ("data home is a file", "not recorded"),
+    ("config is not TOML", "not recorded"),
+])
+def test_in_a_terminal_a_broken_store_costs_one_warning_line_and_nothing_else(
+    pytester: pytest.Pytester, dpt_home: Path, break_it: str, warning: str
 ) -> None:
-    dpt_home.write_text("a file where the data home should be")
+    if break_it == "corrupt store":
+        dpt_home.mkdir()
+        store_path(dpt_home).write_bytes(b"garbage" * 1000)
+    elif break_it == "data home is a file":
+        dpt_home.write_text("not a folder")
+    else:
+        Path(os.environ["DPT_CONFIG"]).write_text("[capture\npytest = false\n")
     pytester.makepyfile("def test_bad(): assert 0\n")
 
-    result = pytester.runpytest()
+    status, output = run_in_terminal([sys.executable, "-m", "pytest"], pytester.path)
 
-    assert result.ret == 1
-    warnings = [line for line in result.stderr.lines if "dptelemetry" in line]
-    assert len(warnings) == 1
-    assert "not recorded" in warnings[0]
+    assert status == 1
+    assert "1 failed" in output
+    lines = [line for line in output.splitlines() if line.startswith("dptelemetry:")]
+    assert len(lines) == 1, output
+    assert warning in lines[0]
 
 
-def test_an_unreadable_config_records_nothing_and_says_so_once(
-    pytester: pytest.Pytester, dpt_home: Path
+def test_the_recorder_reads_the_run_from_stdin_and_says_what_went_wrong(
+    dpt_home: Path
 ) -> None:
-    Path(os.environ["DPT_CONFIG"]).write_text("[capture\npytest = false\n")
-    pytester.makepyfile("def test_ok(): pass\n")
-
-    result = pytester.runpytest()
-
-    assert result.ret == 0
-    warnings = [line for line in result.stderr.lines if "dptelemetry" in line]
-    assert len(warnings) == 1
-    assert "not recorded" in warnings[0]
-    assert recorded_runs(dpt_home) == []
+    recorder = [sys.executable, "-m", "dptelemetry.capture.recorder"]
+    bad = subprocess.run(recorder, input="{not json", capture_output=True, text=True,
+                         check=False)
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("dptelemetry: test run not recorded (unreadable run")
+    assert len(bad.stderr.splitlines()) == 1

@@ -2,7 +2,9 @@
 
 It loads through the `pytest11` entry point wherever dptelemetry is installed, so it must cost
 next to nothing. At start-up it imports only modules pytest has already imported. During the
-session it counts outcomes in memory. At session end it imports the store and writes once.
+session it counts outcomes in memory. At session end it hands the run to a detached recorder
+process (`dptelemetry.capture.recorder`), which reads the config and writes the one event:
+importing the store here would cost twice the plugin's 10 ms budget.
 Under pytest-xdist only the controller records; each worker just names, on a failing report,
 the exception behind it, because only the worker still has the exception object.
 `-p no:dptelemetry` or `capture.pytest = false` in the config turns it off.
@@ -11,6 +13,7 @@ the exception behind it, because only the worker still has the exception object.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Generator
@@ -84,6 +87,7 @@ class SessionRecorder:
                                       "xpassed"), 0)
         self._failures: list[tuple[str, str | None]] = []
         self._warning: str | None = None
+        self.recorder_process: subprocess.Popen[bytes] | None = None
 
     def pytest_sessionstart(self) -> None:
         self._started = time.perf_counter()
@@ -116,13 +120,10 @@ class SessionRecorder:
         self._warning = self._record(int(exitstatus), duration)
 
     def _record(self, exit_code: int, duration: float) -> str | None:
+        """Start the recorder; returns a warning line only if that failed."""
         from dptelemetry import clock
-        from dptelemetry.capture.testrun import (
-            RECORDED_BY_DPT_RUN,
-            TestCounts,
-            TestRun,
-            record_test_run,
-        )
+        from dptelemetry.capture.recorder import start_recorder
+        from dptelemetry.capture.testrun import RECORDED_BY_DPT_RUN, TestCounts, TestRun
 
         if os.environ.get(RECORDED_BY_DPT_RUN):
             return None  # `dpt run` records the command around this session
@@ -131,7 +132,7 @@ class SessionRecorder:
                             skipped=c["skipped"], xfailed=c["xfailed"], xpassed=c["xpassed"])
         for test_id, exception_type in self._failures:
             counts.add_failure(test_id, exception_type)
-        return record_test_run(TestRun(
+        run = TestRun(
             source="pytest",
             runner="pytest",
             started=clock.now() - duration,
@@ -140,9 +141,14 @@ class SessionRecorder:
             counts=counts,
             directory=self._config.rootpath,
             interrupted=exit_code == pytest.ExitCode.INTERRUPTED,
-        ))
+        )
+        try:
+            self.recorder_process = start_recorder(run)
+        except OSError as exc:
+            return f"dptelemetry: test run not recorded (cannot start the recorder: {exc})"
+        return None
 
     def pytest_unconfigure(self) -> None:
-        # Last, so the one warning line is the last thing the session prints.
+        # Last, so the warning line is the last thing the session prints.
         if self._warning:
             sys.stderr.write(self._warning + "\n")

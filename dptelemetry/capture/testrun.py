@@ -8,8 +8,9 @@ Reliability). The payload follows docs/events.md.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 GREEN, RED, OTHER = "green", "red", "other"
 COUNT_FIELDS = ("passed", "failed", "errors", "skipped", "xfailed", "xpassed")
@@ -79,8 +80,11 @@ def repository_root(start: Path) -> Path | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class TestRun:
+    """One finished run, everything known about it where it ran (plain dataclasses: this
+    module is imported at the end of every pytest session, and frozen ones cost more)."""
+
     __test__ = False
 
     source: str
@@ -95,6 +99,22 @@ class TestRun:
     directory: Path
     """Where the run happened; the repository root is found from here."""
     interrupted: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The run as JSON, for the recorder process (`dptelemetry.capture.recorder`)."""
+        data = asdict(self)
+        data["directory"] = str(self.directory)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TestRun:
+        counts = data.pop("counts")
+        if counts is not None:
+            failures = counts.pop("failures")
+            counts = TestCounts(**counts, failures=None if failures is None else [
+                (str(test_id), None if kind is None else str(kind))
+                for test_id, kind in failures])
+        return cls(**{**data, "counts": counts, "directory": Path(data["directory"])})
 
     def payload(self) -> dict[str, object]:
         payload: dict[str, object] = {
