@@ -7,29 +7,16 @@ import signal
 import subprocess
 import sys
 import textwrap
-import tty
 from pathlib import Path
 
 import pytest
 from conftest import RunDpt
+from testrun_helpers import only_run, recorded_runs, run_in_terminal
 
 from dptelemetry.capture.runner import TAIL_BYTES
-from dptelemetry.events import Event
-from dptelemetry.store import open_store, store_path
+from dptelemetry.store import store_path
 
 PY = sys.executable
-
-
-def recorded_runs(home: Path) -> list[Event]:
-    if not store_path(home).exists():
-        return []
-    with open_store(home) as store:
-        return [e for e in store.iter_events() if e.kind == "test_run"]
-
-
-def only_run(home: Path) -> Event:
-    [run] = recorded_runs(home)
-    return run
 
 
 def dpt_command(*args: str) -> list[str]:
@@ -206,24 +193,11 @@ def test_ctrl_c_stops_the_command_and_the_run_is_other(dpt_home: Path) -> None:
 def test_through_a_terminal_the_command_still_sees_one_and_bytes_pass_unchanged(
     dpt_home: Path
 ) -> None:
-    ours, theirs = os.openpty()
-    tty.setraw(theirs)  # so what we read is exactly what dpt wrote
     script = ("import sys; print(sys.stdout.isatty(), sys.stderr.isatty()); "
               "print('\\x1b[31mred\\x1b[0m')")
-    process = subprocess.Popen(dpt_command(PY, "-c", script), stdout=theirs, stderr=theirs)
-    os.close(theirs)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(ours, 4096)
-        except OSError:  # EIO: every writer has closed the terminal
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(ours)
+    status, output = run_in_terminal(dpt_command(PY, "-c", script))
 
-    assert process.wait(timeout=30) == 0
+    assert status == 0
     assert output == b"True True\n\x1b[31mred\x1b[0m\n"
     assert only_run(dpt_home).payload["outcome"] == "green"
 

@@ -18,11 +18,11 @@ import os
 import subprocess
 import sys
 import time
-import tty
 from pathlib import Path
 from typing import Any
 
 import pytest
+from testrun_helpers import only_run, recorded_runs, run_in_terminal
 
 from dptelemetry.capture.testrun import MAX_FAILURES
 from dptelemetry.events import Event
@@ -113,18 +113,6 @@ def wait_for_run(home: Path) -> Event:
     while not (runs := recorded_runs(home)) and time.monotonic() < deadline:
         time.sleep(0.05)
     [run] = runs
-    return run
-
-
-def recorded_runs(home: Path) -> list[Event]:
-    if not store_path(home).exists():
-        return []
-    with open_store(home) as store:
-        return [e for e in store.iter_events() if e.kind == "test_run"]
-
-
-def only_run(home: Path) -> Event:
-    [run] = recorded_runs(home)
     return run
 
 
@@ -369,26 +357,6 @@ def test_a_corrupt_store_never_changes_the_session(
     assert json.loads(spooled.read_text())["kind"] == "test_run"
 
 
-def run_in_terminal(argv: list[str], cwd: Path) -> tuple[int, str]:
-    """Run argv with a pty as stdout and stderr; (exit status, everything written to it
-    by anyone, detached recorder included: the pty reads to its end only when all closed)."""
-    ours, theirs = os.openpty()
-    tty.setraw(theirs)
-    process = subprocess.Popen(argv, stdout=theirs, stderr=theirs, cwd=cwd)
-    os.close(theirs)
-    output = b""
-    while True:
-        try:
-            chunk = os.read(ours, 65536)
-        except OSError:  # EIO: every writer has closed it
-            break
-        if not chunk:
-            break
-        output += chunk
-    os.close(ours)
-    return process.wait(timeout=60), output.decode()
-
-
 @pytest.mark.parametrize("break_it, warning", [
     ("corrupt store", "store unavailable"),
     ("data home is a file", "not recorded"),
@@ -406,7 +374,8 @@ def test_in_a_terminal_a_broken_store_costs_one_warning_line_and_nothing_else(
         Path(os.environ["DPT_CONFIG"]).write_text("[capture\npytest = false\n")
     pytester.makepyfile("def test_bad(): assert 0\n")
 
-    status, output = run_in_terminal([sys.executable, "-m", "pytest"], pytester.path)
+    status, raw = run_in_terminal([sys.executable, "-m", "pytest"], pytester.path)
+    output = raw.decode()
 
     assert status == 1
     assert "1 failed" in output

@@ -57,7 +57,7 @@ PYTEST_MIXED = [
 ]
 
 
-@pytest.mark.parametrize("sample, expected, failures", [
+PYTEST = [
     ("pytest_mixed", counts(1, 3, 1, 1, 1, 1), PYTEST_MIXED),
     ("pytest_mixed_q", counts(1, 3, 1, 1, 1, 1), PYTEST_MIXED),
     ("pytest_green", counts(3, xfailed=0, xpassed=0), []),
@@ -68,17 +68,10 @@ PYTEST_MIXED = [
      [("test_mix.py::test_assert", "AssertionError")]),
     ("pytest_collection_error", counts(0, 0, 1, xfailed=0, xpassed=0),
      [("coll/test_broken.py", "ModuleNotFoundError")]),
-])
-def test_pytest(sample: str, expected: dict[str, int | None],
-                failures: list[tuple[str, str | None]]) -> None:
-    parsed = parse_sample(sample)
-    assert parsed is not None
-    assert parsed.runner == "pytest"
-    assert counts_of(parsed) == expected
-    assert failures_of(parsed) == sorted(failures, key=str)
+]
 
 
-@pytest.mark.parametrize("sample, expected, failures", [
+UNITTEST = [
     ("unittest_mixed", counts(1, 2, 1, 1, 1, 1), [
         ("test_ledger.LedgerTest.test_errors", "LedgerError"),
         ("test_ledger.LedgerTest.test_fails", "AssertionError"),
@@ -87,14 +80,7 @@ def test_pytest(sample: str, expected: dict[str, int | None],
     ("unittest_green", counts(2, skipped=1, xfailed=0, xpassed=0), []),
     ("unittest_import_error", counts(0, errors=1, xfailed=0, xpassed=0),
      [("unittest.loader._FailedTest.test_nonexistent", "ModuleNotFoundError")]),
-])
-def test_unittest(sample: str, expected: dict[str, int | None],
-                  failures: list[tuple[str, str | None]]) -> None:
-    parsed = parse_sample(sample)
-    assert parsed is not None
-    assert parsed.runner == "unittest"
-    assert counts_of(parsed) == expected
-    assert failures_of(parsed) == sorted(failures, key=str)
+]
 
 
 def test_unittest_verbose_counts_the_same() -> None:
@@ -104,28 +90,21 @@ def test_unittest_verbose_counts_the_same() -> None:
         parse_sample("unittest_mixed"))
 
 
-@pytest.mark.parametrize("sample, expected, failures", [
+CARGO = [
     # Fail-fast: only the library's test binary ran.
     ("cargo_red", counts(2, 1, skipped=1), [("tests::it_fails", "panic")]),
     # Every binary: library, integration test file, doc-tests; their results add up.
     ("cargo_red_nff", counts(4, 2, skipped=1),
      [("tests::it_fails", "panic"), ("integration_unwrap", "panic")]),
     ("cargo_green", counts(5, skipped=1), []),
-])
-def test_cargo(sample: str, expected: dict[str, int | None],
-               failures: list[tuple[str, str | None]]) -> None:
-    parsed = parse_sample(sample)
-    assert parsed is not None
-    assert parsed.runner == "cargo"
-    assert counts_of(parsed) == expected
-    assert failures_of(parsed) == sorted(failures, key=str)
+]
 
 
 def test_a_build_that_fails_before_any_test_has_no_counts() -> None:
     assert parse_sample("cargo_compile_error") is None
 
 
-@pytest.mark.parametrize("sample, expected, failures", [
+GO = [
     # Without -v go prints no passing or skipped test, so those stay unknown.
     ("go_green", counts(None, skipped=None), []),
     ("go_red", counts(None, 3, skipped=None), [
@@ -139,14 +118,7 @@ def test_a_build_that_fails_before_any_test_has_no_counts() -> None:
     ]),
     ("go_build_failed", counts(None, errors=1, skipped=None),
      [("example.com/ledger", "build failed")]),
-])
-def test_go(sample: str, expected: dict[str, int | None],
-            failures: list[tuple[str, str | None]]) -> None:
-    parsed = parse_sample(sample)
-    assert parsed is not None
-    assert parsed.runner == "go"
-    assert counts_of(parsed) == expected
-    assert failures_of(parsed) == sorted(failures, key=str)
+]
 
 
 JEST_RED = [
@@ -156,19 +128,12 @@ JEST_RED = [
 ]
 
 
-@pytest.mark.parametrize("sample, expected, failures", [
+JEST = [
     # todo tests count as skipped; a suite that failed to run is an error.
     ("jest_red", counts(2, 2, 1, 2), JEST_RED),
     ("jest_red_tty", counts(2, 2, 1, 2), JEST_RED),
     ("jest_green", counts(4, skipped=2), []),
-])
-def test_jest(sample: str, expected: dict[str, int | None],
-              failures: list[tuple[str, str | None]]) -> None:
-    parsed = parse_sample(sample)
-    assert parsed is not None
-    assert parsed.runner == "jest"
-    assert counts_of(parsed) == expected
-    assert failures_of(parsed) == sorted(failures, key=str)
+]
 
 
 VITEST_RED = [
@@ -178,17 +143,21 @@ VITEST_RED = [
 ]
 
 
-@pytest.mark.parametrize("sample, expected, failures", [
+VITEST = [
     ("vitest_red", counts(2, 2, 1, 2), VITEST_RED),
     # Through a terminal vitest redraws its summary as it goes: the last one counts.
     ("vitest_red_tty", counts(2, 2, 1, 2), VITEST_RED),
     ("vitest_green", counts(4, skipped=2), []),
-])
-def test_vitest(sample: str, expected: dict[str, int | None],
-                failures: list[tuple[str, str | None]]) -> None:
+]
+
+
+@pytest.mark.parametrize("sample, expected, failures",
+                         [*PYTEST, *UNITTEST, *CARGO, *GO, *JEST, *VITEST])
+def test_each_sample(sample: str, expected: dict[str, int | None],
+                     failures: list[tuple[str, str | None]]) -> None:
     parsed = parse_sample(sample)
     assert parsed is not None
-    assert parsed.runner == "vitest"
+    assert parsed.runner == sample.split("_", maxsplit=1)[0]
     assert counts_of(parsed) == expected
     assert failures_of(parsed) == sorted(failures, key=str)
 

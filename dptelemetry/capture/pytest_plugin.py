@@ -13,12 +13,15 @@ the exception behind it, because only the worker still has the exception object.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Generator
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import subprocess
 
 EXCEPTION_ATTRIBUTE = "dptelemetry_exception"
 """Set on failing reports: the exception's class name. Travels with the report to the

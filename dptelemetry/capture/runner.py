@@ -99,7 +99,11 @@ class _Channel:
         self.target_fd = target_fd
         self.is_pty = os.isatty(target_fd)
         if self.is_pty:
-            self.ours, self.theirs = os.openpty()
+            try:
+                self.ours, self.theirs = os.openpty()
+            except OSError:  # no pseudo-terminals here (some containers): use a pipe
+                self.is_pty = False
+        if self.is_pty:
             attributes = termios.tcgetattr(self.theirs)
             attributes[1] &= ~termios.OPOST  # pass "\n" through; our terminal translates it
             termios.tcsetattr(self.theirs, termios.TCSANOW, attributes)
