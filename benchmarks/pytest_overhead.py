@@ -117,10 +117,10 @@ def session_end_cost(env: dict[str, str], cwd: Path, repeat: int) -> None:
     script = (
         "import os, time, pytest\n"
         "from pathlib import Path\n"
-        "from dptelemetry.capture.pytest_plugin import SessionRecorder\n"
+        "from dptelemetry.capture.pytest_plugin import SessionTally\n"
         "class Config:\n"
         "    rootpath = Path.cwd()\n"
-        "recorder = SessionRecorder(Config())\n"
+        "recorder = SessionTally(Config())\n"
         "start = time.perf_counter()\n"
         "warning = recorder._record(0, 1.0)\n"
         "took = time.perf_counter() - start\n"

@@ -94,7 +94,7 @@ class RecorderWaiter:
 
     @pytest.hookimpl(trylast=True)
     def pytest_unconfigure(self, config: pytest.Config) -> None:
-        recorder = config.pluginmanager.get_plugin("dptelemetry-recorder")
+        recorder = config.pluginmanager.get_plugin("dptelemetry-session")
         process = getattr(recorder, "recorder_process", None)
         if process is not None:
             self.exit_status = process.wait(timeout=60)

@@ -63,7 +63,7 @@ def pytest_exception_interact(
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):  # an xdist worker: the controller records
         return
-    config.pluginmanager.register(SessionRecorder(config), "dptelemetry-recorder")
+    config.pluginmanager.register(SessionTally(config), "dptelemetry-session")
 
 
 def _category(report: pytest.TestReport) -> str | None:
@@ -80,8 +80,8 @@ def _category(report: pytest.TestReport) -> str | None:
     return "passed" if report.when == "call" else None
 
 
-class SessionRecorder:
-    """One session's outcomes, counted in memory and written as one event at its end."""
+class SessionTally:
+    """One session's outcomes, counted in memory and handed to the recorder at its end."""
 
     def __init__(self, config: pytest.Config) -> None:
         self._config = config

@@ -1,8 +1,10 @@
 """A test run as the store keeps it: one `test_run` event per run of a test suite.
 
-Shared by the pytest plugin and `dpt run`. Both call `record_test_run` once, when the run has
-ended; it never raises, because a test session must never fail because of us (DESIGN:
-Reliability). The payload follows docs/events.md.
+Shared by the pytest plugin (whose recorder process stores its runs) and `dpt run`; each
+calls `record_test_run` once, when the run has ended. It never raises, because a test
+session must never fail because of us (DESIGN: Reliability). The payload follows
+docs/events.md. The pytest process itself imports this module at session end, so the store
+and the config are imported only inside `record_test_run`.
 """
 
 from __future__ import annotations
