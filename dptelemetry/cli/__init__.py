@@ -29,6 +29,7 @@ COMMANDS = {
     "lsp": "dptelemetry.cli.lsp:lsp",
     "hooks": "dptelemetry.cli.hooks:hooks",
     "log": "dptelemetry.cli.hooks:log",
+    "run": "dptelemetry.cli.run:run",
 }
 
 
