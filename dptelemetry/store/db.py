@@ -158,6 +158,7 @@ class Store:
                 (round(start * 1000), round(end * 1000), kind),
             ).fetchall()
         return rows
+
     def events_with_ids(self, ids: Iterable[str]) -> list[Event]:
         """The stored events among `ids`, in time order (looked up through the id index)."""
         wanted = list(dict.fromkeys(ids))
