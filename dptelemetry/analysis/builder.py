@@ -208,11 +208,14 @@ def switches_of(edits: Sequence[Edit], others: Sequence[Event]) -> list[FileSwit
     the first edit after an open or save; the rest repeat the file before them. So the walk
     covers those and the opens and saves, not every keystroke."""
     focus = [(e.ts, e.path) for e in others if e.kind in _FOCUS_KINDS and e.path is not None]
-    located = [(e.ts, e.path) for e in edits if e.path is not None]
-    starts = [0, *(i for i, (a, b) in enumerate(pairwise(located), 1) if a[1] != b[1])]
-    stamps = [ts for ts, _ in located]
+    paths = list(map(_PATH, edits))
+    located = [e for e in edits if e.path is not None] if None in paths else edits
+    if located is not edits:
+        paths = list(map(_PATH, located))
+    stamps = list(map(_TS, located))
+    starts = [0, *[i for i, (a, b) in enumerate(pairwise(paths), 1) if a != b]]
     after_focus = {bisect_left(stamps, ts) for ts, _ in focus}  # edits at ts come after it
-    seen = sorted([*focus, *(located[i] for i in sorted({*starts, *after_focus})
+    seen = sorted([*focus, *((stamps[i], paths[i]) for i in sorted({*starts, *after_focus})
                              if i < len(located))], key=itemgetter(0))
     return [FileSwitch(ts, before, path)
             for (_, before), (ts, path) in pairwise(seen) if path != before]
