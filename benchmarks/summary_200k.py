@@ -34,6 +34,7 @@ import orjson
 from dptelemetry.analysis.baselines import load_history
 from dptelemetry.analysis.builder import EDIT, assemble_timeline, decode_edits
 from dptelemetry.analysis.days import day_bounds
+from dptelemetry.analysis.reader import paused_gc
 from dptelemetry.analysis.summary import summarize, summarize_day
 from dptelemetry.config import Config
 from dptelemetry.goals import load_goals
@@ -180,7 +181,7 @@ def breakdown(home: Path) -> dict[str, tuple[float, float]]:
         parts[name] = (wall, cpu)
         return result
 
-    with open_store(home) as store:
+    with open_store(home) as store, paused_gc():  # as read_timeline and summarize_day do
         manager = step("plugin manager", lambda: get_plugin_manager(config))
         goals = step("goal history", lambda: load_goals(store))
         history = step("history (14 days, cached)",
