@@ -34,6 +34,7 @@ import orjson
 from dptelemetry.analysis.baselines import load_history
 from dptelemetry.analysis.builder import EDIT, assemble_timeline, decode_edits
 from dptelemetry.analysis.days import day_bounds
+from dptelemetry.analysis.reader import paused_gc
 from dptelemetry.analysis.summary import summarize, summarize_day
 from dptelemetry.config import Config
 from dptelemetry.goals import load_goals
@@ -180,14 +181,16 @@ def breakdown(home: Path) -> dict[str, tuple[float, float]]:
         parts[name] = (wall, cpu)
         return result
 
-    with open_store(home) as store:
+    with open_store(home) as store, paused_gc():  # as read_timeline and summarize_day do
         manager = step("plugin manager", lambda: get_plugin_manager(config))
         goals = step("goal history", lambda: load_goals(store))
         history = step("history (14 days, cached)",
                        lambda: load_history(store, TARGET, config, manager, goals, UTC))
         rows = step("read edit rows", lambda: store.payloads_between(start, end, EDIT))
+        payloads = step("parse payloads (orjson)",
+                        lambda: [orjson.loads(text) for _, _, text in rows])
         edits = step("decode edits", lambda: decode_edits(
-            ((ms / 1000, path, orjson.loads(text)) for ms, path, text in rows),
+            [ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows], payloads,
             config.thresholds))
         others = step("read other events",
                       lambda: store.events_between(start, end, exclude=(EDIT,)))

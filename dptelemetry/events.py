@@ -6,6 +6,7 @@ payload is a small JSON object of counts, names and flags (DESIGN: Privacy).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -36,13 +37,19 @@ _EVENT_ID = re.compile("[0-9a-f]{32}")
 _random = random.SystemRandom()
 
 
-def new_event_id(ts: float) -> str:
+def new_event_id(ts: float, key: str | None = None) -> str:
     """A UUIDv7 (RFC 9562) as 32 hex digits: unique, and sorted by the time it carries.
 
-    Time-ordered ids keep the store's id index append-mostly, like its time index.
+    Time-ordered ids keep the store's id index append-mostly, like its time index. With a
+    `key`, the "random" bits come from its hash: the same fact recorded twice (one commit
+    seen by two hooks) gets the same id, and the store keeps it once.
     """
     ms = int(ts * 1000) & ((1 << 48) - 1)
-    rand = _random.getrandbits(74)
+    if key is None:
+        rand = _random.getrandbits(74)
+    else:
+        rand = int.from_bytes(hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()[:10],
+                              "big") >> 6
     rand_a, rand_b = rand >> 62, rand & ((1 << 62) - 1)
     value = (ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
     return f"{value:032x}"

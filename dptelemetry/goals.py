@@ -93,6 +93,18 @@ def active_goal(goals: Iterable[Goal]) -> Goal | None:
     return open_goals[-1] if open_goals else None
 
 
+def goal_titled(goals: Iterable[Goal], title: str, at: float) -> Goal | None:
+    """The goal a `Practice-Goal` trailer written at `at` names: of the goals with that
+    title, the one running at `at`, else the last started before it, else the first after.
+    """
+    named = sorted((g for g in goals if g.title == one_line(title)), key=lambda g: g.started)
+    running = [g for g in named if g.started <= at and (g.ended is None or at <= g.ended)]
+    before = [g for g in named if g.started <= at]
+    if running or before:
+        return (running or before)[-1]
+    return named[0] if named else None
+
+
 def load_goals(store: Store) -> list[Goal]:
     return goals_from_events(store.goal_history())
 

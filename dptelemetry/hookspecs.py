@@ -7,7 +7,8 @@ A plugin is a module (or object) with functions named after these hooks, each de
     my_signal = "my_package.my_signal"
 
 The entry-point name is the plugin's name: `plugins.disabled` in the config blocks it, and
-`[plugins.<name>]` holds its settings (read them with `config.plugin_setting(name, key, default)`).
+`[plugins.<name>]` holds its settings (read them with `config.plugin_settings(name, defaults)`;
+`Limits.configured(...)` reads a warning and a strong limit and says where they came from).
 An implementation may take any subset of a hook's arguments, but none with a default value
 (pluggy never passes those). Each implementation is called on its own: one that raises is
 named in the summary and skipped. Hook wrappers are not supported for that reason.

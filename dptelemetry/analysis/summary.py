@@ -20,7 +20,7 @@ from dptelemetry.analysis.baselines import day_metrics, load_history, metrics_ke
 from dptelemetry.analysis.days import day_bounds, iso
 from dptelemetry.analysis.error_measures import error_quotient, repeated_error_density
 from dptelemetry.analysis.history import History
-from dptelemetry.analysis.reader import read_timeline
+from dptelemetry.analysis.reader import paused_gc, read_timeline
 from dptelemetry.analysis.signals import Section, Signal
 from dptelemetry.analysis.stats import median, percentile
 from dptelemetry.analysis.timeline import (
@@ -321,6 +321,7 @@ def summarize_day(store: Store, day: date, config: Config, tz: tzinfo | None = N
     start, end = day_bounds(day, tz)
     stamp = store.span_stamp(start, end)
     timeline = read_timeline(store, day, config.thresholds, tz, goals)
-    if stamp:
-        day_metrics(store, timeline, metrics_key(config, manager), stamp, manager, config)
-    return summarize(timeline, config, manager, history)
+    with paused_gc():
+        if stamp:
+            day_metrics(store, timeline, metrics_key(config, manager), stamp, manager, config)
+        return summarize(timeline, config, manager, history)

@@ -159,6 +159,15 @@ class Store:
             ).fetchall()
         return rows
 
+    def events_with_ids(self, ids: Iterable[str]) -> list[Event]:
+        """The stored events among `ids`, in time order (looked up through the id index)."""
+        wanted = list(dict.fromkeys(ids))
+        found: list[Event] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found.extend(self._select(f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+        return sorted(found, key=lambda e: (e.ts, e.id))
+
     def iter_events(self) -> Iterator[Event]:
         """Every event, in time order, streamed."""
         return self._select()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,6 +38,8 @@ class BatchWriter:
         self._on_error = on_error
         self._reported: set[str] = set()
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._urgent = threading.Event()
+        self._behind = False
         self._store: Store | None = None
         self._thread = threading.Thread(target=self._run, name="dpt-writer", daemon=True)
         self._thread.start()
@@ -51,12 +52,14 @@ class BatchWriter:
         """Block until everything queued before this call is written (or spooled)."""
         done = threading.Event()
         self._queue.put(done)
+        self._urgent.set()
         return done.wait(timeout)
 
     def close(self, timeout: float | None = 10.0) -> None:
         """Write everything queued, then stop the thread and close the store."""
         if self._thread.is_alive():
             self._queue.put(_STOP)
+            self._urgent.set()
             self._thread.join(timeout)
 
     def _run(self) -> None:
@@ -72,12 +75,18 @@ class BatchWriter:
                 return
 
     def _collect(self) -> tuple[list[Event], list[threading.Event], bool]:
-        """Wait for one item, then gather more until the delay or batch size is reached,
-        a flush is requested, or the writer is stopped."""
+        """Wait for one item, then let more gather for up to `max_delay` (less when a flush
+        or stop asks, none when the last batch was full), then take what is queued.
+
+        Gathering does not wait on the queue itself: a writer woken by every `put` costs the
+        caller's thread a GIL hand-off per event, which a language server pays per keystroke.
+        """
         batch: list[Event] = []
         flushed: list[threading.Event] = []
         item = self._queue.get()
-        deadline = time.monotonic() + self.max_delay
+        if isinstance(item, Event) and not self._behind:
+            self._urgent.wait(self.max_delay)
+            self._urgent.clear()
         while True:
             if item is _STOP:
                 return batch, flushed, True
@@ -86,12 +95,11 @@ class BatchWriter:
                 return batch, flushed, False
             assert isinstance(item, Event)
             batch.append(item)
-            if len(batch) >= self.max_batch:
+            self._behind = len(batch) >= self.max_batch
+            if self._behind:
                 return batch, flushed, False
-            remaining = deadline - time.monotonic()
             try:
-                item = self._queue.get(timeout=remaining) if remaining > 0 else (
-                    self._queue.get_nowait())
+                item = self._queue.get_nowait()
             except queue.Empty:
                 return batch, flushed, False
 

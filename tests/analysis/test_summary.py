@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
+from dptelemetry import hookimpl
 from dptelemetry.analysis import baselines
 from dptelemetry.analysis.builder import build_timeline
 from dptelemetry.analysis.days import day_bounds
 from dptelemetry.analysis.reader import read_timeline
+from dptelemetry.analysis.signals import Section
 from dptelemetry.analysis.summary import DaySummary, summarize_day
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import load_config
@@ -214,3 +216,37 @@ def test_the_fast_store_reader_gives_the_timeline_of_the_plain_builder(dpt_home:
             plain = build_timeline(store.events_between(start, end), day.thresholds, day.day,
                                    day.tz)
             assert read_timeline(store, day.day, day.thresholds, day.tz) == plain
+
+
+class RunCount:
+    @hookimpl
+    def dpt_summary_sections(self, timeline: Any, signals: Any) -> list[Section]:
+        return [Section("run_count", "Test runs by outcome",
+                        lines=(f"{len(timeline.runs)} runs, {len(signals)} signals",),
+                        data={"runs": len(timeline.runs)})]
+
+
+class BrokenSection:
+    @hookimpl
+    def dpt_summary_sections(self) -> list[Section]:
+        raise ValueError("no section today")
+
+
+def test_plugins_add_summary_sections(dpt_home: Path) -> None:
+    from dptelemetry.plugins import get_plugin_manager
+
+    day = teq_day("xxxx")
+    config = load_config()
+    manager = get_plugin_manager(config)
+    manager.register(RunCount(), name="run_count")
+    manager.register(BrokenSection(), name="broken_section")
+    with open_store(dpt_home) as store:
+        store.append(day.events)
+        summary = summarize_day(store, day.day, config, day.tz, manager=manager)
+    [section] = summary.sections
+    assert section.lines == (f"4 runs, {len(summary.signals)} signals",)
+    assert summary.to_dict()["sections"] == [{
+        "key": "run_count", "title": "Test runs by outcome",
+        "lines": [section.lines[0]], "data": {"runs": 4}}]
+    assert [(f.plugin, f.hook, f.error) for f in summary.plugin_failures] == [
+        ("broken_section", "dpt_summary_sections", "ValueError: no section today")]

@@ -1,0 +1,126 @@
+"""The commands an editor can bind to keys (`workspace/executeCommand`), each answering a line
+of text for the editor to show.
+
+Arguments come either in order (`["Bowling kata", "45m"]`) or as one object
+(`[{"title": "Bowling kata", "timebox": "45m"}]`), whichever the editor makes easier. These run
+in a worker thread: they open the store, which the event loop never waits on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from dptelemetry.capture.lsp.locations import storable
+from dptelemetry.durations import format_duration, parse_duration
+from dptelemetry.errors import DptError
+from dptelemetry.goals import Goal, end_goal, start_goal
+from dptelemetry.store import open_store
+from dptelemetry.stuck import IMPULSES, log_stuck
+
+GOAL_START = "dpt.goal.start"
+GOAL_END = "dpt.goal.end"
+STUCK = "dpt.stuck"
+SUMMARY = "dpt.summary"
+FLUSH = "dpt.flush"
+SOURCE = "lsp"
+
+
+class CommandArgumentError(DptError):
+    """Arguments the command cannot use; the editor gets this message back."""
+
+
+def arguments(command: str, args: Sequence[Any], names: Sequence[str]) -> dict[str, Any]:
+    """Arguments by name, from positional values or from one object. An empty value counts
+    as left out: an editor prompt the user skipped."""
+    if len(args) == 1 and isinstance(args[0], dict):
+        given = dict(args[0])
+        unknown = sorted(set(given) - set(names))
+        if unknown:
+            raise CommandArgumentError(
+                f"{command}: unknown argument {', '.join(unknown)} (takes {', '.join(names)})")
+    elif len(args) > len(names):
+        raise CommandArgumentError(
+            f"{command}: takes at most {len(names)} arguments ({', '.join(names)})")
+    else:
+        given = dict(zip(names, args, strict=False))
+    return {k: v for k, v in given.items() if v is not None and v != ""}  # "" = left out
+
+
+def _text(command: str, name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise CommandArgumentError(f"{command}: {name} must be text")
+    return storable(value)
+
+
+def start(home: Path, now: float, args: Sequence[Any]) -> tuple[str, Goal]:
+    given = arguments(GOAL_START, args, ("title", "timebox", "target", "weakness"))
+    title = _text(GOAL_START, "title", given.get("title"))
+    if not title:
+        raise CommandArgumentError(f"{GOAL_START}: a goal needs a title")
+    timebox = None
+    if "timebox" in given:
+        try:
+            timebox = parse_duration(given["timebox"])
+        except (ValueError, AttributeError):
+            timebox = 0.0
+        if not timebox:
+            raise CommandArgumentError(
+                f"{GOAL_START}: timebox must be a length of time like 45m or 1h30m")
+    with open_store(home) as store:
+        goal, ended = start_goal(
+            store, home, title, now=now, timebox=timebox, source=SOURCE,
+            target=_text(GOAL_START, "target", given.get("target")),
+            weakness=_text(GOAL_START, "weakness", given.get("weakness")))
+    lines = [f"Ended '{old.title}' after {format_duration(old.elapsed(now))} (unrated)."
+             for old in ended]
+    box = f" with a {format_duration(timebox)} time box" if timebox else ""
+    lines.append(f"Started '{goal.title}'{box}.")
+    return "\n".join(lines), goal
+
+
+def end(home: Path, now: float, args: Sequence[Any]) -> str:
+    given = arguments(GOAL_END, args, ("rating", "note"))
+    rating = given.get("rating")
+    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)):
+        raise CommandArgumentError(f"{GOAL_END}: rating must be a whole number from 1 to 10")
+    with open_store(home) as store:
+        goal = end_goal(store, home, now=now, rating=rating, source=SOURCE,
+                        note=_text(GOAL_END, "note", given.get("note")))
+    rated = f", rated {goal.rating}/10" if goal.rating is not None else ""
+    return f"Ended '{goal.title}' after {format_duration(goal.elapsed(now))}{rated}."
+
+
+def stuck(home: Path, now: float, args: Sequence[Any]) -> str:
+    given = arguments(STUCK, args, ("text", "impulse"))
+    text = _text(STUCK, "text", given.get("text"))
+    if not text:
+        raise CommandArgumentError(f"{STUCK}: say what you were trying to do")
+    impulse = given.get("impulse")
+    if impulse is not None and impulse not in IMPULSES:
+        raise CommandArgumentError(f"{STUCK}: impulse must be one of {', '.join(IMPULSES)}")
+    with open_store(home) as store:
+        log_stuck(store, text, now=now, impulse=impulse, source=SOURCE)
+    return "Stuck moment logged" + (f" (first impulse: {impulse})." if impulse else ".")
+
+
+def summary(home: Path, now: float) -> str:
+    """Today's summary as text. The daily summary is not built yet: until it is, say so and
+    give what the store can already tell truthfully."""
+    return "The daily summary is not available yet.\n" + todays_counts(home, now)
+
+
+def todays_counts(home: Path, now: float) -> str:
+    midnight = datetime.fromtimestamp(now).astimezone().replace(
+        hour=0, minute=0, second=0, microsecond=0)
+    with open_store(home) as store:
+        kinds = Counter(e.kind for e in store.events_between(midnight.timestamp(), now + 1))
+    if not kinds:
+        return "Nothing recorded today yet."
+    listed = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    return f"Recorded today: {listed}."

@@ -1,0 +1,108 @@
+# --- common to every dptelemetry shim ---------------------------------------------------
+# Plain POSIX sh. A dptelemetry problem never fails a commit: it is one warning line on
+# stderr. Only a hook that was here before us (chained below) may stop git.
+
+dpt_home=${DPT_HOME:-$DPT_INSTALL_HOME}
+
+dpt_warn() {
+    printf 'dptelemetry: %s\n' "$1" >&2
+}
+
+# True when a hook was here before dptelemetry (kept as <hook>.dpt-legacy, in dpt_legacy)
+# and git would run it.
+dpt_has_legacy() {
+    [ "$DPT_CHAIN" = yes ] || return 1
+    case $0 in
+        */*) dpt_legacy=${0%/*}/$DPT_HOOK.dpt-legacy ;;
+        *) dpt_legacy=./$DPT_HOOK.dpt-legacy ;;
+    esac
+    [ -x "$dpt_legacy" ]
+}
+
+# That hook runs first, with the same arguments and input; its exit status counts as if it
+# were alone.
+dpt_run_legacy() {
+    dpt_has_legacy || return 0
+    "$dpt_legacy" "$@"
+}
+
+# git's directory for this worktree (into dpt_git_dir), found without running git: hooks
+# run at the top of the worktree, where .git is that directory or a file naming it.
+dpt_find_git_dir() {
+    if [ -n "$GIT_DIR" ]; then
+        dpt_git_dir=$GIT_DIR
+    elif [ -d .git ]; then
+        dpt_git_dir=.git
+    elif [ -f .git ]; then
+        IFS= read -r dpt_git_dir < .git
+        dpt_git_dir=${dpt_git_dir#gitdir: }
+    else
+        dpt_git_dir=$(git rev-parse --git-dir 2>/dev/null)
+    fi
+}
+
+# True while a rebase (or `git am`) replays commits.
+dpt_rebasing() {
+    dpt_find_git_dir
+    [ -d "$dpt_git_dir/rebase-merge" ] || [ -d "$dpt_git_dir/rebase-apply" ]
+}
+
+# HEAD's commit and branch (into dpt_sha, dpt_branch; "HEAD" when detached), read from the
+# files git just wrote; git itself answers when a ref is not a plain file (packed, reftable).
+dpt_head() {
+    dpt_find_git_dir
+    dpt_sha= dpt_branch=HEAD dpt_ref=
+    IFS= read -r dpt_ref 2>/dev/null < "$dpt_git_dir/HEAD"
+    case $dpt_ref in
+        'ref: refs/heads/'*)
+            dpt_branch=${dpt_ref#ref: refs/heads/}
+            dpt_common=$dpt_git_dir
+            if [ -f "$dpt_git_dir/commondir" ]; then
+                IFS= read -r dpt_common < "$dpt_git_dir/commondir"
+                case $dpt_common in /*) ;; *) dpt_common=$dpt_git_dir/$dpt_common ;; esac
+            fi
+            IFS= read -r dpt_sha 2>/dev/null < "$dpt_common/${dpt_ref#ref: }" ;;
+        *) dpt_sha=$dpt_ref ;;
+    esac
+    case $dpt_sha in
+        '' | *[!0-9a-f]*) ;;
+        *) case ${#dpt_sha} in 40 | 64) return 0 ;; esac ;;
+    esac
+    set -- $(git rev-parse HEAD --abbrev-ref HEAD 2>/dev/null)
+    dpt_sha=$1 dpt_branch=$2
+    [ -n "$dpt_sha" ]
+}
+
+# Start `dpt hooks record ARGS...` in the background, with $dpt_input (if any) on its stdin
+# and no terminal output: the commit never waits for Python or the store. A problem the
+# recorder met last time is shown now.
+dpt_record() {
+    if [ -s "$dpt_home/hook-warning" ]; then
+        IFS= read -r dpt_line < "$dpt_home/hook-warning"
+        rm -f "$dpt_home/hook-warning"
+        dpt_warn "an earlier commit: $dpt_line"
+    fi
+    if [ -x "$DPT_INSTALL_PYTHON" ] && [ -f "$DPT_INSTALL_PACKAGE/__init__.py" ]; then
+        set -- "$DPT_INSTALL_PYTHON" -m dptelemetry hooks record "$@"
+    elif command -v dpt >/dev/null 2>&1; then
+        set -- dpt hooks record "$@"
+    else
+        dpt_warn "commit not recorded: dptelemetry is gone from $DPT_INSTALL_PYTHON and no dpt is on PATH (reinstall, then run: dpt hooks install)"
+        return 0
+    fi
+    if [ -e "$dpt_home" ] && { [ ! -d "$dpt_home" ] || [ ! -w "$dpt_home" ]; }; then
+        dpt_warn "commit not recorded: the data home $dpt_home is not a writable directory"
+        return 0
+    fi
+    DPT_HOME=$dpt_home
+    export DPT_HOME
+    unset GIT_INDEX_FILE
+    # Niced, so it yields the CPU to git finishing the commit and to whatever comes next.
+    command -v nice >/dev/null 2>&1 && set -- nice -n 10 "$@"
+    if [ -z "$dpt_input" ]; then
+        "$@" </dev/null >/dev/null 2>&1 &
+    else
+        printf '%s\n' "$dpt_input" | "$@" >/dev/null 2>&1 &
+    fi
+}
+# --- end of the common part ---------------------------------------------------------------

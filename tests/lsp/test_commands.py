@@ -1,0 +1,111 @@
+"""The commands an editor binds to keys, through `workspace/executeCommand`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import RunDpt
+from pygls.exceptions import JsonRpcException
+from pytest_lsp import LanguageClient
+
+from dptelemetry.goals import read_active_goal_file
+
+from .lspclient import change, command, edit, flush, initialize, open_document, stored
+
+
+async def test_commands_are_advertised(client: LanguageClient) -> None:
+    result = await initialize(client)
+    provider = result.capabilities.execute_command_provider
+    assert provider is not None
+    assert set(provider.commands) == {"dpt.goal.start", "dpt.goal.end", "dpt.stuck",
+                                      "dpt.summary", "dpt.flush"}
+
+
+async def test_goal_stuck_and_end_from_the_editor_tag_what_follows(
+    client: LanguageClient, dpt_home: Path, tmp_path: Path
+) -> None:
+    await initialize(client)
+    uri = (tmp_path / "k.py").as_uri()
+    open_document(client, uri, "")
+    change(client, uri, edit(0, 0, 0, 0, "a"))
+    started = await command(client, "dpt.goal.start",
+                            {"title": "Bowling kata", "timebox": "45m", "weakness": "naming"})
+    assert started == "Started 'Bowling kata' with a 45m time box."
+    change(client, uri, edit(0, 1, 0, 1, "b"))
+    assert await command(client, "dpt.stuck", "mocking the clock", "search") == (
+        "Stuck moment logged (first impulse: search).")
+    ended = await command(client, "dpt.goal.end", 7, "naming is hard")
+    assert ended.startswith("Ended 'Bowling kata' after ") and ended.endswith(", rated 7/10.")
+    change(client, uri, edit(0, 2, 0, 2, "c"))
+    await flush(client)
+
+    [goal_start] = stored(dpt_home, "goal_start")
+    assert goal_start.source == "lsp"
+    assert goal_start.payload == {"title": "Bowling kata", "weakness": "naming",
+                                  "timebox_s": 2700.0}
+    assert [e.goal_id for e in stored(dpt_home, "edit")] == [None, goal_start.id, None]
+    [stuck] = stored(dpt_home, "stuck")
+    assert (stuck.goal_id, stuck.payload) == (
+        goal_start.id, {"text": "mocking the clock", "impulse": "search"})
+    [goal_end] = stored(dpt_home, "goal_end")
+    assert goal_end.payload == {"rating": 7, "note": "naming is hard", "reason": "ended"}
+    assert read_active_goal_file(dpt_home) is None
+
+
+async def test_a_goal_started_in_a_terminal_reaches_the_server_within_a_second_or_so(
+    client: LanguageClient, dpt_home: Path, tmp_path: Path, run_dpt: RunDpt
+) -> None:
+    await initialize(client)
+    uri = (tmp_path / "t.py").as_uri()
+    open_document(client, uri, "")
+    assert run_dpt("goal", "start", "from the terminal").returncode == 0
+    time.sleep(2.5)
+    change(client, uri, edit(0, 0, 0, 0, "x"))
+    await flush(client)
+    [goal] = stored(dpt_home, "goal_start")
+    [edited] = stored(dpt_home, "edit")
+    assert edited.goal_id == goal.id
+
+
+@pytest.mark.parametrize(("name", "arguments", "message"), [
+    ("dpt.goal.end", [], "no active goal to end"),
+    ("dpt.goal.start", [{"titel": "typo"}], "unknown argument titel"),
+    ("dpt.goal.start", [""], "a goal needs a title"),
+    ("dpt.goal.start", ["x", "forever"], "timebox must be a length of time"),
+    ("dpt.goal.start", ["a", "1m", "b", "c", "d"], "takes at most 4 arguments"),
+    ("dpt.stuck", ["lost", "panic"], "impulse must be one of search, ask, switch, other"),
+    ("dpt.stuck", [42], "text must be text"),
+])
+async def test_bad_command_arguments_get_one_clear_error_and_change_nothing(
+    client: LanguageClient, dpt_home: Path, name: str, arguments: list[object], message: str
+) -> None:
+    await initialize(client)
+    with pytest.raises(JsonRpcException, match=message):
+        await command(client, name, *arguments)
+    assert await flush(client) == {"written": 1, "spooled": 0}  # lsp_start only
+    assert [e.kind for e in stored(dpt_home)] == ["lsp_start"]
+
+
+async def test_a_rating_out_of_range_is_refused(client: LanguageClient, dpt_home: Path) -> None:
+    await initialize(client)
+    await command(client, "dpt.goal.start", "rated")
+    with pytest.raises(JsonRpcException, match="a rating is 1 to 10, not 11"):
+        await command(client, "dpt.goal.end", 11)
+    with pytest.raises(JsonRpcException, match="rating must be a whole number"):
+        await command(client, "dpt.goal.end", {"rating": "high"})
+    assert stored(dpt_home, "goal_end") == []
+
+
+async def test_summary_says_it_is_not_available_yet_and_counts_today(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    await initialize(client)
+    uri = (tmp_path / "s.py").as_uri()
+    open_document(client, uri, "")
+    for column in range(3):
+        change(client, uri, edit(0, column, 0, column, "s"))
+    text = await command(client, "dpt.summary")
+    assert text == ("The daily summary is not available yet.\n"
+                    "Recorded today: 3 edit, 1 lsp_start, 1 open.")
