@@ -98,7 +98,7 @@ async def test_a_rating_out_of_range_is_refused(client: LanguageClient, dpt_home
     assert stored(dpt_home, "goal_end") == []
 
 
-async def test_summary_says_it_is_not_available_yet_and_counts_today(
+async def test_summary_is_todays_summary_as_text(
     client: LanguageClient, tmp_path: Path
 ) -> None:
     await initialize(client)
@@ -107,5 +107,5 @@ async def test_summary_says_it_is_not_available_yet_and_counts_today(
     for column in range(3):
         change(client, uri, edit(0, column, 0, column, "s"))
     text = await command(client, "dpt.summary")
-    assert text == ("The daily summary is not available yet.\n"
-                    "Recorded today: 3 edit, 1 lsp_start, 1 open.")
+    assert text.startswith("Practice summary · ")
+    assert "active in 1 session" in text and "1 edit burst of 3 typed edits" in text

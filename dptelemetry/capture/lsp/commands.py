@@ -8,9 +8,7 @@ in a worker thread: they open the store, which the event loop never waits on.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,17 +108,7 @@ def stuck(home: Path, now: float, args: Sequence[Any]) -> str:
 
 
 def summary(home: Path, now: float) -> str:
-    """Today's summary as text. The daily summary is not built yet: until it is, say so and
-    give what the store can already tell truthfully."""
-    return "The daily summary is not available yet.\n" + todays_counts(home, now)
+    """Today's summary as plain text, as `dpt summary` prints it when piped."""
+    from dptelemetry.render.reports import summary_text  # the analysis loads only when asked
 
-
-def todays_counts(home: Path, now: float) -> str:
-    midnight = datetime.fromtimestamp(now).astimezone().replace(
-        hour=0, minute=0, second=0, microsecond=0)
-    with open_store(home) as store:
-        kinds = Counter(e.kind for e in store.events_between(midnight.timestamp(), now + 1))
-    if not kinds:
-        return "Nothing recorded today yet."
-    listed = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
-    return f"Recorded today: {listed}."
+    return summary_text(home, now)
