@@ -170,22 +170,6 @@ GAMES = {
                 i += 2
         return total
 ''',
-    # Ten frames, but the tenth frame's spare reads past the last roll.
-    "frames_off": _GAME_HEAD + '''
-    def score(self):
-        total, i = 0, 0
-        for _ in range(10):
-            if self.rolls[i] == 10:
-                total += 10 + self.rolls[i + 1] + self.rolls[i + 2]
-                i += 1
-            elif self.rolls[i] + self.rolls[i + 1] == 10:
-                total += 10 + self.rolls[i + 3]
-                i += 2
-            else:
-                total += self.rolls[i] + self.rolls[i + 1]
-                i += 2
-        return total
-''',
     "frames": _GAME_HEAD + '''
     def score(self):
         total, i = 0, 0
@@ -217,3 +201,7 @@ GAMES = {
         return total
 ''',
 }
+# Ten frames, but a spare's bonus is read one roll too far: the tenth frame's spare reads
+# past the last roll, and an early spare counts the wrong roll.
+GAMES["frames_off"] = GAMES["frames"].replace("total += 10 + self.rolls[i + 2]",
+                                              "total += 10 + self.rolls[i + 3]")

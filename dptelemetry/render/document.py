@@ -118,12 +118,19 @@ class _Clock:
         return f"{self(start)}-{self(end)}"
 
 
+def bin_ranges(t: Thresholds) -> dict[str, str]:
+    """Each pause bin's range, as the thresholds make it."""
+    return {"short": f"{dur(t.burst_gap)}-{dur(t.medium_pause)}",
+            "medium": f"{dur(t.medium_pause)}-{dur(t.long_pause)}",
+            "long": f"{dur(t.long_pause)}-{dur(t.idle_timeout)}",
+            "break": f"{dur(t.idle_timeout)} or more"}
+
+
 def threshold_words(t: Thresholds) -> str:
-    return (f"burst gap {dur(t.burst_gap)}; pauses short {dur(t.burst_gap)}-"
-            f"{dur(t.medium_pause)}, medium {dur(t.medium_pause)}-{dur(t.long_pause)}, "
-            f"long {dur(t.long_pause)}-{dur(t.idle_timeout)}, break from "
-            f"{dur(t.idle_timeout)}; a break ends a session; assisted edit: one change "
-            f"inserting more than {t.assisted_edit_chars} characters")
+    bins = ", ".join(f"{name} {span}" for name, span in bin_ranges(t).items())
+    return (f"burst gap {dur(t.burst_gap)}; pauses {bins}; a break ends a session; "
+            f"assisted edit: one change inserting more than {t.assisted_edit_chars} "
+            f"characters")
 
 
 def _headline(summary: DaySummary) -> str:
@@ -201,10 +208,7 @@ def _sessions(summary: DaySummary, clock: _Clock) -> Section:
 def _pauses(summary: DaySummary, clock: _Clock) -> Section:
     t = summary.thresholds
     b, p = summary.bursts, summary.pauses
-    ranges = {"short": f"{dur(t.burst_gap)}-{dur(t.medium_pause)}",
-              "medium": f"{dur(t.medium_pause)}-{dur(t.long_pause)}",
-              "long": f"{dur(t.long_pause)}-{dur(t.idle_timeout)}",
-              "break": f"{dur(t.idle_timeout)} or more"}
+    ranges = bin_ranges(t)
     blocks: list[Block] = [
         Paragraph(f"{plural(b.count, 'edit burst')} of {plural(b.edits, 'typed edit')} "
                   f"(+{b.inserted} / -{b.deleted} characters); median burst "

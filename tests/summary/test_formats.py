@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 import pytest
 
 from tests.summary.conftest import Summary, validate
+from tests.testrun_helpers import run_in_terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 DAY = "2024-05-06"
@@ -97,34 +99,16 @@ def test_text_strip_places_the_day(summary: Summary) -> None:
     assert lines["stuck"].rstrip() == "  ! ?"
 
 
-def test_text_on_a_terminal_has_colour_and_fits_80_columns(summary: Summary) -> None:
-    import fcntl
-    import os
-    import pty
-    import struct
-    import subprocess
-    import sys
-    import termios
-
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 80, 0, 0))
-    env = {**os.environ, "TZ": "UTC", "TERM": "xterm-256color"}
-    env.pop("NO_COLOR", None)
-    process = subprocess.Popen([sys.executable, "-m", "dptelemetry", "summary", "--date", DAY],
-                               stdout=follower, stderr=subprocess.PIPE, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert process.wait(timeout=60) == 0
-    out = b"".join(chunks).decode()
+def test_text_on_a_terminal_has_colour_and_fits_80_columns(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    status, output = run_in_terminal([sys.executable, "-m", "dptelemetry", "summary",
+                                      "--date", DAY])
+    assert status == 0
+    out = output.decode()
     assert ANSI.search(out), "no colour on a terminal"
     visible = ANSI.sub("", out).replace("\r", "")
     assert max(len(line) for line in visible.splitlines()) <= 80
