@@ -55,6 +55,7 @@ def demo(folder: Path | None, runner: str) -> None:
     recorded through the real capture paths (the language server over stdio, git hooks in
     a fresh repository, real test runs) into a data home of its own, then summarized here
     and as an HTML report. Your own data home is never touched."""
+    began = time.monotonic()
     import asyncio
 
     from dptelemetry.analysis.days import local_date
@@ -67,7 +68,6 @@ def demo(folder: Path | None, runner: str) -> None:
     from dptelemetry.render.reports import read_day
     from dptelemetry.store import open_store
 
-    began = time.monotonic()
     if folder is not None and folder.exists() and any(folder.iterdir()):
         raise DptError(f"{folder} is not empty: give a new or empty folder")
     chosen = runner if runner != "auto" else (
