@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.analysis.builders import DAY, DayBuilder
+from tests.conftest import RunDpt
 from tests.summary.conftest import Summary, validate
 from tests.summary.days import HOUR, store_days
+from tests.testrun_helpers import run_in_terminal
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
@@ -67,3 +70,21 @@ def test_a_file_it_cannot_write_is_one_line_and_exit_1(summary: Summary,
     assert result.returncode == 1
     assert result.stderr.startswith("dpt: error: cannot write ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_html_meant_for_a_terminal_goes_to_a_file(dpt_home: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    status, output = run_in_terminal([sys.executable, "-m", "dptelemetry", "summary",
+                                      "--date", "2024-05-06", "--format", "html"])
+    assert status == 0
+    page = dpt_home / "reports" / "dpt-summary-2024-05-06.html"
+    assert f"Wrote {page}: open it in a browser." in output.decode().replace("\r\n", " ")
+    assert page.read_text().startswith("<!DOCTYPE html>")
+    assert b"<html" not in output
+
+
+def test_friction_as_markdown(run_dpt: RunDpt) -> None:
+    result = run_dpt("friction", "--days", "2", "--format", "markdown")
+    assert result.returncode == 0
+    assert result.stdout.startswith("# Friction · ") and "## No stuck moments" in result.stdout
