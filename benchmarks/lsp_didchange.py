@@ -11,7 +11,9 @@ Three measurements (figures and the command in benchmarks/README.md, "Language s
 2. memory: resident set size of `dpt lsp` after 100,000 and after 1,000,000 changes (each
    point after a `dpt.flush` round trip, so everything was handled and written).
 3. handler latency, in process: the time our `didChange` handler takes (edit accounting,
-   the event, the queue append), and pygls' whole dispatch of a parsed message, for both.
+   the event, the queue append), and pygls' whole dispatch of a parsed message, for both
+   servers: flooded (20,000 back to back) and paced (1,000 changes 20 ms apart, a fast
+   typist's rate).
 
 Usage: python benchmarks/lsp_didchange.py [--repeat 5] [--changes 20000] [--memory 1000000]
 """
@@ -187,7 +189,8 @@ def handler_latency(changes: int) -> dict[str, Any]:
         return {f"p{p}_us": ordered[min(len(ordered) - 1, len(ordered) * p // 100)] / 1000
                 for p in (50, 99)} | {"max_us": ordered[-1] / 1000}
 
-    def run(server: LanguageServer, timed: Callable[[Any], None] | None) -> list[int]:
+    def run(server: LanguageServer, timed: Callable[[Any], None] | None,
+            count: int = changes, gap: float = 0.0) -> list[int]:
         protocol = server.protocol
         protocol.set_writer(Discard())
 
@@ -200,7 +203,7 @@ def handler_latency(changes: int) -> dict[str, Any]:
         protocol.handle_message(feed(message({"method": "textDocument/didOpen", "params": {
             "textDocument": {"uri": URI, "languageId": "python", "version": 1,
                              "text": DOCUMENT}}})))
-        parsed = [feed(did_change(i)) for i in range(changes)]
+        parsed = [feed(did_change(i)) for i in range(count)]
         samples = []
         clock = time.perf_counter_ns
         for msg in parsed:
@@ -210,19 +213,24 @@ def handler_latency(changes: int) -> dict[str, Any]:
             else:
                 timed(msg.params)
             samples.append(clock() - start)
+            if gap:
+                time.sleep(gap)
         return samples
 
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="dpt-bench-") as home:
-        ours = build_server(Path(home))
-        results["dpt_dispatch"] = percentiles(run(ours, None))
-        ours = build_server(Path(home))
-        results["dpt_handler_only"] = percentiles(run(ours, lambda params: (
-            ours.recorder.change(params.text_document.uri, params.content_changes)
-            if ours.recorder else None)))
-        if ours.writer is not None:
-            ours.writer.close()
+        servers = [build_server(Path(home)) for _ in range(3)]
+        flooded, handler_only, paced = servers
+        results["dpt_dispatch"] = percentiles(run(flooded, None))
+        results["dpt_handler_only"] = percentiles(run(handler_only, lambda params: (
+            handler_only.recorder.change(params.text_document.uri, params.content_changes)
+            if handler_only.recorder else None)))
+        results["dpt_dispatch_paced"] = percentiles(run(paced, None, count=1000, gap=0.02))
+        for server in servers:
+            server.end("shutdown")
     results["bare_dispatch"] = percentiles(run(LanguageServer("bare", "0"), None))
+    results["bare_dispatch_paced"] = percentiles(run(LanguageServer("bare", "0"), None,
+                                                     count=1000, gap=0.02))
     return results
 
 
