@@ -97,8 +97,18 @@ def to_json(event: Event) -> dict[str, Any]:
     }
 
 
+def utf8_safe(text: str) -> str:
+    """`text` if it encodes as UTF-8; else lone surrogates (from undecodable file names, say)
+    become visible `\\udcxx` escapes, so one odd string never costs a batch of events."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def to_jsonl(event: Event) -> str:
-    return json.dumps(to_json(event), ensure_ascii=False, separators=(",", ":"))
+    return utf8_safe(json.dumps(to_json(event), ensure_ascii=False, separators=(",", ":")))
 
 
 def _optional_str(data: Mapping[str, Any], key: str) -> str | None:

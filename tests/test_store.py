@@ -214,3 +214,18 @@ def test_store_file_is_never_created_group_readable_even_with_a_loose_umask(
     finally:
         os.umask(old)
     assert stat.S_IMODE(store_path(dpt_home).stat().st_mode) == 0o600
+
+
+def test_an_undecodable_name_never_costs_the_batch(dpt_home: Path) -> None:
+    odd = "caf\udce9.py"  # a Latin-1 file name decoded with surrogateescape
+    events = [Event(kind=EventKind.STUCK.value, ts=1_700_000_000.0, source="cli",
+                    path=odd, payload={"text": f"renaming {odd}"}),
+              _edit(1_700_000_001.0)]
+    with open_store() as store:
+        assert store.append(events) == 2
+        stored = list(store.iter_events())
+    assert stored[0].path == "caf\\udce9.py"
+    assert stored[0].payload["text"] == f"renaming {odd}"
+    spool_events(dpt_home, events)  # the fail-open path must not choke on it either
+    with open_store() as store:
+        assert store.count() == 2
