@@ -1,13 +1,18 @@
 """Median `git commit` time with and without dptelemetry's hooks, with a goal active.
 
-Two repositories of each size hold the same files; one has the hooks installed. Commits
-alternate between them (the order flips every round), so machine noise hits both sides
-alike, and each side's figure is the median. Every round changes one file and times only
-`git commit -q -m ...` (the trailer path runs: a goal is active). After a hooked commit
-the benchmark waits for the detached recorder to store its event (and end) before the next
-timed commit, as a developer's next commit comes minutes later; how long the recorder works
-in the background is reported separately. Besides wall time it reports the CPU time of git
-and its hooks, which a busy machine inflates far less than wall time.
+For each repository size there are three repositories with the same files: one without
+hooks, two with them. Commits alternate between all of them (the order flips every round),
+so machine noise hits every side alike, and each figure is a median. Each round changes one
+file and times only `git commit -q ...`; a goal is active, so the trailer path runs:
+
+- `plain`: no hooks, `-m "round N"`;
+- `hooked`: the same one-paragraph message, which the shim tags in sh;
+- `hooked, body`: `-m "round N" -m "<a body>"`, which goes through `git interpret-trailers`.
+
+After a hooked commit the benchmark waits for the detached recorder to store its event (and
+end) before the next timed commit, as a developer's next commit comes minutes later; how
+long the recorder works in the background is reported separately. Besides wall time it
+reports the CPU time of git and its hooks, which a busy machine inflates far less.
 
     python benchmarks/hooks_commit.py [--files 5000] [--rounds 40]
 """
@@ -25,6 +30,8 @@ import time
 from pathlib import Path
 
 from dptelemetry.store import open_store
+
+VARIANTS = ("plain", "hooked", "hooked, body")
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> None:
@@ -49,20 +56,19 @@ def commit_events(home: Path) -> int:
         return len(store.events_between(0, 2**40, kinds=["commit"]))
 
 
-def timed_commit(repo: Path, round_no: int, env: dict[str, str]) -> tuple[float, float]:
+def timed_commit(repo: Path, message: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds of git and its hooks; the detached recorder is not a
     child git waits for, so it is not in the CPU figure)."""
     target = repo / "dir00" / "file00000.txt"
     with target.open("a") as fh:
-        fh.write(f"round {round_no}\n")
+        fh.write("one more line\n")
     run(["git", "add", str(target)], repo, env)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    run(["git", "commit", "-q", "-m", f"round {round_no}"], repo, env)
+    run(["git", "commit", "-q", *message], repo, env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def recorder_running(home: Path) -> bool:
@@ -90,6 +96,24 @@ def wait_for_recorder(home: Path, expected: int, timeout: float = 30.0) -> float
     return stored
 
 
+def cell(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p90 = ordered[int(0.9 * (len(ordered) - 1))]
+    return f"{statistics.median(samples) * 1000:.1f} [{p90 * 1000:.1f}]"
+
+
+def report(label: str, samples: dict[tuple[str, str], list[float]],
+           sizes: dict[str, int]) -> None:
+    print(f"{label}, median ms [p90], ratio to plain:")
+    for name, files in sizes.items():
+        plain = statistics.median(samples[name, "plain"])
+        cells = [f"{variant} {cell(samples[name, variant])}"
+                 + ("" if variant == "plain"
+                    else f" x{statistics.median(samples[name, variant]) / plain:.2f}")
+                 for variant in VARIANTS]
+        print(f"  {name} ({files} files): " + "; ".join(cells))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=5000)
@@ -102,60 +126,48 @@ def main() -> None:
         gitconfig.write_text("[user]\n\tname = Bench\n\temail = bench@example.invalid\n"
                              "[init]\n\tdefaultBranch = main\n")
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "DPT_"))}
-        env.update(GIT_CONFIG_GLOBAL=str(gitconfig), GIT_CONFIG_NOSYSTEM="1",
-                   DPT_HOME=str(root / "dpt-home"), DPT_CONFIG=str(root / "config.toml"))
         home = root / "dpt-home"
+        env.update(GIT_CONFIG_GLOBAL=str(gitconfig), GIT_CONFIG_NOSYSTEM="1",
+                   DPT_HOME=str(home), DPT_CONFIG=str(root / "config.toml"))
         dpt = [sys.executable, "-m", "dptelemetry"]
         sizes = {"large": options.files, "tiny": 3}
-        repos: dict[tuple[str, bool], Path] = {}
+        repos: dict[tuple[str, str], Path] = {}
         for name, files in sizes.items():
-            for hooked in (False, True):
-                path = root / f"{name}-{'hooked' if hooked else 'plain'}"
+            for number, variant in enumerate(VARIANTS):
+                repos[name, variant] = path = root / f"{name}-{number}"
                 make_repo(path, files, env)
-                if hooked:
+                if variant != "plain":
                     run([*dpt, "hooks", "install", "--repo", str(path)], path, env)
-                repos[name, hooked] = path
         run([*dpt, "goal", "start", "Benchmark goal"], root, env)
 
-        load_before = f"{os.getloadavg()[0]:.2f}"
-        times: dict[tuple[str, bool], list[float]] = {key: [] for key in repos}
-        cpu: dict[tuple[str, bool], list[float]] = {key: [] for key in repos}
+        load_before = os.getloadavg()[0]
+        wall: dict[tuple[str, str], list[float]] = {key: [] for key in repos}
+        cpu: dict[tuple[str, str], list[float]] = {key: [] for key in repos}
         background: list[float] = []
-        recorded = 0
         for round_no in range(options.rounds):
-            order = sorted(repos, key=lambda key: (key[0], key[1] == bool(round_no % 2)))
-            for key in order:
-                wall, used = timed_commit(repos[key], round_no, env)
-                times[key].append(wall)
+            keys = list(repos) if round_no % 2 else list(reversed(repos))
+            for key in keys:
+                message = ["-m", f"round {round_no}"]
+                if key[1] == "hooked, body":
+                    message += ["-m", "Why: the body makes a second paragraph."]
+                elapsed, used = timed_commit(repos[key], message, env)
+                wall[key].append(elapsed)
                 cpu[key].append(used)
-                if key[1]:
-                    recorded += 1
-                    background.append(wait_for_recorder(home, recorded))
+                if key[1] != "plain":
+                    background.append(wait_for_recorder(home, len(background) + 1))
 
         version = subprocess.run(["git", "--version"], capture_output=True, text=True,
                                  check=True).stdout.split()[-1]
-        print(f"git {version}, {options.rounds} commits per cell, interleaved; "
-              "median ms [p90]")
-        print(f"load average before: {load_before}, after: {os.getloadavg()[0]:.2f}")
-        for label, samples in (("wall time", times), ("CPU time (git + hooks)", cpu)):
-            print(f"{label + ':':<24} {'plain':>14} {'hooked':>14} {'ratio':>6}")
-            for name, files in sizes.items():
-                plain, hooked = samples[name, False], samples[name, True]
-                ratio = statistics.median(hooked) / statistics.median(plain)
-                print(f"  {f'{name} ({files} files)':<22} {cell(plain):>14} {cell(hooked):>14} "
-                      f"{ratio:>6.2f}")
+        print(f"git {version}; {options.rounds} commits per cell, interleaved; load average "
+              f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
+        report("wall time", wall, sizes)
+        report("CPU time of git and its hooks", cpu, sizes)
         print(f"detached recorder, commit returned -> event stored: median "
-              f"{statistics.median(background) * 1000:.0f} ms (background, not in the commit)")
-        tagged = subprocess.run(["git", "log", "-1", "--format=%(trailers:key=Practice-Goal)"],
-                                cwd=repos["large", True], env=env, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        print(f"last hooked commit carries: {tagged}")
-
-
-def cell(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p90 = ordered[int(0.9 * (len(ordered) - 1))]
-    return f"{statistics.median(samples) * 1000:.1f} [{p90 * 1000:.1f}]"
+              f"{statistics.median(background) * 1000:.0f} ms (in the background)")
+        trailer = subprocess.run(["git", "log", "-1", "--format=%(trailers:key=Practice-Goal)"],
+                                 cwd=repos["large", "hooked"], env=env, capture_output=True,
+                                 text=True, check=True).stdout.strip()
+        print(f"last hooked commit carries: {trailer}")
 
 
 if __name__ == "__main__":

@@ -219,3 +219,28 @@ def test_a_message_starting_with_the_comment_char_is_kept_with_m(
     done = commit_file(git, "a.txt", "a\n", "-m", "#42")
     assert done.returncode == 0, done.stderr
     assert message(git) == f"#42\n\nPractice-Goal: {GOAL}\n\n"
+
+
+ONE_PARAGRAPH = ["Score a spare", "feat: add frame scoring", "Reviewed-by: Someone <s@x>",
+                 "Fixes #12, résumé ✓", "line one\nline two"]
+OTHER = ["subject\n\nbody: with a colon", "subject\n\nReviewed-by: A <a@x>", "#42 fix",
+         "---not a divider", "  indented", "subject\n\nPractice-Goal: older goal"]
+
+
+@pytest.mark.parametrize("text", ONE_PARAGRAPH + OTHER)
+def test_the_result_is_what_git_interpret_trailers_makes(
+        installed: Path, git: Git, start_goal: Callable[..., None], text: str,
+        tmp_path: Path) -> None:
+    """One-paragraph -m messages take a shortcut in sh; every message ends up exactly as
+    git's own trailer rules would have it."""
+    title = "Bowling kata: 10 frames"
+    start_goal(title)
+    trace = tmp_path / "trace"
+    done = commit_file(git, "a.txt", "a\n", "-m", text, env={"GIT_TRACE": str(trace)})
+    assert done.returncode == 0, done.stderr
+    cleaned = git("stripspace", input=text).stdout
+    expected = git("interpret-trailers", "--if-exists", "doNothing", "--if-missing", "add",
+                   "--where", "end", "--trailer", f"Practice-Goal: {title}",
+                   input=cleaned).stdout
+    assert message(git) == git("stripspace", input=expected).stdout + "\n"
+    assert ("interpret-trailers" in trace.read_text()) == (text not in ONE_PARAGRAPH)
