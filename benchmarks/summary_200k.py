@@ -29,12 +29,10 @@ from datetime import date, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from dptelemetry.analysis.baselines import load_history
-from dptelemetry.analysis.builder import EDIT, assemble_timeline, decode_edits
+from dptelemetry.analysis.builder import EDIT, assemble_timeline
 from dptelemetry.analysis.days import day_bounds
-from dptelemetry.analysis.reader import paused_gc
+from dptelemetry.analysis.reader import edits_from_rows, paused_gc
 from dptelemetry.analysis.summary import summarize, summarize_day
 from dptelemetry.config import Config
 from dptelemetry.goals import load_goals
@@ -187,11 +185,8 @@ def breakdown(home: Path) -> dict[str, tuple[float, float]]:
         history = step("history (14 days, cached)",
                        lambda: load_history(store, TARGET, config, manager, goals, UTC))
         rows = step("read edit rows", lambda: store.payloads_between(start, end, EDIT))
-        payloads = step("parse payloads (orjson)",
-                        lambda: [orjson.loads(text) for _, _, text in rows])
-        edits = step("decode edits", lambda: decode_edits(
-            [ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows], payloads,
-            config.thresholds))
+        edits = step("decode edits (msgspec)",
+                     lambda: edits_from_rows(rows, config.thresholds))
         others = step("read other events",
                       lambda: store.events_between(start, end, exclude=(EDIT,)))
         timeline = step("assemble timeline", lambda: assemble_timeline(

@@ -8,11 +8,12 @@ edits already decoded, which is how the store reader saves building 200,000 Even
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, tzinfo
-from itertools import accumulate, pairwise, repeat
-from operator import add, itemgetter
+from itertools import accumulate, compress, islice, pairwise, repeat
+from operator import add, itemgetter, ne, not_
 from typing import Any
 
 from dptelemetry.analysis.days import day_bounds
@@ -29,6 +30,8 @@ from dptelemetry.analysis.timeline import (
     StuckMoment,
     TestRun,
     Timeline,
+    active_spans,
+    gap_indices,
     pause_bin,
 )
 from dptelemetry.config import Thresholds
@@ -44,7 +47,9 @@ _FOCUS_KINDS = frozenset({EventKind.OPEN.value, EventKind.SAVE.value})
 
 def _number(payload: Mapping[str, Any], key: str) -> int:
     value = payload.get(key)
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def edit_from(ts: float, path: str | None, payload: Mapping[str, Any],
@@ -140,12 +145,12 @@ def _stuck(event: Event) -> StuckMoment:
 
 def bursts_of(edits: Sequence[Edit], burst_gap: float) -> list[EditBurst]:
     """Group typed edits (in time order) into bursts."""
-    stamps = list(map(_TS, edits))
-    cuts = [i for i, (a, b) in enumerate(pairwise(stamps), 1) if b - a >= burst_gap]
+    cuts = gap_indices(list(map(_TS, edits)), burst_gap)
     return [_burst(edits[a:b]) for a, b in pairwise([0, *cuts, len(edits)]) if b > a]
 
 
 _TS, _PATH, _INSERTED, _DELETED = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+_ASSISTED = itemgetter(6)
 
 
 def _burst(group: Sequence[Edit]) -> EditBurst:
@@ -162,12 +167,6 @@ def pauses_between(bursts: Sequence[EditBurst], thresholds: Thresholds) -> list[
         if found is not None:
             pauses.append(Pause(before.end, after.start, found))
     return pauses
-
-
-def session_spans(points: Sequence[float], idle_timeout: float) -> list[tuple[float, float]]:
-    """(start, end) of each session over sorted activity instants."""
-    cuts = [i for i, (a, b) in enumerate(pairwise(points), 1) if b - a >= idle_timeout]
-    return [(points[a], points[b - 1]) for a, b in pairwise([0, *cuts, len(points)]) if b > a]
 
 
 def red_streaks_of(runs: Sequence[TestRun]) -> list[RedStreak]:
@@ -213,7 +212,7 @@ def switches_of(edits: Sequence[Edit], others: Sequence[Event]) -> list[FileSwit
     if located is not edits:
         paths = list(map(_PATH, located))
     stamps = list(map(_TS, located))
-    starts = [0, *[i for i, (a, b) in enumerate(pairwise(paths), 1) if a != b]]
+    starts = [0, *compress(range(1, len(paths)), map(ne, islice(paths, 1, None), paths))]
     after_focus = {bisect_left(stamps, ts) for ts, _ in focus}  # edits at ts come after it
     seen = sorted([*focus, *((stamps[i], paths[i]) for i in sorted({*starts, *after_focus})
                              if i < len(located))], key=itemgetter(0))
@@ -319,11 +318,12 @@ def assemble_timeline(
             previous = event.ts
     points = sorted([*edit_ts, *points])
     commits = [_commit(e) for e in others if e.kind == EventKind.COMMIT.value]
-    assisted = [e for e in edits if e.assisted]
-    bursts = bursts_of([e for e in edits if not e.assisted] if assisted else edits,
+    flags = list(map(_ASSISTED, edits))
+    assisted = list(compress(edits, flags))
+    bursts = bursts_of(list(compress(edits, map(not_, flags))) if assisted else edits,
                        thresholds.burst_gap)
     pauses = pauses_between(bursts, thresholds)
-    spans = session_spans(points, thresholds.idle_timeout)
+    spans = active_spans(points, thresholds.idle_timeout)
     streaks = red_streaks_of(runs)
     switches = switches_of(edits, others)
     stuck = sorted([*(_stuck(e) for e in others if e.kind == EventKind.STUCK.value),

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import attrgetter, sub
 from typing import Any
 
 from dptelemetry import hookimpl
@@ -31,6 +32,7 @@ METRIC = f"{NAME}.switches"
 DEFAULTS: Mapping[str, object] = {"warn": 12, "strong": 24, "window_minutes": 10,
                                   "max_net_chars": 100}
 BASIS = "design default (no population figure exists)"
+_TS, _INSERTED, _DELETED = attrgetter("ts"), attrgetter("inserted"), attrgetter("deleted")
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,9 @@ def busiest_window(session: Session, settings: Mapping[str, Any]) -> Thrash | No
     length = settings["window_minutes"] * 60.0
     switches = session.switches
     switch_ts = [w.ts for w in switches]
-    edit_ts = [e.ts for e in session.edits]
-    net = [0, *accumulate([e.inserted - e.deleted for e in session.edits])]
+    edits = session.edits
+    edit_ts = list(map(_TS, edits))
+    net = [0, *accumulate(map(sub, map(_INSERTED, edits), map(_DELETED, edits)))]
     greens = [r.start for r in session.runs if r.green]
     best: Thrash | None = None
     for i, switch in enumerate(switches):

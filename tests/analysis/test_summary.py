@@ -218,6 +218,39 @@ def test_the_fast_store_reader_gives_the_timeline_of_the_plain_builder(dpt_home:
             assert read_timeline(store, day.day, day.thresholds, day.tz) == plain
 
 
+ODD_EDIT_PAYLOADS: list[dict[str, Any]] = [
+    {"inserted": 2.7, "deleted": 1},  # a float count: truncated, as edit_from does
+    {"inserted": True, "deleted": 0},  # a bool is not a count
+    {"inserted": 250, "deleted": 0},  # no verdict on assisted: judged by today's limit
+    {"inserted": 3, "lines": 0},  # at least one line
+    {"inserted": 3, "line": 3.0, "lines": -2},  # a float line is no line
+    {"inserted": 1, "line": None, "assisted": None},
+    {},
+    {"inserted": 1, "deleted": 0, "line": 4, "lines": 1, "assisted": 1, "extra": [1, 2]},
+    {"inserted": "12", "deleted": 10**30},  # exact, however large
+    {"inserted": float("nan"), "deleted": float("inf")},  # JSON's NaN: no count, no crash
+]
+
+
+@pytest.mark.parametrize("odd", ODD_EDIT_PAYLOADS)
+def test_the_fast_store_reader_decides_odd_payloads_as_the_plain_builder(
+        dpt_home: Path, odd: dict[str, Any]) -> None:
+    day = DayBuilder()
+    day.edit(10, inserted=2, line=1)
+    day.add("edit", 11, path="a.py", **odd)
+    day.edit(12, inserted=300, assisted=None)
+    with open_store(dpt_home) as store:
+        store.append(day.events)
+        start, end = day_bounds(day.day, day.tz)
+        plain = build_timeline(store.events_between(start, end), day.thresholds, day.day,
+                               day.tz)
+        fast = read_timeline(store, day.day, day.thresholds, day.tz)
+    assert fast == plain
+    assert [tuple(map(type, e)) for e in fast.edits] == [
+        tuple(map(type, e)) for e in plain.edits]  # True stays a bool, not 1
+    assert [e.assisted for e in fast.edits] == [False, plain.edits[1].assisted, True]
+
+
 class RunCount:
     @hookimpl
     def dpt_summary_sections(self, timeline: Any, signals: Any) -> list[Section]:
