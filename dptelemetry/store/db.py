@@ -159,6 +159,22 @@ class Store:
             ).fetchall()
         return rows
 
+    def json_columns_between(self, start: float, end: float, kind: str) -> tuple[str, str, str]:
+        """The ts in ms, path and payload of one kind of event as three JSON arrays, in time
+        order, each concatenated by SQLite in one pass over the rows: a reader that decodes
+        them in bulk makes no Python object per row on the way (a day can hold 200,000
+        edits). The rows reach the aggregate in the subquery's order (SQLite runs it as a
+        co-routine over the primary key), which readers should still check on the stamps."""
+        with _sqlite_errors(self.path):
+            row = self._conn.execute(
+                "SELECT '[' || ifnull(group_concat(ts_ms), '') || ']', json_group_array(path), "
+                "'[' || ifnull(group_concat(payload), '') || ']' FROM (SELECT ts_ms, path, "
+                "payload FROM events WHERE ts_ms >= ? AND ts_ms < ? AND kind = ? "
+                "ORDER BY ts_ms, id)",
+                (round(start * 1000), round(end * 1000), kind),
+            ).fetchone()
+        return row[0], row[1], row[2]
+
     def events_with_ids(self, ids: Iterable[str]) -> list[Event]:
         """The stored events among `ids`, in time order (looked up through the id index)."""
         wanted = list(dict.fromkeys(ids))
