@@ -32,7 +32,7 @@ from typing import Any
 from dptelemetry.analysis.baselines import load_history
 from dptelemetry.analysis.builder import EDIT, assemble_timeline
 from dptelemetry.analysis.days import day_bounds
-from dptelemetry.analysis.reader import edits_from_rows, paused_gc
+from dptelemetry.analysis.reader import edits_from_columns, paused_gc
 from dptelemetry.analysis.summary import summarize, summarize_day
 from dptelemetry.config import Config
 from dptelemetry.goals import load_goals
@@ -184,9 +184,10 @@ def breakdown(home: Path) -> dict[str, tuple[float, float]]:
         goals = step("goal history", lambda: load_goals(store))
         history = step("history (14 days, cached)",
                        lambda: load_history(store, TARGET, config, manager, goals, UTC))
-        rows = step("read edit rows", lambda: store.payloads_between(start, end, EDIT))
-        edits = step("decode edits (msgspec)",
-                     lambda: edits_from_rows(rows, config.thresholds))
+        columns = step("read edits (SQLite: three JSON arrays)",
+                       lambda: store.json_columns_between(start, end, EDIT))
+        edits = step("decode edits (msgspec, Edit tuples)",
+                     lambda: edits_from_columns(*columns, config.thresholds))
         others = step("read other events",
                       lambda: store.events_between(start, end, exclude=(EDIT,)))
         timeline = step("assemble timeline", lambda: assemble_timeline(

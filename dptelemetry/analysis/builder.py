@@ -32,6 +32,7 @@ from dptelemetry.analysis.timeline import (
     Timeline,
     active_spans,
     gap_indices,
+    goals_during,
     pause_bin,
 )
 from dptelemetry.config import Thresholds
@@ -331,8 +332,6 @@ def assemble_timeline(
     verdicts = [r for r in runs if r.outcome != "other"]
     first_verdict = verdicts[0].start if verdicts else start
     episode_start = next((a for a, b in spans if a <= first_verdict <= b), first_verdict)
-    day_goals = tuple(g for g in sorted(goals, key=lambda g: g.started)
-                      if g.started < end and (g.ended is None or g.ended > start))
     return Timeline(
         day=day, start=start, end=end, tz=tz, thresholds=thresholds, events=tuple(others),
         edits=tuple(edits), assisted=tuple(assisted), bursts=tuple(bursts), pauses=tuple(pauses),
@@ -340,5 +339,6 @@ def assemble_timeline(
                            switches, stuck),
         runs=tuple(runs), red_streaks=tuple(streaks),
         episodes=tuple(episodes_of(runs, episode_start)), commits=tuple(commits),
-        switches=tuple(switches), stuck=tuple(stuck), goals=day_goals, activity=tuple(points),
+        switches=tuple(switches), stuck=tuple(stuck), goals=goals_during(goals, start, end),
+        activity=tuple(points),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, tzinfo
 from itertools import repeat
@@ -60,7 +60,7 @@ def paused_gc() -> Iterator[None]:
 class EditFields(msgspec.Struct, gc=False):
     """An edit payload's sizes (docs/events.md) as `edit_from` reads them when each is
     well typed; a missing field takes the value `edit_from` gives it, except `assisted`,
-    which then depends on the thresholds (None here, decided in `edits_from_rows`)."""
+    which then depends on the thresholds (None here, decided in `edits_from_columns`)."""
 
     inserted: int = 0
     deleted: int = 0
@@ -77,13 +77,24 @@ _FIELD_COLUMNS = tuple(map(attrgetter, ("inserted", "deleted", "line", "lines", 
 
 def read_edits(store: Store, start: float, end: float, thresholds: Thresholds) -> list[Edit]:
     """The edits with `start <= ts < end`, in time order, each equal to `edit_from` on it."""
-    stamps, paths, payloads = store.json_columns_between(start, end, EDIT)
+    edits = edits_from_columns(*store.json_columns_between(start, end, EDIT), thresholds)
+    if edits is None:  # an odd payload somewhere: decide every field in Python
+        rows = store.payloads_between(start, end, EDIT)
+        edits = decode_edits([ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows],
+                             [json.loads(text) for _, _, text in rows], thresholds)
+    return edits
+
+
+def edits_from_columns(stamps: str, paths: str, payloads: str,
+                       thresholds: Thresholds) -> list[Edit] | None:
+    """Edits from JSON arrays of stamps (ms), paths and payloads, as `edit_from` decides
+    each; None when a payload does not fit `EditFields` or the stamps are out of order."""
     try:
         ms, fields = _STAMPS(stamps), _FIELDS(payloads)
-    except msgspec.MsgspecError:  # an odd payload somewhere: decide every field in Python
-        return _plain_edits(store.payloads_between(start, end, EDIT), thresholds)
+    except msgspec.MsgspecError:
+        return None
     if len(ms) != len(fields) or ms != sorted(ms):  # one text held two; rows out of order
-        return _plain_edits(store.payloads_between(start, end, EDIT), thresholds)
+        return None
     inserted, deleted, line, lines, assisted = (list(map(get, fields)) for get in _FIELD_COLUMNS)
     if min(lines, default=1) < 1:
         lines = list(map(max, repeat(1), lines))
@@ -94,9 +105,3 @@ def read_edits(store: Store, start: float, end: float, thresholds: Thresholds) -
     columns = zip(map(truediv, ms, repeat(1000)), _PATHS(paths), inserted, deleted, line, lines,
                   assisted, strict=True)
     return list(map(tuple.__new__, repeat(Edit), columns))
-
-
-def _plain_edits(rows: Sequence[tuple[int, str | None, str]],
-                 thresholds: Thresholds) -> list[Edit]:
-    return decode_edits([ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows],
-                        [json.loads(text) for _, _, text in rows], thresholds)

@@ -294,6 +294,12 @@ class Timeline:
         return totals
 
 
+def goals_during(goals: Iterable[Goal], start: float, end: float) -> tuple[Goal, ...]:
+    """Goals active at some point of [start, end), oldest first."""
+    return tuple(g for g in sorted(goals, key=lambda g: g.started)
+                 if g.started < end and (g.ended is None or g.ended > start))
+
+
 def verdict_runs(runs: Iterable[TestRun]) -> list[TestRun]:
     """The runs that gave a verdict (red or green), each with `edited_chars` counted since
     the previous verdict run, so an interrupted run in between hides no edits."""

@@ -207,15 +207,10 @@ class Store:
         self, start: float, end: float, key: str, stamp: int
     ) -> dict[str, list[float]] | None:
         """Metrics saved for this span by the same `key` while it had the same stamp."""
-        with _sqlite_errors(self.path):
-            row = self._conn.execute(
-                "SELECT metrics FROM day_metrics WHERE start_ms = ? AND end_ms = ? AND key = ? "
-                "AND stamp = ?",
-                (round(start * 1000), round(end * 1000), key, stamp),
-            ).fetchone()
-        if row is None:
+        text = self._cached("day_metrics", start, end, key, stamp)
+        if text is None:
             return None
-        metrics: dict[str, list[float]] = json.loads(row[0])
+        metrics: dict[str, list[float]] = json.loads(text)
         return metrics
 
     def save_day_metrics(
@@ -224,8 +219,29 @@ class Store:
     ) -> None:
         text = json.dumps({name: list(values) for name, values in metrics.items()},
                           separators=(",", ":"))
+        self._save("day_metrics", start, end, key, stamp, text)
+
+    def cached_day_trend(self, start: float, end: float, key: str, stamp: int) -> str | None:
+        """A day's week-view row (JSON) saved by the same `key` at the same stamp."""
+        return self._cached("day_trends", start, end, key, stamp)
+
+    def save_day_trend(self, start: float, end: float, key: str, stamp: int,
+                       trend: str) -> None:
+        self._save("day_trends", start, end, key, stamp, trend)
+
+    def _cached(self, table: str, start: float, end: float, key: str, stamp: int) -> str | None:
+        with _sqlite_errors(self.path):
+            row = self._conn.execute(
+                f"SELECT * FROM {table} WHERE start_ms = ? AND end_ms = ? AND key = ? "
+                "AND stamp = ?",
+                (round(start * 1000), round(end * 1000), key, stamp),
+            ).fetchone()
+        return None if row is None else str(row[4])
+
+    def _save(self, table: str, start: float, end: float, key: str, stamp: int,
+              text: str) -> None:
         with self._transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO day_metrics VALUES (?, ?, ?, ?, ?)",
+            conn.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)",
                          (round(start * 1000), round(end * 1000), key, stamp, text))
 
     def count(self) -> int:

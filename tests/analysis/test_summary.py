@@ -163,7 +163,7 @@ def test_the_store_migrates_to_the_metrics_cache_keeping_events(dpt_home: Path) 
         store.append(day.events)
         assert store.schema_version() == 2
     with open_store(dpt_home) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == 4
         assert store.count() == len(day.events)
         assert summarize_day(store, day.day, load_config(), day.tz).test_runs.total == 24
         assert store.span_stamp(day.start, day.start + 24 * 3600) == len(day.events)
