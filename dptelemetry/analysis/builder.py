@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, tzinfo
 from itertools import accumulate, compress, islice, pairwise, repeat
-from operator import add, itemgetter, ne, not_
+from operator import add, is_not, itemgetter, ne, not_
 from typing import Any
 
 from dptelemetry.analysis.days import day_bounds
@@ -144,9 +144,10 @@ def _stuck(event: Event) -> StuckMoment:
                        impulse=impulse if isinstance(impulse, str) else None)
 
 
-def bursts_of(edits: Sequence[Edit], burst_gap: float) -> list[EditBurst]:
-    """Group typed edits (in time order) into bursts."""
-    cuts = gap_indices(list(map(_TS, edits)), burst_gap)
+def bursts_of(edits: Sequence[Edit], stamps: Sequence[float],
+              burst_gap: float) -> list[EditBurst]:
+    """Group typed edits (in time order; `stamps` are their instants) into bursts."""
+    cuts = gap_indices(stamps, burst_gap)
     return [_burst(edits[a:b]) for a, b in pairwise([0, *cuts, len(edits)]) if b > a]
 
 
@@ -201,22 +202,22 @@ def episodes_of(runs: Sequence[TestRun], first_start: float) -> list[Episode]:
     return episodes
 
 
-def switches_of(edits: Sequence[Edit], others: Sequence[Event]) -> list[FileSwitch]:
-    """Changes of file along edits, opens and saves, in time order.
+def switches_of(edits: Sequence[Edit], stamps: Sequence[float],
+                others: Sequence[Event]) -> list[FileSwitch]:
+    """Changes of file along edits (at `stamps`), opens and saves, in time order.
 
     Only two kinds of edit can change the file: the first of a run of edits on one file, and
     the first edit after an open or save; the rest repeat the file before them. So the walk
     covers those and the opens and saves, not every keystroke."""
     focus = [(e.ts, e.path) for e in others if e.kind in _FOCUS_KINDS and e.path is not None]
     paths = list(map(_PATH, edits))
-    located = [e for e in edits if e.path is not None] if None in paths else edits
-    if located is not edits:
-        paths = list(map(_PATH, located))
-    stamps = list(map(_TS, located))
+    if None in paths:
+        located = list(map(is_not, paths, repeat(None)))
+        paths, stamps = list(compress(paths, located)), list(compress(stamps, located))
     starts = [0, *compress(range(1, len(paths)), map(ne, islice(paths, 1, None), paths))]
     after_focus = {bisect_left(stamps, ts) for ts, _ in focus}  # edits at ts come after it
     seen = sorted([*focus, *((stamps[i], paths[i]) for i in sorted({*starts, *after_focus})
-                             if i < len(located))], key=itemgetter(0))
+                             if i < len(paths))], key=itemgetter(0))
     return [FileSwitch(ts, before, path)
             for (_, before), (ts, path) in pairwise(seen) if path != before]
 
@@ -321,12 +322,16 @@ def assemble_timeline(
     commits = [_commit(e) for e in others if e.kind == EventKind.COMMIT.value]
     flags = list(map(_ASSISTED, edits))
     assisted = list(compress(edits, flags))
-    bursts = bursts_of(list(compress(edits, map(not_, flags))) if assisted else edits,
-                       thresholds.burst_gap)
+    if assisted:
+        typed = list(map(not_, flags))
+        bursts = bursts_of(list(compress(edits, typed)), list(compress(edit_ts, typed)),
+                           thresholds.burst_gap)
+    else:
+        bursts = bursts_of(edits, edit_ts, thresholds.burst_gap)
     pauses = pauses_between(bursts, thresholds)
     spans = active_spans(points, thresholds.idle_timeout)
     streaks = red_streaks_of(runs)
-    switches = switches_of(edits, others)
+    switches = switches_of(edits, edit_ts, others)
     stuck = sorted([*(_stuck(e) for e in others if e.kind == EventKind.STUCK.value),
                     *_detected_stuck(runs, points, thresholds)], key=lambda s: s.start)
     verdicts = [r for r in runs if r.outcome != "other"]

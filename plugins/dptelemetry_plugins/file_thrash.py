@@ -50,14 +50,14 @@ def busiest_window(session: Session, settings: Mapping[str, Any]) -> Thrash | No
     switches = session.switches
     switch_ts = [w.ts for w in switches]
     edits = session.edits
-    edit_ts = list(map(_TS, edits))
     net = [0, *accumulate(map(sub, map(_INSERTED, edits), map(_DELETED, edits)))]
     greens = [r.start for r in session.runs if r.green]
     best: Thrash | None = None
     for i, switch in enumerate(switches):
         end = switch.ts + length
         j = bisect_left(switch_ts, end)
-        growth = net[bisect_left(edit_ts, end)] - net[bisect_left(edit_ts, switch.ts)]
+        growth = (net[bisect_left(edits, end, key=_TS)]
+                  - net[bisect_left(edits, switch.ts, key=_TS)])
         green = bisect_left(greens, end) > bisect_left(greens, switch.ts)
         if growth < settings["max_net_chars"] and not green and (
                 best is None or j - i > best.switches):
