@@ -107,16 +107,21 @@ def test_a_week_of_history_sets_your_own_limits(dpt_home: Path) -> None:
     assert "test_error_quotient" not in {s.name for s in summary.signals}
 
 
-def counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+def counting(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]:
+    """The day (second argument) of every call of `module.name`, which still does its work."""
     calls: list[Any] = []
-    real: Callable[..., Any] = baselines.read_timeline
+    real: Callable[..., Any] = getattr(module, name)
 
-    def build(*args: Any, **kw: Any) -> Any:
+    def count(*args: Any, **kw: Any) -> Any:
         calls.append(args[1])
         return real(*args, **kw)
 
-    monkeypatch.setattr(baselines, "read_timeline", build)
+    monkeypatch.setattr(module, name, count)
     return calls
+
+
+def counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    return counting(monkeypatch, baselines, "read_timeline")
 
 
 def test_past_days_are_read_once_then_served_from_the_cache(

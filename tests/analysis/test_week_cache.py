@@ -4,10 +4,8 @@ thresholds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,8 +17,10 @@ from dptelemetry.plugins import get_plugin_manager
 from dptelemetry.store import open_store
 from tests.analysis.builders import DAY, DayBuilder
 from tests.analysis.test_strain_plugins import calm_day, teq_day
+from tests.analysis.test_summary import counting
 
 WEEK = [DAY - timedelta(days=back) for back in range(6, -1, -1)]
+DAY_TZ = DayBuilder().tz
 
 
 def a_week() -> list[DayBuilder]:
@@ -30,15 +30,13 @@ def a_week() -> list[DayBuilder]:
 
 
 def counting_summaries(monkeypatch: pytest.MonkeyPatch) -> list[date]:
-    calls: list[date] = []
-    real: Callable[..., Any] = week.summarize_day
+    return counting(monkeypatch, week, "summarize_day")
 
-    def count(*args: Any, **kw: Any) -> Any:
-        calls.append(args[1])
-        return real(*args, **kw)
 
-    monkeypatch.setattr(week, "summarize_day", count)
-    return calls
+def stored(home: Path, days: list[DayBuilder]) -> None:
+    with open_store(home) as store:
+        for day in days:
+            store.append(day.events)
 
 
 def both_ways(home: Path, toml: str = "") -> tuple[WeekSummary, WeekSummary]:
@@ -53,14 +51,9 @@ def both_ways(home: Path, toml: str = "") -> tuple[WeekSummary, WeekSummary]:
     return served, fresh
 
 
-DAY_TZ = DayBuilder().tz
-
-
 def test_past_days_are_summarized_once_then_served_from_the_store(
         dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with open_store(dpt_home) as store:
-        for day in a_week():
-            store.append(day.events)
+    stored(dpt_home, a_week())
     summaries = counting_summaries(monkeypatch)
     served, fresh = both_ways(dpt_home)
     assert summaries == WEEK
@@ -74,15 +67,11 @@ def test_past_days_are_summarized_once_then_served_from_the_store(
 
 def test_a_late_event_recomputes_its_day_and_the_days_whose_baselines_hold_it(
         dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    days = a_week()
-    with open_store(dpt_home) as store:
-        for day in days:
-            store.append(day.events)
+    stored(dpt_home, a_week())
     both_ways(dpt_home)
     late = DayBuilder(day=WEEK[3])
     late.red(5 * 3600.0, "test_late")
-    with open_store(dpt_home) as store:
-        store.append(late.events)
+    stored(dpt_home, [late])
     summaries = counting_summaries(monkeypatch)
     served, fresh = both_ways(dpt_home)
     assert summaries == WEEK[3:]
@@ -93,14 +82,11 @@ def test_ending_a_goal_recomputes_the_days_it_was_active(
         dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     days = a_week()
     goal = days[2].goal(60.0, "spares", timebox=60.0)  # still open: it runs over every day
-    with open_store(dpt_home) as store:
-        for day in days[:-1]:
-            store.append(day.events)
+    stored(dpt_home, days[:-1])
     before, _ = both_ways(dpt_home)
     ended = DayBuilder(day=DAY)
     ended.end_goal(23 * 3600.0, goal)  # tonight: the earlier days' overrun now ends later
-    with open_store(dpt_home) as store:
-        store.append(ended.events)
+    stored(dpt_home, [ended])
     summaries = counting_summaries(monkeypatch)
     served, fresh = both_ways(dpt_home)
     assert summaries == WEEK[2:]  # its days, and today
@@ -110,9 +96,7 @@ def test_ending_a_goal_recomputes_the_days_it_was_active(
 
 def test_changing_a_threshold_recomputes_every_day(
         dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with open_store(dpt_home) as store:
-        for day in a_week():
-            store.append(day.events)
+    stored(dpt_home, a_week())
     both_ways(dpt_home)
     summaries = counting_summaries(monkeypatch)
     served, fresh = both_ways(dpt_home, toml="[thresholds]\nburst_gap = 3\n")
@@ -122,9 +106,7 @@ def test_changing_a_threshold_recomputes_every_day(
 
 def test_a_row_that_does_not_decode_is_summarized_again(
         dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with open_store(dpt_home) as store:
-        for day in a_week():
-            store.append(day.events)
+    stored(dpt_home, a_week())
     both_ways(dpt_home)
     with open_store(dpt_home) as store:
         store._conn.execute("UPDATE day_trends SET trend = '{\"trend\": 1}'")
