@@ -184,12 +184,10 @@ def breakdown(home: Path) -> dict[str, tuple[float, float]]:
         goals = step("goal history", lambda: load_goals(store))
         history = step("history (14 days, cached)",
                        lambda: load_history(store, TARGET, config, manager, goals, UTC))
-        columns = step("read edits (SQLite: three JSON arrays)",
-                       lambda: store.json_columns_between(start, end, EDIT))
+        columns, others = step("read the day (SQLite, one pass: edits as JSON arrays)",
+                               lambda: store.split_between(start, end, EDIT))
         edits = step("decode edits (msgspec, Edit tuples)",
-                     lambda: edits_from_columns(*columns, config.thresholds))
-        others = step("read other events",
-                      lambda: store.events_between(start, end, exclude=(EDIT,)))
+                     lambda: edits_from_columns(columns, config.thresholds))
         timeline = step("assemble timeline", lambda: assemble_timeline(
             TARGET, UTC, config.thresholds, edits, others, goals))
         step("plugins: signals", lambda: manager.strain_signals(timeline, config, history))

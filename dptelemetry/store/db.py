@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from dptelemetry.config import data_home
 from dptelemetry.errors import DptError
@@ -37,6 +37,16 @@ class StoreCorruptError(StoreError):
 
 class StoreTooNewError(StoreError):
     pass
+
+
+class KindColumns(NamedTuple):
+    """One kind of event in a span, column by column, each a JSON array in time order."""
+
+    stamps: str
+    """ts in ms"""
+    paths: str
+    payloads: str
+    """each payload's JSON text, as stored"""
 
 
 def store_path(home: Path | None = None) -> Path:
@@ -159,21 +169,26 @@ class Store:
             ).fetchall()
         return rows
 
-    def json_columns_between(self, start: float, end: float, kind: str) -> tuple[str, str, str]:
-        """The ts in ms, path and payload of one kind of event as three JSON arrays, in time
-        order, each concatenated by SQLite in one pass over the rows: a reader that decodes
-        them in bulk makes no Python object per row on the way (a day can hold 200,000
-        edits). The rows reach the aggregate in the subquery's order (SQLite runs it as a
-        co-routine over the primary key), which readers should still check on the stamps."""
+    def split_between(self, start: float, end: float,
+                      kind: str) -> tuple[KindColumns, list[Event]]:
+        """The events with `start <= ts < end` in one pass over their rows: those of `kind`
+        as JSON arrays that SQLite concatenates (so no Python object is made per row for a
+        day's 200,000 keystrokes), every other one as an Event, in time order.
+
+        The arrays follow the rows in the order the scan meets them, which is the primary
+        key's (the table is clustered by it), not a documented promise: readers check it on
+        the stamps."""
         with _sqlite_errors(self.path):
             row = self._conn.execute(
-                "SELECT '[' || ifnull(group_concat(ts_ms), '') || ']', json_group_array(path), "
-                "'[' || ifnull(group_concat(payload), '') || ']' FROM (SELECT ts_ms, path, "
-                "payload FROM events WHERE ts_ms >= ? AND ts_ms < ? AND kind = ? "
-                "ORDER BY ts_ms, id)",
-                (round(start * 1000), round(end * 1000), kind),
+                "SELECT '[' || ifnull(group_concat(ts_ms) FILTER (WHERE kind = ?1), '') || ']', "
+                "json_group_array(path) FILTER (WHERE kind = ?1), "
+                "'[' || ifnull(group_concat(payload) FILTER (WHERE kind = ?1), '') || ']', "
+                f"json_group_array(json_array({_COLUMNS})) FILTER (WHERE kind <> ?1) "
+                "FROM events WHERE ts_ms >= ?2 AND ts_ms < ?3",
+                (kind, round(start * 1000), round(end * 1000)),
             ).fetchone()
-        return row[0], row[1], row[2]
+        others = sorted(map(_event, json.loads(row[3])), key=lambda e: (e.ts, e.id))
+        return KindColumns(row[0], row[1], row[2]), others
 
     def events_with_ids(self, ids: Iterable[str]) -> list[Event]:
         """The stored events among `ids`, in time order (looked up through the id index)."""

@@ -258,24 +258,26 @@ def test_the_fast_store_reader_decides_odd_payloads_as_the_plain_builder(
 
 def test_edits_that_reach_the_reader_out_of_order_are_read_again_in_order(
         dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dptelemetry.store.db import Store
+    from dptelemetry.store.db import KindColumns, Store
 
     day = DayBuilder()
     day.edit(10, path="a.py")
     day.edit(20, path="b.py")
+    day.green(30)
 
     def reversed_columns(store: Store, start: float, end: float,
-                         kind: str) -> tuple[str, ...]:
-        return tuple(json.dumps(json.loads(text)[::-1])
-                     for text in real(store, start, end, kind))
+                         kind: str) -> tuple[KindColumns, list[Any]]:
+        columns, others = real(store, start, end, kind)
+        return KindColumns(*(json.dumps(json.loads(text)[::-1]) for text in columns)), others
 
-    real = Store.json_columns_between
-    monkeypatch.setattr(Store, "json_columns_between", reversed_columns)
+    real = Store.split_between
+    monkeypatch.setattr(Store, "split_between", reversed_columns)
     with open_store(dpt_home) as store:
         store.append(day.events)
         timeline = read_timeline(store, day.day, day.thresholds, day.tz)
     assert [(e.ts, e.path) for e in timeline.edits] == [(day.at(10), "a.py"),
                                                          (day.at(20), "b.py")]
+    assert [e.kind for e in timeline.events] == ["test_run"]
 
 
 class RunCount:
