@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import and_, attrgetter, not_, truth
+from operator import attrgetter, not_
 from typing import Any
 
 from dptelemetry import hookimpl
@@ -99,8 +99,8 @@ def most_rewritten(session: Session) -> Rewrites | None:
     adds nothing; those repeats (most deletions in a day of typing) are dropped in C first."""
     starts = [b.start for b in session.bursts]
     edits = session.edits
-    deleting = list(compress(edits, map(and_, map(truth, map(_DELETED, edits)),
-                                        map(not_, map(_ASSISTED, edits)))))
+    deleting = list(compress(edits, map(_DELETED, edits)))
+    deleting = list(compress(deleting, map(not_, map(_ASSISTED, deleting))))  # typed ones
     after = map(bisect_right, repeat(starts), map(_TS, deleting))  # 1 + the burst's index
     places = dict.fromkeys(zip(map(_PATH, deleting), map(_LINE, deleting),
                                map(_LINES, deleting), after, strict=True))

@@ -48,6 +48,8 @@ def busiest_window(session: Session, settings: Mapping[str, Any]) -> Thrash | No
     """The window, anchored at each switch, with the most switches that qualifies."""
     length = settings["window_minutes"] * 60.0
     switches = session.switches
+    if not switches:
+        return None
     switch_ts = [w.ts for w in switches]
     edits = session.edits
     net = [0, *accumulate(map(sub, map(_INSERTED, edits), map(_DELETED, edits)))]
