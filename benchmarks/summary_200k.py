@@ -20,6 +20,7 @@ process's CPU time: on a shared machine the first includes waiting for a core.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import statistics
@@ -224,6 +225,7 @@ def main() -> None:
         for day in sorted(SIZES):
             print(f"  {day}: {store.span_stamp(*day_bounds(day, UTC)):,} events")
 
+    print(f"load average before: {os.getloadavg()}")
     clear_cache(home)
     report("cold (14 past days rebuilt)", [summary_seconds(home, TARGET)])
     clear_cache(home, TARGET - timedelta(days=1))
@@ -239,7 +241,8 @@ def main() -> None:
         report(f"{SIZES[day]:>7,} events", rounds[day])
     print("where the warm 200k summary goes (wall, CPU):")
     for part, (wall, cpu) in breakdown(home).items():
-        print(f"  {part:<36} {wall:.3f} s  {cpu:.3f} s")
+        print(f"  {part:<54} {wall:.3f} s  {cpu:.3f} s")
+    print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
