@@ -33,7 +33,7 @@ from typing import Any
 from dptelemetry.analysis.baselines import load_history
 from dptelemetry.analysis.builder import EDIT, assemble_timeline
 from dptelemetry.analysis.days import day_bounds
-from dptelemetry.analysis.reader import edits_from_columns, paused_gc
+from dptelemetry.analysis.reader import edits_from_columns, paused_gc, read_span
 from dptelemetry.analysis.summary import summarize, summarize_day
 from dptelemetry.config import Config
 from dptelemetry.goals import load_goals
@@ -185,10 +185,12 @@ def breakdown(home: Path) -> dict[str, tuple[float, float]]:
         goals = step("goal history", lambda: load_goals(store))
         history = step("history (14 days, cached)",
                        lambda: load_history(store, TARGET, config, manager, goals, UTC))
-        columns, others = step("read the day (SQLite, one pass: edits as JSON arrays)",
-                               lambda: store.split_between(start, end, EDIT))
-        edits = step("decode edits (msgspec, Edit tuples)",
-                     lambda: edits_from_columns(columns, config.thresholds))
+        edits, others = step("read the day, an hour at a time (read_span)",
+                             lambda: read_span(store, start, end, config.thresholds))
+        columns, _ = step("  of which, in one pass: SQLite (JSON arrays, Events)",
+                          lambda: store.split_between(start, end, EDIT))
+        step("  and decoding the edits (msgspec, Edit tuples)",
+             lambda: edits_from_columns(columns, config.thresholds))
         timeline = step("assemble timeline", lambda: assemble_timeline(
             TARGET, UTC, config.thresholds, edits, others, goals))
         step("plugins: signals", lambda: manager.strain_signals(timeline, config, history))
