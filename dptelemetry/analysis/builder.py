@@ -12,7 +12,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, tzinfo
-from itertools import accumulate, compress, islice, pairwise, repeat
+from itertools import compress, islice, pairwise, repeat
 from operator import add, is_not, itemgetter, ne, not_
 from typing import Any
 
@@ -303,7 +303,6 @@ def assemble_timeline(
     """The Timeline from the day's decoded edits and its other events, each in time order."""
     start, end = day_bounds(day, tz)
     edit_ts = list(map(_TS, edits))
-    edited = [0, *accumulate(map(add, map(_INSERTED, edits), map(_DELETED, edits)))]
     runs: list[TestRun] = []
     points: list[float] = []
     previous = float("-inf")
@@ -313,8 +312,8 @@ def assemble_timeline(
         points.append(event.ts)
         if event.kind == EventKind.TEST_RUN.value:
             # characters edited after the previous run started, up to this one's start
-            chars = (edited[bisect_right(edit_ts, event.ts)]
-                     - edited[bisect_right(edit_ts, previous)])
+            since = edits[bisect_right(edit_ts, previous):bisect_right(edit_ts, event.ts)]
+            chars = sum(map(add, map(_INSERTED, since), map(_DELETED, since)))
             runs.append(_test_run(event, end, chars))
             points.append(runs[-1].end)
             previous = event.ts
