@@ -20,6 +20,7 @@ process's CPU time: on a shared machine the first includes waiting for a core.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import statistics
@@ -29,12 +30,10 @@ from datetime import date, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from dptelemetry.analysis.baselines import load_history
-from dptelemetry.analysis.builder import EDIT, assemble_timeline, decode_edits
+from dptelemetry.analysis.builder import EDIT, assemble_timeline
 from dptelemetry.analysis.days import day_bounds
-from dptelemetry.analysis.reader import paused_gc
+from dptelemetry.analysis.reader import edits_from_columns, paused_gc, read_span
 from dptelemetry.analysis.summary import summarize, summarize_day
 from dptelemetry.config import Config
 from dptelemetry.goals import load_goals
@@ -186,14 +185,12 @@ def breakdown(home: Path) -> dict[str, tuple[float, float]]:
         goals = step("goal history", lambda: load_goals(store))
         history = step("history (14 days, cached)",
                        lambda: load_history(store, TARGET, config, manager, goals, UTC))
-        rows = step("read edit rows", lambda: store.payloads_between(start, end, EDIT))
-        payloads = step("parse payloads (orjson)",
-                        lambda: [orjson.loads(text) for _, _, text in rows])
-        edits = step("decode edits", lambda: decode_edits(
-            [ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows], payloads,
-            config.thresholds))
-        others = step("read other events",
-                      lambda: store.events_between(start, end, exclude=(EDIT,)))
+        edits, others = step("read the day, an hour at a time (read_span)",
+                             lambda: read_span(store, start, end, config.thresholds))
+        columns, _ = step("  of which, in one pass: SQLite (JSON arrays, Events)",
+                          lambda: store.split_between(start, end, EDIT))
+        step("  and decoding the edits (msgspec, Edit tuples)",
+             lambda: edits_from_columns(columns, config.thresholds))
         timeline = step("assemble timeline", lambda: assemble_timeline(
             TARGET, UTC, config.thresholds, edits, others, goals))
         step("plugins: signals", lambda: manager.strain_signals(timeline, config, history))
@@ -230,6 +227,7 @@ def main() -> None:
         for day in sorted(SIZES):
             print(f"  {day}: {store.span_stamp(*day_bounds(day, UTC)):,} events")
 
+    print(f"load average before: {os.getloadavg()}")
     clear_cache(home)
     report("cold (14 past days rebuilt)", [summary_seconds(home, TARGET)])
     clear_cache(home, TARGET - timedelta(days=1))
@@ -245,7 +243,8 @@ def main() -> None:
         report(f"{SIZES[day]:>7,} events", rounds[day])
     print("where the warm 200k summary goes (wall, CPU):")
     for part, (wall, cpu) in breakdown(home).items():
-        print(f"  {part:<36} {wall:.3f} s  {cpu:.3f} s")
+        print(f"  {part:<54} {wall:.3f} s  {cpu:.3f} s")
+    print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ from dptelemetry.analysis.timeline import (
     StuckMoment,
     TestRun,
     Timeline,
+    active_spans,
     verdict_runs,
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict
@@ -88,6 +89,7 @@ __all__ = [
     "Timeline",
     "Zone",
     "ZoneVerdict",
+    "active_spans",
     "error_quotient",
     "hookimpl",
     "hookspec",

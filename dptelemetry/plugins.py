@@ -68,10 +68,10 @@ class StrainPluginManager(pluggy.PluginManager):
 
     def load_entry_points(self) -> None:
         """Register every plugin of the entry-point group that is not blocked."""
+        releases: dict[int, tuple[str | None, str | None]] = {}
         for ep in metadata.entry_points(group=GROUP):
-            dist = ep.dist
-            origin = PluginOrigin(ep.name, ep.value, dist.name if dist else None,
-                                  dist.version if dist else None, "loaded")
+            name, version = _release(ep.dist, releases)
+            origin = PluginOrigin(ep.name, ep.value, name, version, "loaded")
             if self.is_blocked(ep.name):
                 self.origins[ep.name] = dataclasses.replace(origin, status="disabled")
                 continue
@@ -179,6 +179,18 @@ class StrainPluginManager(pluggy.PluginManager):
                              lambda r: isinstance(r, Mapping), "a mapping"):
                 found[plugin] = result
         return found
+
+
+def _release(dist: metadata.Distribution | None,
+             known: dict[int, tuple[str | None, str | None]]) -> tuple[str | None, str | None]:
+    """A distribution's name and version, read once for all its entry points: each read of
+    `dist.name` or `dist.version` parses its METADATA file again."""
+    if dist is None:
+        return None, None
+    if id(dist) not in known:
+        meta = dist.metadata
+        known[id(dist)] = meta["Name"], meta["Version"]
+    return known[id(dist)]
 
 
 def _is_list_of(kind: type) -> Callable[[Any], bool]:

@@ -8,11 +8,12 @@ edits already decoded, which is how the store reader saves building 200,000 Even
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, tzinfo
-from itertools import accumulate, pairwise, repeat
-from operator import add, itemgetter
+from itertools import compress, islice, pairwise, repeat
+from operator import add, is_not, itemgetter, ne, not_
 from typing import Any
 
 from dptelemetry.analysis.days import day_bounds
@@ -29,6 +30,9 @@ from dptelemetry.analysis.timeline import (
     StuckMoment,
     TestRun,
     Timeline,
+    active_spans,
+    gap_indices,
+    goals_during,
     pause_bin,
 )
 from dptelemetry.config import Thresholds
@@ -44,7 +48,9 @@ _FOCUS_KINDS = frozenset({EventKind.OPEN.value, EventKind.SAVE.value})
 
 def _number(payload: Mapping[str, Any], key: str) -> int:
     value = payload.get(key)
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def edit_from(ts: float, path: str | None, payload: Mapping[str, Any],
@@ -138,14 +144,15 @@ def _stuck(event: Event) -> StuckMoment:
                        impulse=impulse if isinstance(impulse, str) else None)
 
 
-def bursts_of(edits: Sequence[Edit], burst_gap: float) -> list[EditBurst]:
-    """Group typed edits (in time order) into bursts."""
-    stamps = list(map(_TS, edits))
-    cuts = [i for i, (a, b) in enumerate(pairwise(stamps), 1) if b - a >= burst_gap]
+def bursts_of(edits: Sequence[Edit], stamps: Sequence[float],
+              burst_gap: float) -> list[EditBurst]:
+    """Group typed edits (in time order; `stamps` are their instants) into bursts."""
+    cuts = gap_indices(stamps, burst_gap)
     return [_burst(edits[a:b]) for a, b in pairwise([0, *cuts, len(edits)]) if b > a]
 
 
 _TS, _PATH, _INSERTED, _DELETED = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+_ASSISTED = itemgetter(6)
 
 
 def _burst(group: Sequence[Edit]) -> EditBurst:
@@ -162,12 +169,6 @@ def pauses_between(bursts: Sequence[EditBurst], thresholds: Thresholds) -> list[
         if found is not None:
             pauses.append(Pause(before.end, after.start, found))
     return pauses
-
-
-def session_spans(points: Sequence[float], idle_timeout: float) -> list[tuple[float, float]]:
-    """(start, end) of each session over sorted activity instants."""
-    cuts = [i for i, (a, b) in enumerate(pairwise(points), 1) if b - a >= idle_timeout]
-    return [(points[a], points[b - 1]) for a, b in pairwise([0, *cuts, len(points)]) if b > a]
 
 
 def red_streaks_of(runs: Sequence[TestRun]) -> list[RedStreak]:
@@ -201,22 +202,22 @@ def episodes_of(runs: Sequence[TestRun], first_start: float) -> list[Episode]:
     return episodes
 
 
-def switches_of(edits: Sequence[Edit], others: Sequence[Event]) -> list[FileSwitch]:
-    """Changes of file along edits, opens and saves, in time order.
+def switches_of(edits: Sequence[Edit], stamps: Sequence[float],
+                others: Sequence[Event]) -> list[FileSwitch]:
+    """Changes of file along edits (at `stamps`), opens and saves, in time order.
 
     Only two kinds of edit can change the file: the first of a run of edits on one file, and
     the first edit after an open or save; the rest repeat the file before them. So the walk
     covers those and the opens and saves, not every keystroke."""
     focus = [(e.ts, e.path) for e in others if e.kind in _FOCUS_KINDS and e.path is not None]
     paths = list(map(_PATH, edits))
-    located = [e for e in edits if e.path is not None] if None in paths else edits
-    if located is not edits:
-        paths = list(map(_PATH, located))
-    stamps = list(map(_TS, located))
-    starts = [0, *[i for i, (a, b) in enumerate(pairwise(paths), 1) if a != b]]
+    if None in paths:
+        located = list(map(is_not, paths, repeat(None)))
+        paths, stamps = list(compress(paths, located)), list(compress(stamps, located))
+    starts = [0, *compress(range(1, len(paths)), map(ne, islice(paths, 1, None), paths))]
     after_focus = {bisect_left(stamps, ts) for ts, _ in focus}  # edits at ts come after it
     seen = sorted([*focus, *((stamps[i], paths[i]) for i in sorted({*starts, *after_focus})
-                             if i < len(located))], key=itemgetter(0))
+                             if i < len(paths))], key=itemgetter(0))
     return [FileSwitch(ts, before, path)
             for (_, before), (ts, path) in pairwise(seen) if path != before]
 
@@ -302,7 +303,6 @@ def assemble_timeline(
     """The Timeline from the day's decoded edits and its other events, each in time order."""
     start, end = day_bounds(day, tz)
     edit_ts = list(map(_TS, edits))
-    edited = [0, *accumulate(map(add, map(_INSERTED, edits), map(_DELETED, edits)))]
     runs: list[TestRun] = []
     points: list[float] = []
     previous = float("-inf")
@@ -312,27 +312,30 @@ def assemble_timeline(
         points.append(event.ts)
         if event.kind == EventKind.TEST_RUN.value:
             # characters edited after the previous run started, up to this one's start
-            chars = (edited[bisect_right(edit_ts, event.ts)]
-                     - edited[bisect_right(edit_ts, previous)])
+            since = edits[bisect_right(edit_ts, previous):bisect_right(edit_ts, event.ts)]
+            chars = sum(map(add, map(_INSERTED, since), map(_DELETED, since)))
             runs.append(_test_run(event, end, chars))
             points.append(runs[-1].end)
             previous = event.ts
     points = sorted([*edit_ts, *points])
     commits = [_commit(e) for e in others if e.kind == EventKind.COMMIT.value]
-    assisted = [e for e in edits if e.assisted]
-    bursts = bursts_of([e for e in edits if not e.assisted] if assisted else edits,
-                       thresholds.burst_gap)
+    flags = list(map(_ASSISTED, edits))
+    assisted = list(compress(edits, flags))
+    if assisted:
+        typed = list(map(not_, flags))
+        bursts = bursts_of(list(compress(edits, typed)), list(compress(edit_ts, typed)),
+                           thresholds.burst_gap)
+    else:
+        bursts = bursts_of(edits, edit_ts, thresholds.burst_gap)
     pauses = pauses_between(bursts, thresholds)
-    spans = session_spans(points, thresholds.idle_timeout)
+    spans = active_spans(points, thresholds.idle_timeout)
     streaks = red_streaks_of(runs)
-    switches = switches_of(edits, others)
+    switches = switches_of(edits, edit_ts, others)
     stuck = sorted([*(_stuck(e) for e in others if e.kind == EventKind.STUCK.value),
                     *_detected_stuck(runs, points, thresholds)], key=lambda s: s.start)
     verdicts = [r for r in runs if r.outcome != "other"]
     first_verdict = verdicts[0].start if verdicts else start
     episode_start = next((a for a, b in spans if a <= first_verdict <= b), first_verdict)
-    day_goals = tuple(g for g in sorted(goals, key=lambda g: g.started)
-                      if g.started < end and (g.ended is None or g.ended > start))
     return Timeline(
         day=day, start=start, end=end, tz=tz, thresholds=thresholds, events=tuple(others),
         edits=tuple(edits), assisted=tuple(assisted), bursts=tuple(bursts), pauses=tuple(pauses),
@@ -340,5 +343,6 @@ def assemble_timeline(
                            switches, stuck),
         runs=tuple(runs), red_streaks=tuple(streaks),
         episodes=tuple(episodes_of(runs, episode_start)), commits=tuple(commits),
-        switches=tuple(switches), stuck=tuple(stuck), goals=day_goals, activity=tuple(points),
+        switches=tuple(switches), stuck=tuple(stuck), goals=goals_during(goals, start, end),
+        activity=tuple(points),
     )

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 from dptelemetry.analysis.baselines import day_metrics, load_history, metrics_key
@@ -24,6 +25,7 @@ from dptelemetry.analysis.reader import paused_gc, read_timeline
 from dptelemetry.analysis.signals import Section, Signal
 from dptelemetry.analysis.stats import median, percentile
 from dptelemetry.analysis.timeline import (
+    Edit,
     Pause,
     PauseBin,
     Session,
@@ -210,14 +212,24 @@ def _plain(value: Any, tz: tzinfo | None, name: str = "") -> Any:
 
 
 def _longest_pauses(timeline: Timeline, pauses: Sequence[Pause]) -> tuple[PauseSpot, ...]:
-    typed = [e for e in timeline.edits if not e.assisted]
-    stamps = [e.ts for e in typed]
     longest = sorted(pauses, key=lambda p: (-p.seconds, p.start))[:LONGEST_PAUSES]
     # A pause runs from a burst's last typed edit to the next burst's first one.
     return tuple(PauseSpot(p.start, p.end, p.seconds, p.bin,
-                           typed[bisect_right(stamps, p.start) - 1].path,
-                           typed[bisect_left(stamps, p.end)].path)
+                           _typed_edit(timeline.edits, bisect_right(timeline.edits, p.start,
+                                                                    key=_TS) - 1, -1).path,
+                           _typed_edit(timeline.edits, bisect_left(timeline.edits, p.end,
+                                                                   key=_TS), 1).path)
                  for p in longest)
+
+
+def _typed_edit(edits: Sequence[Edit], index: int, step: int) -> Edit:
+    """The first edit from `index` on (step 1) or back (step -1) that is not assisted."""
+    while edits[index].assisted:
+        index += step
+    return edits[index]
+
+
+_TS = attrgetter("ts")
 
 
 def _pause_stats(timeline: Timeline) -> PauseStats:
@@ -320,8 +332,8 @@ def summarize_day(store: Store, day: date, config: Config, tz: tzinfo | None = N
     history = load_history(store, day, config, manager, goals, tz)
     start, end = day_bounds(day, tz)
     stamp = store.span_stamp(start, end)
-    timeline = read_timeline(store, day, config.thresholds, tz, goals)
     with paused_gc():
+        timeline = read_timeline(store, day, config.thresholds, tz, goals)
         if stamp:
             day_metrics(store, timeline, metrics_key(config, manager), stamp, manager, config)
         return summarize(timeline, config, manager, history)

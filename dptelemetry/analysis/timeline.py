@@ -9,11 +9,12 @@ and ends a session.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, tzinfo
 from enum import Enum
-from itertools import pairwise
+from itertools import compress, islice, pairwise, repeat
+from operator import ge, sub
 from typing import NamedTuple
 
 from dptelemetry.analysis.days import at_local, local_datetime
@@ -42,6 +43,20 @@ def pause_bin(seconds: float, thresholds: Thresholds) -> PauseBin | None:
     if seconds >= thresholds.burst_gap:
         return PauseBin.SHORT
     return None
+
+
+def gap_indices(points: Sequence[float], gap: float) -> list[int]:
+    """The indices i where `points[i] - points[i - 1] >= gap`, over instants in time order;
+    found without Python code per instant, as a day holds hundreds of thousands of them."""
+    steps = map(sub, islice(points, 1, None), points)
+    return list(compress(range(1, len(points)), map(ge, steps, repeat(gap))))
+
+
+def active_spans(points: Sequence[float], gap: float) -> list[tuple[float, float]]:
+    """(first, last) instant of each run of instants (in time order) with no gap of `gap`
+    or more: the day's sessions for `idle_timeout`, its stretches without a break for less."""
+    cuts = gap_indices(points, gap)
+    return [(points[a], points[b - 1]) for a, b in pairwise([0, *cuts, len(points)]) if b > a]
 
 
 class Edit(NamedTuple):
@@ -277,6 +292,12 @@ class Timeline:
                 key = goal.id if goal else None
                 totals[key] = totals.get(key, 0.0) + (b - a)
         return totals
+
+
+def goals_during(goals: Iterable[Goal], start: float, end: float) -> tuple[Goal, ...]:
+    """Goals active at some point of [start, end), oldest first."""
+    return tuple(g for g in sorted(goals, key=lambda g: g.started)
+                 if g.started < end and (g.ended is None or g.ended > start))
 
 
 def verdict_runs(runs: Iterable[TestRun]) -> list[TestRun]:

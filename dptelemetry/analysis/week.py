@@ -6,10 +6,17 @@ then reduced to a `DayTrend` row; nothing here compares you with anyone but your
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
+import msgspec
+
+from dptelemetry.analysis.baselines import metrics_key
+from dptelemetry.analysis.days import day_bounds
+from dptelemetry.analysis.history import LOOKBACK_DAYS
 from dptelemetry.analysis.next_session import (
     Recommendation,
     from_signal,
@@ -18,10 +25,12 @@ from dptelemetry.analysis.next_session import (
 )
 from dptelemetry.analysis.signals import Signal
 from dptelemetry.analysis.summary import DaySummary, summarize_day
+from dptelemetry.analysis.timeline import goals_during
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Config
+from dptelemetry.goals import load_goals
 from dptelemetry.plugins import StrainPluginManager, get_plugin_manager
-from dptelemetry.store import Store
+from dptelemetry.store import Store, StoreError
 
 WEEK_DAYS = 7
 
@@ -125,23 +134,77 @@ class WeekSummary:
                          self.learning_block)
 
 
+@dataclass(frozen=True)
+class WeekDay:
+    """What a week takes from one day's summary; kept per day in the store, so that a week
+    view summarizes only the days whose events (or baselines, or goals) changed since."""
+
+    trend: DayTrend
+    signals: tuple[Signal, ...]
+    learning_block: float
+    """The day's longest learning-zone session (seconds; 0 without one)."""
+
+
+def week_day(summary: DaySummary) -> WeekDay:
+    return WeekDay(day_trend(summary), summary.signals,
+                   max((x.active_seconds for x in summary.sessions
+                        if x.zone.zone is Zone.LEARNING), default=0.0))
+
+
 def week_of(summaries: Sequence[DaySummary]) -> WeekSummary:
+    return week_from([week_day(s) for s in summaries])
+
+
+def week_from(days: Sequence[WeekDay]) -> WeekSummary:
     return WeekSummary(
-        days=tuple(day_trend(s) for s in summaries),
-        signals=tuple(sig for s in summaries for sig in s.signals),
-        learning_block=max((x.active_seconds for s in summaries for x in s.sessions
-                            if x.zone.zone is Zone.LEARNING), default=0.0),
+        days=tuple(d.trend for d in days),
+        signals=tuple(sig for d in days for sig in d.signals),
+        learning_block=max((d.learning_block for d in days), default=0.0),
     )
 
 
 def summarize_week(store: Store, last: date, config: Config, tz: tzinfo | None = None,
                    manager: StrainPluginManager | None = None,
                    known: DaySummary | None = None) -> WeekSummary:
-    """The WEEK_DAYS days ending on `last`; `known` is reused when it is one of them."""
+    """The WEEK_DAYS days ending on `last`; `known` is reused when it is one of them, the
+    others come from the store's cache or are summarized (and cached) as `dpt summary` would."""
     manager = manager or get_plugin_manager(config)
-    summaries = [
-        known if known is not None and known.date == day
-        else summarize_day(store, day, config, tz, manager)
+    cache = _WeekDayCache(store, config, manager, tz)
+    return week_from([
+        week_day(known) if known is not None and known.date == day else cache.week_day(day)
         for day in (last - timedelta(days=back) for back in range(WEEK_DAYS - 1, -1, -1))
-    ]
-    return week_of(summaries)
+    ])
+
+
+_DECODE_WEEK_DAY = msgspec.json.Decoder(WeekDay).decode
+
+
+class _WeekDayCache:
+    """Week rows kept in the store while nothing that shaped them changed: the events of the
+    day and of the LOOKBACK_DAYS before it (its baselines) by their stamp, and the versions,
+    thresholds, settings (`metrics_key`) and the day's goals by the key."""
+
+    def __init__(self, store: Store, config: Config, manager: StrainPluginManager,
+                 tz: tzinfo | None) -> None:
+        self.store, self.config, self.manager, self.tz = store, config, manager, tz
+        self.key = metrics_key(config, manager)
+        self.goals = load_goals(store)
+
+    def week_day(self, day: date) -> WeekDay:
+        start, end = day_bounds(day, self.tz)
+        stamp = self.store.span_stamp(day_bounds(day - timedelta(days=LOOKBACK_DAYS),
+                                                 self.tz)[0], end)
+        goals = repr(goals_during(self.goals, start, end)).encode()
+        key = hashlib.sha256(self.key.encode() + goals).hexdigest()[:16]
+        text = self.store.cached_day_trend(start, end, key, stamp)
+        if text is not None:
+            with suppress(msgspec.MsgspecError):  # written by another version: summarize
+                return _DECODE_WEEK_DAY(text)
+        found = week_day(summarize_day(self.store, day, self.config, self.tz, self.manager))
+        # A read-only or busy store only means summarizing again next time; a signal whose
+        # evidence JSON cannot carry back (a bool, NaN) is simply not kept.
+        with suppress(StoreError, TypeError, msgspec.MsgspecError):
+            trend = msgspec.json.encode(found).decode()
+            if _DECODE_WEEK_DAY(trend) == found:
+                self.store.save_day_trend(start, end, key, stamp, trend)
+        return found

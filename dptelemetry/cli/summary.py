@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,9 @@ def read_report(day: date, week: bool, with_week: bool) -> DayReport | WeekSumma
     for failure in manager.failures:
         click.echo(f"dpt: warning: plugin {failure.plugin} failed in {failure.hook}: "
                    f"{failure.error}", err=True)
+    # The report lives until this process ends: spare it the collector's walks while it is
+    # rendered (a full collection during the HTML charts walked a busy day's edits, 0.1 s).
+    gc.freeze()
     return report
 
 

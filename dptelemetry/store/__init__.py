@@ -7,6 +7,7 @@ from pathlib import Path
 
 from dptelemetry.events import Event
 from dptelemetry.store.db import (
+    KindColumns,
     Store,
     StoreCorruptError,
     StoreError,
@@ -17,6 +18,7 @@ from dptelemetry.store.db import (
 from dptelemetry.store.spool import spool_events
 
 __all__ = [
+    "KindColumns",
     "Store",
     "StoreCorruptError",
     "StoreError",

@@ -89,6 +89,25 @@ def _v3_day_metrics(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4_day_trends(conn: sqlite3.Connection) -> None:
+    """Each summarized day's row of the week view, cached: a week (or the HTML page's trend)
+    summarizes six earlier days, which rarely change once over.
+
+    Derived data like `day_metrics`. A day's row also depends on the days its baselines come
+    from, so `stamp` sums `event_hours` over the day and the lookback days before it; `key`
+    names what computed it, including the goals active that day."""
+    conn.execute(
+        """CREATE TABLE day_trends (
+            start_ms INTEGER NOT NULL,
+            end_ms INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            stamp INTEGER NOT NULL,
+            trend TEXT NOT NULL,
+            PRIMARY KEY (start_ms, end_ms)
+        ) WITHOUT ROWID"""
+    )
+
+
 def _iso_to_ms(text: str) -> int:
     return round(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
 
@@ -97,6 +116,7 @@ STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_prototype,
     _v2_clustered_by_time,
     _v3_day_metrics,
+    _v4_day_trends,
 )
 LATEST = len(STEPS)
 

@@ -14,6 +14,8 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter, not_
 from typing import Any
 
 from dptelemetry import hookimpl
@@ -38,6 +40,8 @@ CHURN_BASIS = "design default from the research note (S4)"
 REWRITE_BASIS = "design default: the same line rewritten in many separate bursts"
 MAX_LINES = 20
 """Lines of one deleting edit that count as rewritten; a larger deletion is a clean-up."""
+_TS, _PATH, _DELETED = attrgetter("ts"), attrgetter("path"), attrgetter("deleted")
+_LINE, _LINES, _ASSISTED = attrgetter("line"), attrgetter("lines"), attrgetter("assisted")
 
 
 @dataclass(frozen=True)
@@ -89,22 +93,30 @@ class Rewrites:
 
 
 def most_rewritten(session: Session) -> Rewrites | None:
-    """The line changed (something deleted there) in the most separate bursts of the session."""
+    """The line changed (something deleted there) in the most separate bursts of the session.
+
+    Edits come in time order, so an edit with the file, lines and burst of an earlier one
+    adds nothing; those repeats (most deletions in a day of typing) are dropped in C first."""
     starts = [b.start for b in session.bursts]
+    edits = session.edits
+    deleting = list(compress(edits, map(_DELETED, edits)))
+    deleting = list(compress(deleting, map(not_, map(_ASSISTED, deleting))))  # typed ones
+    after = map(bisect_right, repeat(starts), map(_TS, deleting))  # 1 + the burst's index
+    places = dict.fromkeys(zip(map(_PATH, deleting), map(_LINE, deleting),
+                               map(_LINES, deleting), after, strict=True))
     touched: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for edit in [e for e in session.edits if e.deleted and not e.assisted]:
-        if edit.line is None or edit.path is None:
+    for path, first, count, burst in places:
+        if first is None or path is None:
             continue
-        burst = bisect_right(starts, edit.ts) - 1
-        for line in range(edit.line, edit.line + min(edit.lines, MAX_LINES)):
-            seen = touched[edit.path, line]
+        for line in range(first, first + min(count, MAX_LINES)):
+            seen = touched[path, line]
             if not seen or seen[-1] != burst:
                 seen.append(burst)
     if not touched:
         return None
-    (path, line), indexes = max(touched.items(), key=lambda item: len(item[1]))
-    return Rewrites(path, line, len(indexes), session.bursts[indexes[0]].start,
-                    session.bursts[indexes[-1]].end)
+    (path, line), afters = max(touched.items(), key=lambda item: len(item[1]))
+    return Rewrites(path, line, len(afters), session.bursts[afters[0] - 1].start,
+                    session.bursts[afters[-1] - 1].end)
 
 
 @hookimpl

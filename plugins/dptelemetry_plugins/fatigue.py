@@ -11,7 +11,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from datetime import time
-from itertools import pairwise
 from typing import Any
 
 from dptelemetry import hookimpl
@@ -23,6 +22,7 @@ from dptelemetry.hookspecs import (
     Signal,
     Suggestion,
     Timeline,
+    active_spans,
     median,
 )
 
@@ -44,9 +44,7 @@ def longest_stretch(timeline: Timeline, session: Session, gap: float) -> tuple[f
     """(start, end) of the longest run of activity with no gap of `gap` seconds or more."""
     points = timeline.activity[bisect_left(timeline.activity, session.start):
                                bisect_right(timeline.activity, session.end)]
-    cuts = [i for i, (a, b) in enumerate(pairwise(points), 1) if b - a >= gap]
-    stretches = [(points[a], points[b - 1]) for a, b in pairwise([0, *cuts, len(points)])]
-    return max(stretches, key=lambda s: s[1] - s[0])
+    return max(active_spans(points, gap), key=lambda s: s[1] - s[0])
 
 
 def pace(session: Session, start: float, end: float) -> tuple[float, float | None]:

@@ -9,14 +9,16 @@ of your own history gives your p90.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
+from operator import attrgetter, sub
 from typing import Any
 
 from dptelemetry import hookimpl
 from dptelemetry.hookspecs import (
     Config,
+    Edit,
     History,
     Lever,
     Limits,
@@ -31,6 +33,7 @@ METRIC = f"{NAME}.switches"
 DEFAULTS: Mapping[str, object] = {"warn": 12, "strong": 24, "window_minutes": 10,
                                   "max_net_chars": 100}
 BASIS = "design default (no population figure exists)"
+_TS, _INSERTED, _DELETED = attrgetter("ts"), attrgetter("inserted"), attrgetter("deleted")
 
 
 @dataclass(frozen=True)
@@ -46,21 +49,34 @@ def busiest_window(session: Session, settings: Mapping[str, Any]) -> Thrash | No
     """The window, anchored at each switch, with the most switches that qualifies."""
     length = settings["window_minutes"] * 60.0
     switches = session.switches
+    if not switches:
+        return None
     switch_ts = [w.ts for w in switches]
-    edit_ts = [e.ts for e in session.edits]
-    net = [0, *accumulate([e.inserted - e.deleted for e in session.edits])]
+    edits = session.edits
+    bounds = [(bisect_left(edits, w.ts, key=_TS), bisect_left(edits, w.ts + length, key=_TS))
+              for w in switches]
+    net = net_before(edits, {i for pair in bounds for i in pair})
     greens = [r.start for r in session.runs if r.green]
     best: Thrash | None = None
-    for i, switch in enumerate(switches):
+    for i, (switch, (first, after)) in enumerate(zip(switches, bounds, strict=True)):
         end = switch.ts + length
         j = bisect_left(switch_ts, end)
-        growth = net[bisect_left(edit_ts, end)] - net[bisect_left(edit_ts, switch.ts)]
+        growth = net[after] - net[first]
         green = bisect_left(greens, end) > bisect_left(greens, switch.ts)
         if growth < settings["max_net_chars"] and not green and (
                 best is None or j - i > best.switches):
             files = {w.to_path for w in switches[i:j]} | {switch.from_path}
             best = Thrash(switch.ts, switches[j - 1].ts, j - i, len(files), growth)
     return best
+
+
+def net_before(edits: Sequence[Edit], indices: Iterable[int]) -> dict[int, int]:
+    """Characters inserted minus deleted by the edits before each index: summed slice by
+    slice between the indices asked for, with no running total kept per keystroke."""
+    cuts = sorted(indices)
+    parts = (edits[a:b] for a, b in pairwise([0, *cuts]))
+    return dict(zip(cuts, accumulate(sum(map(sub, map(_INSERTED, part), map(_DELETED, part)))
+                                     for part in parts), strict=True))
 
 
 @hookimpl

@@ -107,16 +107,21 @@ def test_a_week_of_history_sets_your_own_limits(dpt_home: Path) -> None:
     assert "test_error_quotient" not in {s.name for s in summary.signals}
 
 
-def counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+def counting(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]:
+    """The day (second argument) of every call of `module.name`, which still does its work."""
     calls: list[Any] = []
-    real: Callable[..., Any] = baselines.read_timeline
+    real: Callable[..., Any] = getattr(module, name)
 
-    def build(*args: Any, **kw: Any) -> Any:
+    def count(*args: Any, **kw: Any) -> Any:
         calls.append(args[1])
         return real(*args, **kw)
 
-    monkeypatch.setattr(baselines, "read_timeline", build)
+    monkeypatch.setattr(module, name, count)
     return calls
+
+
+def counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    return counting(monkeypatch, baselines, "read_timeline")
 
 
 def test_past_days_are_read_once_then_served_from_the_cache(
@@ -163,7 +168,7 @@ def test_the_store_migrates_to_the_metrics_cache_keeping_events(dpt_home: Path) 
         store.append(day.events)
         assert store.schema_version() == 2
     with open_store(dpt_home) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == 4
         assert store.count() == len(day.events)
         assert summarize_day(store, day.day, load_config(), day.tz).test_runs.total == 24
         assert store.span_stamp(day.start, day.start + 24 * 3600) == len(day.events)
@@ -216,6 +221,63 @@ def test_the_fast_store_reader_gives_the_timeline_of_the_plain_builder(dpt_home:
             plain = build_timeline(store.events_between(start, end), day.thresholds, day.day,
                                    day.tz)
             assert read_timeline(store, day.day, day.thresholds, day.tz) == plain
+
+
+ODD_EDIT_PAYLOADS: list[dict[str, Any]] = [
+    {"inserted": 2.7, "deleted": 1},  # a float count: truncated, as edit_from does
+    {"inserted": True, "deleted": 0},  # a bool is not a count
+    {"inserted": 250, "deleted": 0},  # no verdict on assisted: judged by today's limit
+    {"inserted": 3, "lines": 0},  # at least one line
+    {"inserted": 3, "line": 3.0, "lines": -2},  # a float line is no line
+    {"inserted": 1, "line": None, "assisted": None},
+    {},
+    {"inserted": 1, "deleted": 0, "line": 4, "lines": 1, "assisted": 1, "extra": [1, 2]},
+    {"inserted": "12", "deleted": 10**30},  # exact, however large
+    {"inserted": float("nan"), "deleted": float("inf")},  # JSON's NaN: no count, no crash
+]
+
+
+@pytest.mark.parametrize("odd", ODD_EDIT_PAYLOADS)
+def test_the_fast_store_reader_decides_odd_payloads_as_the_plain_builder(
+        dpt_home: Path, odd: dict[str, Any]) -> None:
+    day = DayBuilder()
+    day.edit(10, inserted=2, line=1)
+    day.add("edit", 11, path="a.py", **odd)
+    day.edit(12, inserted=300, assisted=None)
+    with open_store(dpt_home) as store:
+        store.append(day.events)
+        start, end = day_bounds(day.day, day.tz)
+        plain = build_timeline(store.events_between(start, end), day.thresholds, day.day,
+                               day.tz)
+        fast = read_timeline(store, day.day, day.thresholds, day.tz)
+    assert fast == plain
+    assert [tuple(map(type, e)) for e in fast.edits] == [
+        tuple(map(type, e)) for e in plain.edits]  # True stays a bool, not 1
+    assert [e.assisted for e in fast.edits] == [False, plain.edits[1].assisted, True]
+
+
+def test_edits_that_reach_the_reader_out_of_order_are_read_again_in_order(
+        dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dptelemetry.store.db import KindColumns, Store
+
+    day = DayBuilder()
+    day.edit(10, path="a.py")
+    day.edit(20, path="b.py")
+    day.green(30)
+
+    def reversed_columns(store: Store, start: float, end: float,
+                         kind: str) -> tuple[KindColumns, list[Any]]:
+        columns, others = real(store, start, end, kind)
+        return KindColumns(*(json.dumps(json.loads(text)[::-1]) for text in columns)), others
+
+    real = Store.split_between
+    monkeypatch.setattr(Store, "split_between", reversed_columns)
+    with open_store(dpt_home) as store:
+        store.append(day.events)
+        timeline = read_timeline(store, day.day, day.thresholds, day.tz)
+    assert [(e.ts, e.path) for e in timeline.edits] == [(day.at(10), "a.py"),
+                                                         (day.at(20), "b.py")]
+    assert [e.kind for e in timeline.events] == ["test_run"]
 
 
 class RunCount:
