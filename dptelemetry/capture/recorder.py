@@ -5,8 +5,8 @@ reference machine (benchmarks/README.md), twice the plugin's whole budget. So at
 end the plugin starts this module detached, hands it the run as JSON on stdin and returns
 at once; this process stores the run fail-open, as the git hooks' post-commit recorder does.
 
-Run as `python -m dptelemetry.capture.recorder`; exits 0 when the run was stored (or
-capture is switched off), 1 after printing the one warning line.
+Run as `python -m dptelemetry.capture.recorder` (at nice 10); exits 0 when the run was stored
+(or capture is switched off), 1 after printing the one warning line.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ def start_recorder(run: TestRun) -> subprocess.Popen[bytes]:
 
 
 def main() -> int:
+    # Background work: give the CPU to whatever the developer runs next.
+    os.nice(10)
     from dptelemetry.capture.testrun import TestRun, record_test_run
 
     try:
