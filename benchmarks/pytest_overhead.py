@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -87,9 +88,10 @@ def compare(name: str, base: Sequence[str], other: Sequence[str], env: dict[str,
         o = [run[index] for run in other_runs]
         diff = statistics.median(x - y for x, y in zip(o, b, strict=True))
         b_med, o_med = statistics.median(b), statistics.median(o)
-        print(f"  {label:4}: without {b_med * 1000:7.1f} ms, with {o_med * 1000:7.1f} ms; "
-              f"added: median paired difference {diff * 1000:+.1f} ms, "
-              f"ratio of medians {o_med / b_med:.3f}")
+        low, high = statistics.quantiles(b, n=10)[0], statistics.quantiles(b, n=10)[-1]
+        print(f"  {label:4}: without {b_med * 1000:7.1f} ms (p10-p90 {low * 1000:.0f}-"
+              f"{high * 1000:.0f}), with {o_med * 1000:7.1f} ms; added: median paired "
+              f"difference {diff * 1000:+.1f} ms, ratio of medians {o_med / b_med:.3f}")
 
 
 def import_cost(env: dict[str, str], repeat: int) -> None:
@@ -109,6 +111,66 @@ def import_cost(env: dict[str, str], repeat: int) -> None:
         env=env, capture_output=True, text=True, check=True).stdout.strip()
     print(f"\nplugin import, after pytest ({repeat} runs): median {statistics.median(costs)} µs"
           f"\n  modules it adds: {modules}")
+
+
+def hook_cost(repeat: int) -> None:
+    """The plugin's hooks for 200 tests, which whole sessions are too noisy to resolve: the
+    hook bodies on real reports (fastest of `repeat` rounds), plus pluggy's cost of calling
+    one more hook implementation, times the calls a 200-test session makes."""
+    import pluggy
+    import pytest
+
+    from dptelemetry.capture import pytest_plugin
+
+    class Config:
+        option = None
+        rootpath = Path.cwd()
+
+    tally = pytest_plugin.SessionTally(Config())  # type: ignore[arg-type]
+    tests = TESTS_PER_FILE * FILES
+    reports = [pytest.TestReport(f"test_t.py::test_{n}", ("test_t.py", n, ""), {}, "passed",
+                                 None, when)
+               for n in range(tests) for when in ("setup", "call", "teardown")]
+
+    class Call:
+        excinfo = None
+
+    def session_hooks() -> None:
+        for report in reports:
+            tally.pytest_runtest_logreport(report)
+        for report in reports[1::3]:
+            wrapper = pytest_plugin.pytest_runtest_makereport(None, Call)  # type: ignore[arg-type]
+            next(wrapper)
+            with contextlib.suppress(StopIteration):
+                wrapper.send(report)
+
+    bodies = min(timeit.repeat(session_hooks, number=1, repeat=repeat))
+
+    hookspec, hookimpl = pluggy.HookspecMarker("bench"), pluggy.HookimplMarker("bench")
+
+    class Spec:
+        @hookspec
+        def hook(self, report: object) -> None: ...
+
+    class Impl:
+        @hookimpl
+        def hook(self, report: object) -> None: ...
+
+    manager = pluggy.PluginManager("bench")
+    manager.add_hookspecs(Spec)
+    manager.register(Impl())
+
+    def call() -> None:
+        manager.hook.hook(report=None)
+
+    one = min(timeit.repeat(call, number=10_000, repeat=repeat)) / 10_000
+    manager.register(type("Another", (Impl,), {})())
+    two = min(timeit.repeat(call, number=10_000, repeat=repeat)) / 10_000
+    calls = len(reports) + tests  # logreport per phase, makereport wrapper per call phase
+    dispatch = (two - one) * calls
+    print(f"\nhooks, {tests} tests (fastest of {repeat}): bodies {bodies * 1000:.2f} ms + "
+          f"pluggy dispatch {calls} x {(two - one) * 1e6:.2f} µs = {dispatch * 1000:.2f} ms; "
+          f"total {(bodies + dispatch) * 1000:.2f} ms")
 
 
 def session_end_cost(env: dict[str, str], cwd: Path, repeat: int) -> None:
@@ -175,6 +237,7 @@ def main() -> None:
                 "-p no:dptelemetry vs plugin on",
                 [*pytest_cmd, "-p", "no:dptelemetry"], pytest_cmd, env, project, args.repeat)
         import_cost(env, args.repeat)
+        hook_cost(args.repeat)
         session_end_cost(env, project, args.repeat)
         compare("dpt run around `python -c pass`",
                 [PY, "-c", "pass"], [PY, "-m", "dptelemetry", "run", "--", PY, "-c", "pass"],

@@ -154,15 +154,16 @@ def _channels() -> tuple[_Channel, _Channel | None]:
 
 
 @contextmanager
-def _signals_for(process: subprocess.Popen[bytes], channels: Sequence[_Channel],
-                 interrupted: list[bool]) -> Iterator[None]:
+def _signals(channels: Sequence[_Channel]) -> Iterator[_Run]:
     """While the command runs: Ctrl-C and Ctrl-\\ reach it from the terminal, and only
-    mark the run as interrupted here; TERM and HUP sent to us are passed on to it."""
+    mark the run as interrupted here; TERM and HUP sent to us are passed on to it.
+    Installed before it starts, so no signal finds us without a handler."""
+    run = _Run()
 
     def note(signum: int, frame: FrameType | None) -> None:
-        interrupted[0] = True
-        if signum in (signal.SIGTERM, signal.SIGHUP):
-            process.send_signal(signum)
+        run.interrupted = True
+        if signum in (signal.SIGTERM, signal.SIGHUP) and run.process is not None:
+            run.process.send_signal(signum)
 
     def resize(signum: int, frame: FrameType | None) -> None:
         for channel in channels:
@@ -171,10 +172,15 @@ def _signals_for(process: subprocess.Popen[bytes], channels: Sequence[_Channel],
     previous = {sig: signal.signal(sig, note) for sig in _INTERRUPTS}
     previous[signal.SIGWINCH] = signal.signal(signal.SIGWINCH, resize)
     try:
-        yield
+        yield run
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+class _Run:
+    process: subprocess.Popen[bytes] | None = None
+    interrupted = False
 
 
 def _start(argv: Sequence[str], out: _Channel, err: _Channel | None) -> subprocess.Popen[bytes]:
@@ -198,15 +204,14 @@ def run_command(argv: Sequence[str]) -> Finished:
     """Run `argv` to the end, relaying its output; CommandError if it cannot start."""
     out, err = _channels()
     channels = [c for c in (out, err) if c is not None]
-    started, start = clock.now(), time.perf_counter()
-    try:
-        process = _start(argv, out, err)
-    except CommandError:
-        for channel in channels:
-            os.close(channel.ours)
-        raise
-    interrupted = [False]
-    with _signals_for(process, channels, interrupted), selectors.DefaultSelector() as sel:
+    with _signals(channels) as run, selectors.DefaultSelector() as sel:
+        started, start = clock.now(), time.perf_counter()
+        try:
+            run.process = process = _start(argv, out, err)
+        except CommandError:
+            for channel in channels:
+                os.close(channel.ours)
+            raise
         for channel in channels:
             sel.register(channel.ours, selectors.EVENT_READ, channel)
         ended: float | None = None
@@ -227,6 +232,6 @@ def run_command(argv: Sequence[str]) -> Finished:
         started=started,
         duration=duration,
         exit_code=exit_code,
-        interrupted=interrupted[0] or -exit_code in _INTERRUPTS,
+        interrupted=run.interrupted or -exit_code in _INTERRUPTS,
         lines=[line for channel in channels for line in channel.tail.lines()],
     )

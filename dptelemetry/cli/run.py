@@ -7,9 +7,14 @@ signal N exits 128 + N, as a shell reports it. Counts come from the output of th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from dptelemetry.capture.runner import Finished
 
 
 @click.command(context_settings={"ignore_unknown_options": True,
@@ -23,16 +28,29 @@ def run(command: tuple[str, ...]) -> int:
     command is recorded with its duration and exit status.
     """
     from dptelemetry.capture.runner import CommandError, run_command, shell_exit_status
-    from dptelemetry.capture.runner_output import parse_output, runner_from_command
-    from dptelemetry.capture.testrun import TestRun, record_test_run
 
     try:
         finished = run_command(command)
     except CommandError as exc:
         click.echo(f"dpt: {exc}", err=True)
         return exc.exit_status
-    parsed = parse_output(finished.lines)
-    warning = record_test_run(TestRun(
+    warning = _record(command, finished)
+    if warning:
+        click.echo(warning, err=True)
+    return shell_exit_status(finished.exit_code)
+
+
+def _record(command: Sequence[str], finished: Finished) -> str | None:
+    """Store the run; one warning line if that failed. Never raises: the command's exit
+    status must come through whatever happens here (a parser tripping on odd output too)."""
+    from dptelemetry.capture.runner_output import parse_output, runner_from_command
+    from dptelemetry.capture.testrun import TestRun, record_test_run
+
+    try:
+        parsed = parse_output(finished.lines)
+    except Exception as exc:
+        return f"dptelemetry: test run not recorded (cannot read its output: {exc})"
+    return record_test_run(TestRun(
         source="run",
         runner=parsed.runner if parsed else runner_from_command(command),
         started=finished.started,
@@ -42,6 +60,3 @@ def run(command: tuple[str, ...]) -> int:
         directory=Path.cwd(),
         interrupted=finished.interrupted,
     ))
-    if warning:
-        click.echo(warning, err=True)
-    return shell_exit_status(finished.exit_code)
