@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -92,12 +93,15 @@ class RecorderWaiter:
     def __init__(self) -> None:
         self.exit_status: int | None = None
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_unconfigure(self, config: pytest.Config) -> None:
-        recorder = config.pluginmanager.get_plugin("dptelemetry-session")
-        process = getattr(recorder, "recorder_process", None)
-        if process is not None:
-            self.exit_status = process.wait(timeout=60)
+    @pytest.hookimpl(wrapper=True)
+    def pytest_unconfigure(self, config: pytest.Config) -> Generator[None, None, None]:
+        yield  # the plugin starts its recorder in its own pytest_unconfigure
+        tally = config.pluginmanager.get_plugin("dptelemetry-session")
+        recorder = getattr(tally, "recorder", None)
+        if recorder is not None:
+            # This host lives on after the session, so it lets the recorder go itself.
+            recorder.release()
+            self.exit_status = recorder.process.wait(timeout=60)
 
 
 def session(pytester: pytest.Pytester, *args: str) -> tuple[pytest.RunResult, int | None]:
@@ -121,8 +125,9 @@ def payload(home: Path) -> dict[str, Any]:
 
 
 def test_the_plugin_loads_through_the_entry_point(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--trace-config")
+    result, recorder = session(pytester, "--trace-config")
     result.stdout.fnmatch_lines(["*dptelemetry.capture.pytest_plugin*"])
+    assert recorder == 0
 
 
 def test_a_passing_session_is_one_green_run(

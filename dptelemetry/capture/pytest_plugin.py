@@ -2,9 +2,10 @@
 
 It loads through the `pytest11` entry point wherever dptelemetry is installed, so it must cost
 next to nothing. At start-up it imports only modules pytest has already imported. During the
-session it counts outcomes in memory. At session end it hands the run to a detached recorder
-process (`dptelemetry.capture.recorder`), which reads the config and writes the one event:
-importing the store here would cost twice the plugin's 10 ms budget.
+session it counts outcomes in memory. When the session ends it notes the run, and as pytest
+closes (`pytest_unconfigure`, last) it hands the run to a detached recorder process
+(`dptelemetry.capture.recorder`), which reads the config and writes the one event: importing
+the store here would cost twice the plugin's 10 ms budget.
 Under pytest-xdist only the controller records; each worker just names, on a failing report,
 the exception behind it, because only the worker still has the exception object.
 `-p no:dptelemetry` or `capture.pytest = false` in the config turns it off.
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    import subprocess
+    from dptelemetry.capture.recorder import Recorder
+    from dptelemetry.capture.testrun import TestRun
 
 EXCEPTION_ATTRIBUTE = "dptelemetry_exception"
 """Set on failing reports: the exception's class name. Travels with the report to the
@@ -89,8 +91,8 @@ class SessionTally:
         self._counts = dict.fromkeys(("passed", "failed", "errors", "skipped", "xfailed",
                                       "xpassed"), 0)
         self._failures: list[tuple[str, str | None]] = []
-        self._warning: str | None = None
-        self.recorder_process: subprocess.Popen[bytes] | None = None
+        self._run: TestRun | None = None
+        self.recorder: Recorder | None = None
 
     def pytest_sessionstart(self) -> None:
         self._started = time.perf_counter()
@@ -120,12 +122,10 @@ class SessionTally:
         if any(getattr(option, name, False) for name in _NOT_A_TEST_RUN):
             return
         duration = time.perf_counter() - self._started
-        self._warning = self._record(int(exitstatus), duration)
+        self._run = self._note_run(int(exitstatus), duration)
 
-    def _record(self, exit_code: int, duration: float) -> str | None:
-        """Start the recorder; returns a warning line only if that failed."""
+    def _note_run(self, exit_code: int, duration: float) -> TestRun | None:
         from dptelemetry import clock
-        from dptelemetry.capture.recorder import start_recorder
         from dptelemetry.capture.testrun import RECORDED_BY_DPT_RUN, TestCounts, TestRun
 
         if os.environ.get(RECORDED_BY_DPT_RUN):
@@ -135,7 +135,7 @@ class SessionTally:
                             skipped=c["skipped"], xfailed=c["xfailed"], xpassed=c["xpassed"])
         for test_id, exception_type in self._failures:
             counts.add_failure(test_id, exception_type)
-        run = TestRun(
+        return TestRun(
             source="pytest",
             runner="pytest",
             started=clock.now() - duration,
@@ -145,13 +145,17 @@ class SessionTally:
             directory=self._config.rootpath,
             interrupted=exit_code == pytest.ExitCode.INTERRUPTED,
         )
-        try:
-            self.recorder_process = start_recorder(run)
-        except OSError as exc:
-            return f"dptelemetry: test run not recorded (cannot start the recorder: {exc})"
-        return None
 
+    @pytest.hookimpl(trylast=True)
     def pytest_unconfigure(self) -> None:
-        # Last, so the warning line is the last thing the session prints.
-        if self._warning:
-            sys.stderr.write(self._warning + "\n")
+        # As late as pytest allows: the recorder's start-up then overlaps nothing of pytest's
+        # but the interpreter's own exit.
+        if self._run is None:
+            return
+        from dptelemetry.capture.recorder import start_recorder
+
+        try:
+            self.recorder = start_recorder(self._run)
+        except OSError as exc:
+            sys.stderr.write(
+                f"dptelemetry: test run not recorded (cannot start the recorder: {exc})\n")
