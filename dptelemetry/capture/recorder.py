@@ -2,51 +2,55 @@
 
 Storing a run means importing the config, the store and sqlite3: about 20 ms of CPU on the
 reference machine (benchmarks/README.md), twice the plugin's whole budget. So as the pytest
-session closes, the plugin starts this module detached, hands it the run as one JSON line on
-stdin and returns at once; this process stores the run fail-open, as the git hooks'
-post-commit recorder does.
+session closes, the plugin starts this module detached, hands it the run as JSON on stdin and
+returns at once; this process stores the run fail-open, as the git hooks' post-commit
+recorder does.
 
-It also keeps out of the host's way: on two cores a recorder busy with its imports while
-pytest was still shutting down made that shutdown markedly longer. So it runs at a low
-priority, and the host keeps the recorder's stdin open until the host process exits (the
-kernel closes it then); only at that end of input, or after HOST_EXIT_WAIT, does the
-recorder do its work.
+It also keeps out of the host's way. On two cores, even a Python process merely starting up
+while pytest shut down made that shutdown longer. So the recorder starts as a small `sh`
+(at nice 10) that only reads its input; the host holds that input open until the host
+process exits, when the kernel closes it (or until the host lets go, see `Recorder`). Only
+then does Python start and store the run.
 
-Run as `python -m dptelemetry.capture.recorder`; exits 0 when the run was stored (or capture
-is switched off), 1 after printing the one warning line.
+The plugin uses `start_recorder`; `python -m dptelemetry.capture.recorder < run.json` works
+too. It exits 0 when the run was stored (or capture is switched off), 1 after printing the
+one warning line.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import select
-import subprocess
 import sys
+import weakref
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import subprocess
+
     from dptelemetry.capture.testrun import TestRun
 
-MODULE = "dptelemetry.capture.recorder"
 NICE = ("nice", "-n", "10")
-HOST_EXIT_WAIT = 5.0
-"""Seconds the recorder waits for its host to exit; one that lives on (pytest run inside a
-notebook or another long-lived program) delays its recordings by this much."""
+WAIT_FOR_HOST = 'run=$(cat) && printf "%s\\n" "$run" | exec "$0" -c "$1"'
+"""sh: read the run until the input ends (the host exited or let go), then start Python."""
+START = "import sys; from dptelemetry.capture.recorder import main; sys.exit(main())"
 
 
 class Recorder:
-    """A started recorder: the process, and the end of its input the host still holds."""
+    """A started recorder: the process, and the end of its input the host still holds.
+
+    The held end is a bare descriptor, not inherited by later children, closed by the kernel
+    when the host exits. A host that lives on lets go with `release()`, or when it drops
+    this object (pytest run inside a notebook), so the run is stored then.
+    """
 
     def __init__(self, process: subprocess.Popen[bytes], held: int) -> None:
         self.process = process
-        self._held: int | None = held
+        self._release = weakref.finalize(self, os.close, held)
+        self._release.atexit = False  # at exit, the kernel closes it after everything else
 
     def release(self) -> None:
         """Let the recorder go now instead of when this process exits."""
-        if self._held is not None:
-            os.close(self._held)
-            self._held = None
+        self._release()
 
 
 def start_recorder(run: TestRun) -> Recorder:
@@ -57,7 +61,9 @@ def start_recorder(run: TestRun) -> Recorder:
     our output through a pipe would otherwise wait for the recorder before seeing the end.
     Raises OSError if it cannot be started.
     """
-    command = [sys.executable, "-m", MODULE]
+    import json
+    import subprocess
+
     options: dict[str, Any] = {
         "stdin": subprocess.PIPE,
         "stdout": subprocess.DEVNULL,
@@ -65,45 +71,25 @@ def start_recorder(run: TestRun) -> Recorder:
         "start_new_session": True,
     }
     try:
-        process = subprocess.Popen([*NICE, *command], **options)
-    except FileNotFoundError:  # no `nice` on this system
-        process = subprocess.Popen(command, **options)
+        process = subprocess.Popen(
+            [*NICE, "sh", "-c", WAIT_FOR_HOST, sys.executable, START], **options)
+    except FileNotFoundError:  # no `nice` or `sh` here: start Python at once
+        process = subprocess.Popen([sys.executable, "-c", START], **options)
     assert process.stdin is not None
     with process.stdin:
-        process.stdin.write(json.dumps(run.to_json()).encode() + b"\n")
+        process.stdin.write(json.dumps(run.to_json()).encode())
         process.stdin.flush()
-        # A bare descriptor, not inherited by later children, that nothing closes before
-        # the kernel does at exit (a file object could be closed by interpreter shutdown).
         held = os.dup(process.stdin.fileno())
     return Recorder(process, held)
 
 
-def _read_run() -> bytes:
-    """The one line the host wrote; read from the descriptor, with no buffer in between."""
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = os.read(0, 65536)
-        if not chunk:
-            break
-        data += chunk
-    return data
-
-
-def _wait_for_host() -> None:
-    """Until our input ends (the host exited, or released us), at most HOST_EXIT_WAIT."""
-    while select.select([0], [], [], HOST_EXIT_WAIT)[0]:
-        if not os.read(0, 4096):
-            return
-    # Timed out: the host lives on; record anyway.
-
-
 def main() -> int:
-    line = _read_run()
-    _wait_for_host()
+    import json
+
     from dptelemetry.capture.testrun import TestRun, record_test_run
 
     try:
-        run = TestRun.from_json(json.loads(line))
+        run = TestRun.from_json(json.load(sys.stdin.buffer))
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         warning: str | None = f"dptelemetry: test run not recorded (unreadable run: {exc})"
     else:
