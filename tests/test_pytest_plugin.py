@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from testrun_helpers import only_run, recorded_runs, run_in_terminal
 
-from dptelemetry.capture.testrun import MAX_FAILURES
+from dptelemetry.capture.limits import MAX_FAILURES
 from dptelemetry.events import Event
 from dptelemetry.goals import start_goal
 from dptelemetry.store import open_store, store_path

@@ -17,13 +17,12 @@ import os
 import sys
 import time
 from collections.abc import Generator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from dptelemetry.capture.recorder import Recorder
-    from dptelemetry.capture.testrun import TestRun
 
 EXCEPTION_ATTRIBUTE = "dptelemetry_exception"
 """Set on failing reports: the exception's class name. Travels with the report to the
@@ -91,7 +90,7 @@ class SessionTally:
         self._counts = dict.fromkeys(("passed", "failed", "errors", "skipped", "xfailed",
                                       "xpassed"), 0)
         self._failures: list[tuple[str, str | None]] = []
-        self._run: TestRun | None = None
+        self._run: dict[str, Any] | None = None
         self.recorder: Recorder | None = None
 
     def pytest_sessionstart(self) -> None:
@@ -124,27 +123,23 @@ class SessionTally:
         duration = time.perf_counter() - self._started
         self._run = self._note_run(int(exitstatus), duration)
 
-    def _note_run(self, exit_code: int, duration: float) -> TestRun | None:
+    def _note_run(self, exit_code: int, duration: float) -> dict[str, Any] | None:
+        """The run as the recorder reads it (`TestRun.from_json`); None inside `dpt run`."""
         from dptelemetry import clock
-        from dptelemetry.capture.testrun import RECORDED_BY_DPT_RUN, TestCounts, TestRun
+        from dptelemetry.capture.limits import MAX_FAILURES, RECORDED_BY_DPT_RUN
 
         if os.environ.get(RECORDED_BY_DPT_RUN):
             return None  # `dpt run` records the command around this session
-        c = self._counts
-        counts = TestCounts(passed=c["passed"], failed=c["failed"], errors=c["errors"],
-                            skipped=c["skipped"], xfailed=c["xfailed"], xpassed=c["xpassed"])
-        for test_id, exception_type in self._failures:
-            counts.add_failure(test_id, exception_type)
-        return TestRun(
-            source="pytest",
-            runner="pytest",
-            started=clock.now() - duration,
-            duration=duration,
-            exit_code=exit_code,
-            counts=counts,
-            directory=self._config.rootpath,
-            interrupted=exit_code == pytest.ExitCode.INTERRUPTED,
-        )
+        return {
+            "source": "pytest",
+            "runner": "pytest",
+            "started": clock.now() - duration,
+            "duration": duration,
+            "exit_code": exit_code,
+            "counts": {**self._counts, "failures": self._failures[:MAX_FAILURES]},
+            "directory": str(self._config.rootpath),
+            "interrupted": exit_code == pytest.ExitCode.INTERRUPTED,
+        }
 
     @pytest.hookimpl(trylast=True)
     def pytest_unconfigure(self) -> None:

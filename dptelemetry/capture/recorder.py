@@ -27,8 +27,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import subprocess
 
-    from dptelemetry.capture.testrun import TestRun
-
 NICE = ("nice", "-n", "10")
 WAIT_FOR_HOST = 'run=$(cat) && printf "%s\\n" "$run" | exec "$0" -c "$1"'
 """sh: read the run until the input ends (the host exited or let go), then start Python."""
@@ -53,8 +51,9 @@ class Recorder:
         self._release()
 
 
-def start_recorder(run: TestRun) -> Recorder:
-    """Start the recorder for `run` and return without waiting for it.
+def start_recorder(run: dict[str, Any]) -> Recorder:
+    """Start the recorder for `run` (the layout `TestRun.from_json` reads) and return
+    without waiting for it.
 
     It runs in a session of its own, so a Ctrl-C typed after the tests does not stop it. Its
     warning line, if any, goes to our stderr only when that is a terminal: a program reading
@@ -77,7 +76,7 @@ def start_recorder(run: TestRun) -> Recorder:
         process = subprocess.Popen([sys.executable, "-c", START], **options)
     assert process.stdin is not None
     with process.stdin:
-        process.stdin.write(json.dumps(run.to_json()).encode())
+        process.stdin.write(json.dumps(run).encode())
         process.stdin.flush()
         held = os.dup(process.stdin.fileno())
     return Recorder(process, held)

@@ -1,27 +1,21 @@
 """A test run as the store keeps it: one `test_run` event per run of a test suite.
 
-Shared by the pytest plugin (whose recorder process stores its runs) and `dpt run`; each
-calls `record_test_run` once, when the run has ended. It never raises, because a test
-session must never fail because of us (DESIGN: Reliability). The payload follows
-docs/events.md. The pytest process itself imports this module at session end, so the store
-and the config are imported only inside `record_test_run`.
+Shared by the pytest plugin's recorder process and `dpt run`; each calls `record_test_run`
+once, when the run has ended. It never raises, because a test session must never fail
+because of us (DESIGN: Reliability). The payload follows docs/events.md.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dptelemetry.capture.limits import MAX_FAILURES, MAX_TEST_ID
+
 GREEN, RED, OTHER = "green", "red", "other"
 COUNT_FIELDS = ("passed", "failed", "errors", "skipped", "xfailed", "xpassed")
-MAX_FAILURES = 200
-MAX_TEST_ID = 500
-
-RECORDED_BY_DPT_RUN = "DPT_RUN"
-"""Set in the environment of a command `dpt run` records, so the pytest plugin inside it
-leaves the recording to `dpt run` and a run is not stored twice."""
 
 FailureSignature = tuple[str, "str | None"]
 """(test id, exception type); the type is None when a test failed without an exception."""
@@ -84,8 +78,7 @@ def repository_root(start: Path) -> Path | None:
 
 @dataclass
 class TestRun:
-    """One finished run, everything known about it where it ran (plain dataclasses: this
-    module is imported at the end of every pytest session, and frozen ones cost more)."""
+    """One finished run, everything known about it where it ran."""
 
     __test__ = False
 
@@ -102,20 +95,16 @@ class TestRun:
     """Where the run happened; the repository root is found from here."""
     interrupted: bool = False
 
-    def to_json(self) -> dict[str, Any]:
-        """The run as JSON, for the recorder process (`dptelemetry.capture.recorder`)."""
-        data = asdict(self)
-        data["directory"] = str(self.directory)
-        return data
-
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TestRun:
+        """A run as the pytest plugin hands it to the recorder: these fields, with `counts`
+        an object of the count fields plus `failures`, a list of [test id, type]."""
         counts = data.pop("counts")
         if counts is not None:
             failures = counts.pop("failures")
-            counts = TestCounts(**counts, failures=None if failures is None else [
-                (str(test_id), None if kind is None else str(kind))
-                for test_id, kind in failures])
+            counts = TestCounts(**counts, failures=None if failures is None else [])
+            for test_id, kind in failures or ():
+                counts.add_failure(str(test_id), None if kind is None else str(kind))
         return cls(**{**data, "counts": counts, "directory": Path(data["directory"])})
 
     def payload(self) -> dict[str, object]:
