@@ -77,12 +77,12 @@ def timed(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, .
 
 
 def wait_for_recorders() -> None:
-    """Until no detached recorder (`python -m dptelemetry.capture.recorder`) is running."""
+    """Until no detached recorder (`python -m dptelemetry.capture.pytest_recorder`) is running."""
     while True:
         running = False
         for proc in Path("/proc").iterdir():
             with contextlib.suppress(OSError):
-                if proc.name.isdigit() and b"dptelemetry.capture.recorder" in (
+                if proc.name.isdigit() and b"dptelemetry.capture.pytest_recorder" in (
                         proc / "cmdline").read_bytes():
                     running = True
                     break

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 from testrun_helpers import only_run, recorded_runs, run_in_terminal
 
-from dptelemetry.capture.limits import MAX_FAILURES
+from dptelemetry.capture.testrun_limits import MAX_FAILURES
 from dptelemetry.events import Event
 from dptelemetry.goals import start_goal
 from dptelemetry.store import open_store, store_path
@@ -392,7 +392,7 @@ def test_in_a_terminal_a_broken_store_costs_one_warning_line_and_nothing_else(
 def test_the_recorder_reads_the_run_from_stdin_and_says_what_went_wrong(
     dpt_home: Path
 ) -> None:
-    recorder = [sys.executable, "-m", "dptelemetry.capture.recorder"]
+    recorder = [sys.executable, "-m", "dptelemetry.capture.pytest_recorder"]
     bad = subprocess.run(recorder, input="{not json", capture_output=True, text=True,
                          check=False)
     assert bad.returncode == 1

@@ -4,7 +4,7 @@ It loads through the `pytest11` entry point wherever dptelemetry is installed, s
 next to nothing. At start-up it imports only modules pytest has already imported. During the
 session it counts outcomes in memory. When the session ends it notes the run, and as pytest
 closes (`pytest_unconfigure`, last) it hands the run to a detached recorder process
-(`dptelemetry.capture.recorder`), which reads the config and writes the one event: importing
+(`dptelemetry.capture.pytest_recorder`), which reads the config and writes the one event: importing
 the store here would cost twice the plugin's 10 ms budget.
 Under pytest-xdist only the controller records; each worker just names, on a failing report,
 the exception behind it, because only the worker still has the exception object.
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from dptelemetry.capture.recorder import Recorder
+    from dptelemetry.capture.pytest_recorder import Recorder
 
 EXCEPTION_ATTRIBUTE = "dptelemetry_exception"
 """Set on failing reports: the exception's class name. Travels with the report to the
@@ -126,7 +126,7 @@ class SessionTally:
     def _note_run(self, exit_code: int, duration: float) -> dict[str, Any] | None:
         """The run as the recorder reads it (`TestRun.from_json`); None inside `dpt run`."""
         from dptelemetry import clock
-        from dptelemetry.capture.limits import MAX_FAILURES, RECORDED_BY_DPT_RUN
+        from dptelemetry.capture.testrun_limits import MAX_FAILURES, RECORDED_BY_DPT_RUN
 
         if os.environ.get(RECORDED_BY_DPT_RUN):
             return None  # `dpt run` records the command around this session
@@ -147,7 +147,7 @@ class SessionTally:
         # but the interpreter's own exit.
         if self._run is None:
             return
-        from dptelemetry.capture.recorder import start_recorder
+        from dptelemetry.capture.pytest_recorder import start_recorder
 
         try:
             self.recorder = start_recorder(self._run)

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from types import FrameType
 
 from dptelemetry import clock
-from dptelemetry.capture.limits import RECORDED_BY_DPT_RUN
 from dptelemetry.capture.runner_output import output_lines, spread_lines
+from dptelemetry.capture.testrun_limits import RECORDED_BY_DPT_RUN
 
 TAIL_BYTES = 1 << 20
 """Output kept per channel for the parsers; older output keeps only its summary lines."""

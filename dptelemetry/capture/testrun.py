@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dptelemetry.capture.limits import MAX_FAILURES, MAX_TEST_ID
+from dptelemetry.capture.testrun_limits import MAX_FAILURES, MAX_TEST_ID
 
 GREEN, RED, OTHER = "green", "red", "other"
 COUNT_FIELDS = ("passed", "failed", "errors", "skipped", "xfailed", "xpassed")

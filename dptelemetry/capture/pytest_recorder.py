@@ -12,7 +12,7 @@ while pytest shut down made that shutdown longer. So the recorder starts as a sm
 process exits, when the kernel closes it (or until the host lets go, see `Recorder`). Only
 then does Python start and store the run.
 
-The plugin uses `start_recorder`; `python -m dptelemetry.capture.recorder < run.json` works
+The plugin uses `start_recorder`; `python -m dptelemetry.capture.pytest_recorder < run.json` works
 too. It exits 0 when the run was stored (or capture is switched off), 1 after printing the
 one warning line.
 """
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 NICE = ("nice", "-n", "10")
 WAIT_FOR_HOST = 'run=$(cat) && printf "%s\\n" "$run" | exec "$0" -c "$1"'
 """sh: read the run until the input ends (the host exited or let go), then start Python."""
-START = "import sys; from dptelemetry.capture.recorder import main; sys.exit(main())"
+START = "import sys; from dptelemetry.capture.pytest_recorder import main; sys.exit(main())"
 
 
 class Recorder:
