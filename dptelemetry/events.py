@@ -10,6 +10,7 @@ import hashlib
 import json
 import random
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -35,24 +36,42 @@ KINDS = frozenset(k.value for k in EventKind)
 _EVENT_ID = re.compile("[0-9a-f]{32}")
 
 _random = random.SystemRandom()
+_RAND_BITS = 74
+_last_unkeyed = [0, 0]  # (ms, random bits) of the last id made without a key
+_last_unkeyed_lock = threading.Lock()
 
 
 def new_event_id(ts: float, key: str | None = None) -> str:
     """A UUIDv7 (RFC 9562) as 32 hex digits: unique, and sorted by the time it carries.
 
-    Time-ordered ids keep the store's id index append-mostly, like its time index. With a
-    `key`, the "random" bits come from its hash: the same fact recorded twice (one commit
-    seen by two hooks) gets the same id, and the store keeps it once.
+    Time-ordered ids keep the store's id index append-mostly, like its time index, and break
+    ties between events of the same millisecond: within one process, ids made in the same
+    millisecond count up from a random start (RFC 9562 6.2, method 2), so two keystrokes
+    one millisecond apart read back in the order they were typed. With a `key`, the
+    "random" bits come from its hash: the same fact recorded twice (one commit seen by two
+    hooks) gets the same id, and the store keeps it once.
     """
     ms = int(ts * 1000) & ((1 << 48) - 1)
     if key is None:
-        rand = _random.getrandbits(74)
+        rand = _next_random(ms)
     else:
         rand = int.from_bytes(hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()[:10],
                               "big") >> 6
     rand_a, rand_b = rand >> 62, rand & ((1 << 62) - 1)
     value = (ms << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
     return f"{value:032x}"
+
+
+def _next_random(ms: int) -> int:
+    """Fresh random bits, or the last ones plus one when the millisecond is the same."""
+    with _last_unkeyed_lock:
+        last_ms, last_rand = _last_unkeyed
+        if ms == last_ms and last_rand + 1 < 1 << _RAND_BITS:
+            rand = last_rand + 1
+        else:
+            rand = _random.getrandbits(_RAND_BITS - 1)  # headroom for counting up
+        _last_unkeyed[:] = [ms, rand]
+        return rand
 
 
 @dataclass(frozen=True, slots=True)

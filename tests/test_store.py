@@ -59,6 +59,14 @@ def test_event_ids_are_uuid7_and_sort_by_time() -> None:
     assert all(i[12] == "7" and i[16] in "89ab" for i in ids)
 
 
+def test_events_of_one_millisecond_read_back_in_the_order_they_happened() -> None:
+    # Neovim sends keystrokes well under a millisecond apart; their ids keep them in order.
+    events = [_edit(1_700_000_000.5, inserted=i) for i in range(300)]
+    with open_store() as store:
+        store.append(reversed(events))
+        assert [e.payload["inserted"] for e in store.iter_events()] == list(range(300))
+
+
 def test_migration_from_the_v1_prototype_keeps_every_event(dpt_home: Path) -> None:
     with open_store(target_version=1) as old:
         assert old.schema_version() == 1
