@@ -1,13 +1,15 @@
 """Median `git commit` time with and without dptelemetry's hooks, with a goal active.
 
-For each repository size there are three repositories with the same files: one without
-hooks, two with them. Commits alternate between all of them (the order flips every round),
+For each repository size there are four repositories with the same files: one without
+hooks, three with them. Commits alternate between all of them (the order flips every round),
 so machine noise hits every side alike, and each figure is a median. Each round changes one
 file and times only `git commit -q ...`; a goal is active, so the trailer path runs:
 
 - `plain`: no hooks, `-m "round N"`;
 - `hooked`: the same one-paragraph message, which the shim tags in sh;
-- `hooked, body`: `-m "round N" -m "<a body>"`, which goes through `git interpret-trailers`.
+- `hooked, body`: `-m "round N" -m "<a plain body>"`, also tagged in sh;
+- `hooked, key: body`: a body with a colon, which might be a trailer block, so it goes
+  through `git interpret-trailers`.
 
 After a hooked commit the benchmark waits for the detached recorder to store its event (and
 end) before the next timed commit, as a developer's next commit comes minutes later; how
@@ -31,7 +33,9 @@ from pathlib import Path
 
 from dptelemetry.store import open_store
 
-VARIANTS = ("plain", "hooked", "hooked, body")
+VARIANTS = ("plain", "hooked", "hooked, body", "hooked, key: body")
+BODIES = {"hooked, body": "The body makes a second paragraph, as most commits have.",
+          "hooked, key: body": "Why: the body makes a second paragraph."}
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str]) -> None:
@@ -148,8 +152,8 @@ def main() -> None:
             keys = list(repos) if round_no % 2 else list(reversed(repos))
             for key in keys:
                 message = ["-m", f"round {round_no}"]
-                if key[1] == "hooked, body":
-                    message += ["-m", "Why: the body makes a second paragraph."]
+                if key[1] in BODIES:
+                    message += ["-m", BODIES[key[1]]]
                 elapsed, used = timed_commit(repos[key], message, env)
                 wall[key].append(elapsed)
                 cpu[key].append(used)
