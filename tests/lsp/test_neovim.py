@@ -2,46 +2,27 @@
 
 from __future__ import annotations
 
-import os
-import re
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from dptelemetry.events import Event
 
-from .lspclient import stored
+from .editors import edit_in_editor, readme_setup
 
 SESSION = Path(__file__).with_name("neovim_session.lua")
-README = Path(__file__).parents[2] / "README.md"
-TEXT = "first line\nsecond line\nthird\n"
 
 pytestmark = pytest.mark.skipif(shutil.which("nvim") is None,
                                 reason="Neovim is not installed (Debian package: neovim)")
 
 
 def edit_in_neovim(project: Path, home: Path, init: list[str], start: str) -> list[Event]:
-    """Run the scripted session on project/kata.py; return the events once the server ended."""
-    subprocess.run(["git", "init", "-q", str(project)], check=True)
     source = project / "kata.py"
-    source.write_text(TEXT)
-    env = {**os.environ, "DPT_TEST_FILE": str(source), "DPT_TEST_PYTHON": sys.executable,
-           "DPT_TEST_START": start,
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run(
+    events, _ = edit_in_editor(
         ["nvim", "--headless", "-i", "NONE", "-n", *init, "-c", f"luafile {SESSION}",
-         str(source)],
-        env=env, cwd=project, capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    assert source.read_text() == "line\nthird\n"
-    deadline = time.monotonic() + 15  # the server may still be writing as Neovim quits
-    while not stored(home, "lsp_stop") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return stored(home)
+         str(source)], source, home, env={"DPT_TEST_START": start})
+    return events
 
 
 def test_neovim_records_open_edits_save_and_close(dpt_home: Path, tmp_path: Path) -> None:
@@ -58,11 +39,7 @@ def test_neovim_records_open_edits_save_and_close(dpt_home: Path, tmp_path: Path
 
 
 def test_the_readme_neovim_0_7_setup_works_as_written(dpt_home: Path, tmp_path: Path) -> None:
-    snippet = re.search(r"<!-- neovim-0.7-setup -->\n```lua\n(.*?)```", README.read_text(),
-                        re.DOTALL)
-    assert snippet, "README.md lost its Neovim 0.7 set-up"
-    init = tmp_path / "init.lua"
-    init.write_text(snippet.group(1))
+    init = readme_setup("neovim-0.7-setup", tmp_path, "init.lua")
     events = edit_in_neovim(tmp_path / "kata", dpt_home, ["-u", str(init)], start="init")
     kinds = [e.kind for e in events]
     assert kinds[:2] == ["lsp_start", "open"] and kinds[-3:] == ["save", "close", "lsp_stop"]

@@ -1,0 +1,50 @@
+"""Real editors in a scripted session: the file they edit and the events they leave."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from dptelemetry.events import Event
+
+from .lspclient import stored
+
+README = Path(__file__).parents[2] / "README.md"
+TEXT = "first line\nsecond line\nthird\n"
+EDITED = "line\nthird\n"
+"""What every session script does to TEXT: type " typed" at the end of line 1, delete
+"second " on line 2, then delete line 1 with its line break."""
+
+
+def edit_in_editor(argv: list[str], source: Path, home: Path,
+                   env: Mapping[str, str] = {}) -> tuple[list[Event], str]:
+    """Run the editor's session script on `source` (in a new git repository); return the
+    events once the server has ended, and what the editor printed."""
+    subprocess.run(["git", "init", "-q", str(source.parent)], check=True)
+    source.write_text(TEXT)
+    full_env = {**os.environ, "DPT_TEST_FILE": str(source), "DPT_TEST_PYTHON": sys.executable,
+                # `dpt`, and the other servers of the README set-ups, as installed with us
+                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+                **env}
+    result = subprocess.run(argv, env=full_env, cwd=source.parent, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert source.read_text() == EDITED
+    deadline = time.monotonic() + 15  # the server may still be writing as the editor quits
+    while not stored(home, "lsp_stop") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return stored(home), result.stdout + result.stderr
+
+
+def readme_setup(marker: str, tmp_path: Path, name: str) -> Path:
+    """The README's code block after `<!-- marker -->`, written to tmp_path/name."""
+    found = re.search(rf"<!-- {marker} -->\n```\w+\n(.*?)```", README.read_text(), re.DOTALL)
+    assert found, f"README.md lost its {marker} block"
+    init = tmp_path / name
+    init.write_text(found.group(1))
+    return init

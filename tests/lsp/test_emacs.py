@@ -1,0 +1,50 @@
+"""A real editor: Emacs with eglot and the README's set-up, in batch mode.
+
+The set-up runs `dpt lsp` next to pylsp through the rassumfrassum multiplexer for Python,
+and `dpt lsp` alone for text files: both are tried as written.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .editors import edit_in_editor, readme_setup
+
+SESSION = Path(__file__).with_name("emacs_session.el")
+
+
+def _has_eglot() -> bool:
+    if shutil.which("emacs") is None:
+        return False
+    probe = subprocess.run(["emacs", "--batch", "--eval", "(progn (package-activate-all) "
+                            "(require 'eglot))"], capture_output=True, timeout=60, check=False)
+    return probe.returncode == 0
+
+
+pytestmark = pytest.mark.skipif(not _has_eglot(), reason="Emacs with eglot is not installed "
+                                "(Debian packages: emacs-nox elpa-eglot)")
+
+
+@pytest.mark.parametrize(("name", "language", "server"), [
+    ("kata.py", "python", "pylsp+dptelemetry"),  # through rass, beside pylsp
+    ("notes.txt", "text", "dptelemetry"),        # dpt lsp alone
+])
+def test_the_readme_emacs_eglot_setup_works_as_written(
+        dpt_home: Path, tmp_path: Path, name: str, language: str, server: str) -> None:
+    init = readme_setup("emacs-eglot-setup", tmp_path, "init.el")
+    events, output = edit_in_editor(["emacs", "--batch", "-l", str(SESSION)],
+                                    tmp_path / "kata" / name, dpt_home,
+                                    env={"DPT_TEST_INIT": str(init)})
+    assert f"server: {server}\n" in output
+    kinds = [e.kind for e in events]
+    assert kinds[:2] == ["lsp_start", "open"] and kinds[-3:] == ["save", "close", "lsp_stop"]
+    assert set(kinds[2:-3]) == {"edit"}
+    assert events[1].payload == {"language": language, "lines": 4}
+    assert {(e.repo, e.path) for e in events[1:-1]} == {(str(tmp_path / "kata"), name)}
+    edits = [e.payload for e in events if e.kind == "edit"]  # eglot sends changes when idle
+    assert sum(p["inserted"] for p in edits) == len(" typed")
+    assert sum(p["deleted"] for p in edits) == len("second ") + len("first line typed\n")
