@@ -53,6 +53,8 @@ from dptelemetry.analysis.timeline import (
     TestRun,
     Timeline,
     active_spans,
+    changed_runs,
+    failure_sets,
     verdict_runs,
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict
@@ -90,7 +92,9 @@ __all__ = [
     "Zone",
     "ZoneVerdict",
     "active_spans",
+    "changed_runs",
     "error_quotient",
+    "failure_sets",
     "hookimpl",
     "hookspec",
     "median",

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dptelemetry.analysis.signals import Lever, Signal
+from dptelemetry.analysis.signals import STRONG, Lever, Signal
 from dptelemetry.analysis.summary import DaySummary
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.durations import format_duration
@@ -33,7 +33,7 @@ class Recommendation:
 
 
 def severity_word(severity: float) -> str:
-    return "strong" if severity >= 1.0 else "warning"
+    return "strong" if severity >= STRONG else "warning"
 
 
 def from_signal(signal: Signal, seen: str = "") -> Recommendation:

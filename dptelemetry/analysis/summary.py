@@ -31,6 +31,8 @@ from dptelemetry.analysis.timeline import (
     Session,
     StuckMoment,
     Timeline,
+    changed_runs,
+    failure_sets,
     verdict_runs,
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict, classify, day_zone
@@ -246,18 +248,16 @@ def _pause_stats(timeline: Timeline) -> PauseStats:
 
 def _run_stats(timeline: Timeline) -> TestRunStats:
     verdicts = verdict_runs(timeline.runs)
-    changed = [r for i, r in enumerate(verdicts) if i == 0 or r.edited_chars > 0]
+    changed = changed_runs(verdicts)
     recovered = [s.time_to_green for s in timeline.red_streaks if s.time_to_green is not None]
-    failures = [r.signatures if r.red else frozenset() for r in verdicts]
     return TestRunStats(
         total=len(timeline.runs), failed=sum(1 for r in verdicts if r.red),
         green=sum(1 for r in verdicts if r.green),
         other=len(timeline.runs) - len(verdicts),
         longest_red_streak=max((len(s.runs) for s in timeline.red_streaks), default=0),
         median_time_to_green_s=median(recovered),
-        error_quotient=error_quotient([r.signatures if r.red else frozenset()
-                                       for r in changed]) if len(changed) >= 3 else None,
-        repeated_error_density=repeated_error_density(failures),
+        error_quotient=error_quotient(failure_sets(changed)) if len(changed) >= 3 else None,
+        repeated_error_density=repeated_error_density(failure_sets(verdicts)),
     )
 
 

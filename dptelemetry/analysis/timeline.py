@@ -220,10 +220,6 @@ class Session:
     def active_seconds(self) -> float:
         return self.end - self.start
 
-    @property
-    def typed(self) -> tuple[Edit, ...]:
-        return tuple(e for e in self.edits if not e.assisted)
-
 
 @dataclass(frozen=True)
 class Timeline:
@@ -265,10 +261,6 @@ class Timeline:
     def at_clock(self, clock: time) -> float:
         """The instant this day's wall clock shows `clock` (epoch seconds)."""
         return at_local(self.day, clock, self.tz)
-
-    def session_at(self, ts: float) -> Session | None:
-        """The session whose [start, end] holds `ts`."""
-        return next((s for s in self.sessions if s.start <= ts <= s.end), None)
 
     def active_seconds_between(self, start: float, end: float) -> float:
         """How much of [start, end] lies inside sessions."""
@@ -312,3 +304,15 @@ def verdict_runs(runs: Iterable[TestRun]) -> list[TestRun]:
                          else run)
             carried = 0
     return found
+
+
+def changed_runs(verdicts: Sequence[TestRun]) -> list[TestRun]:
+    """Verdict runs without the reruns of unchanged code (the first always counts): the
+    compile events Jadud's error quotient pairs up."""
+    return [r for i, r in enumerate(verdicts) if i == 0 or r.edited_chars > 0]
+
+
+def failure_sets(runs: Iterable[TestRun]) -> list[frozenset[tuple[str, str]]]:
+    """Each run's failure signatures, none for a green run: the error types that the error
+    quotient and the repeated error density compare."""
+    return [r.signatures if r.red else frozenset() for r in runs]

@@ -17,12 +17,12 @@ from dptelemetry.hookspecs import (
     Lever,
     Limits,
     Repeat,
-    Session,
     Signal,
     Suggestion,
     TestRun,
     Threshold,
     Timeline,
+    failure_sets,
     repeated_error_density,
     repeats,
     verdict_runs,
@@ -34,11 +34,6 @@ DEFAULTS: Mapping[str, object] = {"warn": 6.7, "strong": 16.5, "streak_warn": 4}
 BASIS = "p90/p95 of published CS1 RED (Svabensky et al., ITiCSE 2024)"
 
 
-def failure_sets(session: Session) -> tuple[list[TestRun], list[frozenset[tuple[str, str]]]]:
-    runs = verdict_runs(session.runs)
-    return runs, [r.signatures if r.red else frozenset() for r in runs]
-
-
 @hookimpl
 def dpt_plugin_settings() -> Mapping[str, object]:
     return DEFAULTS
@@ -48,9 +43,9 @@ def dpt_plugin_settings() -> Mapping[str, object]:
 def dpt_day_metrics(timeline: Timeline) -> Mapping[str, Sequence[float]]:
     values = []
     for session in timeline.sessions:
-        runs, sets = failure_sets(session)
+        runs = verdict_runs(session.runs)
         if len(runs) >= 2:
-            values.append(repeated_error_density(sets))
+            values.append(repeated_error_density(failure_sets(runs)))
     return {METRIC: values}
 
 
@@ -61,7 +56,8 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
                                                       BASIS))
     signals = []
     for session in timeline.sessions:
-        runs, sets = failure_sets(session)
+        runs = verdict_runs(session.runs)
+        sets = failure_sets(runs)
         found = repeats(sets)
         if not found:
             continue

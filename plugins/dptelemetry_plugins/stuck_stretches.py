@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from dptelemetry import hookimpl
 from dptelemetry.hookspecs import (
+    STRONG,
     Config,
     History,
     Lever,
@@ -70,7 +71,7 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
         for streak in session.red_streaks:
             seconds = red_seconds(timeline, session, streak)
             level = limits.severity(seconds)
-            if level is None or (level < 1.0 and progressing(streak)):
+            if level is None or (level < STRONG and progressing(streak)):
                 continue
             state = "before going green" if streak.recovered_by else "and still red"
             signals.append(Signal(

@@ -15,12 +15,13 @@ from dptelemetry.hookspecs import (
     History,
     Lever,
     Limits,
-    Session,
     Signal,
     Suggestion,
     TestRun,
     Timeline,
+    changed_runs,
     error_quotient,
+    failure_sets,
     verdict_runs,
 )
 
@@ -30,17 +31,11 @@ DEFAULTS: Mapping[str, object] = {"warn": 0.36, "strong": 0.55, "min_runs": 3}
 BASIS = "p95/p99 of published CS1 compile EQ (Svabensky et al., ITiCSE 2024)"
 
 
-def changed_runs(session: Session) -> list[TestRun]:
-    """The session's verdict runs, leaving out reruns of unchanged code."""
-    runs = verdict_runs(session.runs)
-    return [r for i, r in enumerate(runs) if i == 0 or r.edited_chars > 0]
-
-
-def session_teq(session: Session, min_runs: int) -> float | None:
-    runs = changed_runs(session)
+def teq_of(runs: Sequence[TestRun], min_runs: int) -> float | None:
+    """The error quotient of a session's changed runs, once there are enough of them."""
     if len(runs) < max(2, min_runs):
         return None
-    return error_quotient([r.signatures if r.red else frozenset() for r in runs])
+    return error_quotient(failure_sets(runs))
 
 
 @hookimpl
@@ -51,7 +46,7 @@ def dpt_plugin_settings() -> Mapping[str, object]:
 @hookimpl
 def dpt_day_metrics(timeline: Timeline, config: Config) -> Mapping[str, Sequence[float]]:
     min_runs = config.plugin_setting(NAME, "min_runs", DEFAULTS["min_runs"])
-    values = [session_teq(s, min_runs) for s in timeline.sessions]
+    values = [teq_of(changed_runs(verdict_runs(s.runs)), min_runs) for s in timeline.sessions]
     return {METRIC: [v for v in values if v is not None]}
 
 
@@ -62,18 +57,19 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
                                                       BASIS))
     signals = []
     for session in timeline.sessions:
-        teq = session_teq(session, settings["min_runs"])
+        verdicts = verdict_runs(session.runs)
+        runs = changed_runs(verdicts)
+        teq = teq_of(runs, settings["min_runs"])
         level = None if teq is None else limits.severity(teq)
         if teq is None or level is None:
             continue
-        runs = changed_runs(session)
         reds = sum(1 for r in runs if r.red)
         signals.append(Signal(
             name=NAME, severity=level, start=runs[0].start, end=runs[-1].end,
             summary=f"test error quotient {teq:.2f} over {len(runs)} changed runs "
                     f"({reds} red): failures kept following failures",
             evidence={"teq": round(teq, 4), "runs": len(runs), "red_runs": reds,
-                      "unchanged_reruns_dropped": len(verdict_runs(session.runs)) - len(runs)},
+                      "unchanged_reruns_dropped": len(verdicts) - len(runs)},
             threshold=limits.crossed("test_error_quotient", teq),
             suggestion=Suggestion(Lever.DIFFICULTY, "Shrink the step: go back to the last "
                                   "green run and write a test that fails for one reason only."),
