@@ -20,7 +20,7 @@ def dpt_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "dpt-home"
     monkeypatch.setenv("DPT_HOME", str(home))
     monkeypatch.setenv("DPT_CONFIG", str(tmp_path / "dpt-config.toml"))
-    for name in ("DPT_CLOCK_OFFSET", "DPT_DEBUG"):
+    for name in ("DPT_CLOCK_OFFSET", "DPT_DEBUG", "DPT_RUN"):  # DPT_RUN: under `dpt run`
         monkeypatch.delenv(name, raising=False)
     for name in list(os.environ):
         if name.startswith("GIT_"):

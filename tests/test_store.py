@@ -237,3 +237,4 @@ def test_an_undecodable_name_never_costs_the_batch(dpt_home: Path) -> None:
     spool_events(dpt_home, events)  # the fail-open path must not choke on it either
     with open_store() as store:
         assert store.count() == 2
+    assert list((dpt_home / SPOOL_DIR).iterdir()) == []  # read back, not set aside as bad

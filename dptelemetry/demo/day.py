@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dptelemetry.demo import kata
-from dptelemetry.durations import parse_duration
 
 TESTS_FILE = "test_bowling.py"
 GAME_FILE = "bowling.py"
@@ -150,13 +149,3 @@ DAY: tuple[Step, ...] = (
     Run("16:05", AFTERNOON, "named"),
     Commit("16:06", "Name the frame arithmetic"),
 )
-
-
-def seconds_of(clock: str) -> float:
-    """`HH:MM` or `HH:MM:SS` as seconds after midnight."""
-    parts = [int(p) for p in clock.split(":")]
-    return parts[0] * 3600.0 + parts[1] * 60.0 + (parts[2] if len(parts) > 2 else 0)
-
-
-def timebox_seconds(goal: StartGoal) -> float:
-    return parse_duration(goal.timebox)

@@ -26,9 +26,10 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from datetime import time as wall_time
 from pathlib import Path
 
-from dptelemetry.analysis.days import day_bounds
+from dptelemetry.analysis.days import at_local, day_bounds
 from dptelemetry.demo import kata
 from dptelemetry.demo.day import (
     DAY,
@@ -43,10 +44,9 @@ from dptelemetry.demo.day import (
     Stuck,
     Type,
     TypeInEditor,
-    seconds_of,
-    timebox_seconds,
 )
 from dptelemetry.demo.editor import type_into
+from dptelemetry.durations import parse_duration
 from dptelemetry.errors import DptError
 from dptelemetry.events import Event, EventKind
 from dptelemetry.goals import active_goal, end_goal, load_goals, start_goal
@@ -97,7 +97,8 @@ class DayRecorder:
     # -- time and environment ---------------------------------------------------------------
 
     def at(self, clock: str) -> float:
-        return self.start + seconds_of(clock)
+        """`HH:MM[:SS]` on the demo day, by the local wall clock (right on DST days too)."""
+        return at_local(self.day, wall_time.fromisoformat(clock))
 
     def env(self, clock: str | None = None) -> dict[str, str]:
         """The environment of every process the demo starts: its own data home and config,
@@ -193,7 +194,7 @@ class DayRecorder:
             if isinstance(step, StartGoal):
                 start_goal(store, self.home, step.title, now=self.at(step.at),
                            target=step.target, weakness=step.weakness,
-                           timebox=timebox_seconds(step))
+                           timebox=parse_duration(step.timebox))
             else:
                 end_goal(store, self.home, now=self.at(step.at), rating=step.rating,
                          note=step.note)
