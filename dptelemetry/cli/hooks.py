@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from dptelemetry.capture.githooks import HOOKS
+
 if TYPE_CHECKING:
     from dptelemetry.capture.githooks.git import CommitFacts
     from dptelemetry.capture.githooks.goal_log import GoalCommits
     from dptelemetry.goals import Goal
 
-_HOOK_NAMES = ("prepare-commit-msg", "commit-msg", "post-commit", "post-merge", "post-rewrite")
 
 _REPO = click.option("--repo", type=click.Path(path_type=Path, file_okay=False), default=None,
                      help="The repository (default: the current directory).")
@@ -155,7 +156,7 @@ def record(hook: str, args: tuple[str, ...]) -> None:
 
 
 @hooks.command(context_settings={"ignore_unknown_options": True})
-@click.argument("hook", type=click.Choice(_HOOK_NAMES))
+@click.argument("hook", type=click.Choice(HOOKS))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def run(hook: str, args: tuple[str, ...]) -> None:
     """Run one hook now, for hook managers such as pre-commit (see .pre-commit-hooks.yaml).
@@ -220,16 +221,14 @@ def _store_knowledge(root: Path, commits: list[CommitFacts]
                      ) -> tuple[list[Goal], dict[str, str | None]]:
     """The goals, and sha -> goal id for the commits the recorder stored; nothing (with a
     warning) if the store cannot be read: the trailers alone still answer most of it."""
-    from dptelemetry.capture.githooks.record import commit_event_id
+    from dptelemetry.capture.githooks.record import recorded_goals
     from dptelemetry.cli.common import cli_store
     from dptelemetry.goals import load_goals
     from dptelemetry.store import StoreError
 
-    ids = {commit_event_id(root, facts): facts.sha for facts in commits}
     try:
         with cli_store() as store:
-            recorded = {ids[e.id]: e.goal_id for e in store.events_with_ids(ids)}
-            return load_goals(store), recorded
+            return load_goals(store), recorded_goals(store, root, commits)
     except StoreError as exc:
         click.echo(f"dpt: warning: {exc}; showing the trailers only", err=True)
         return [], {}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from gitrepo import Git, RunDpt, commit_events, commit_file, git_in, goal_trailers
 
-from dptelemetry.capture.githooks.shims import HOOKS
+from dptelemetry.capture.githooks import HOOKS
 
 GOAL = "Bowling kata"
 

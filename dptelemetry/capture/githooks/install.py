@@ -19,9 +19,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from dptelemetry.capture.githooks import HOOKS
 from dptelemetry.capture.githooks.git import GitError, repo_root, run_git
 from dptelemetry.capture.githooks.shims import (
-    HOOKS,
     LEGACY_SUFFIX,
     ShimSettings,
     installed_settings,

@@ -19,7 +19,7 @@ from dptelemetry import clock
 from dptelemetry.capture.githooks.git import CommitFacts, read_commits, repo_root, run_git
 from dptelemetry.config import ConfigError, data_home, load_config
 from dptelemetry.events import Event, EventKind, new_event_id
-from dptelemetry.goals import Goal, goal_titled, goals_from_events, read_active_goal_file
+from dptelemetry.goals import Goal, goal_titled, load_goals, read_active_goal_file
 from dptelemetry.privacy import stored_path
 from dptelemetry.store import Store, StoreError, open_store, record_fail_open
 
@@ -68,7 +68,7 @@ class _Linker:
     def __init__(self, store: Store | None, home: Path) -> None:
         self.store = store
         self.active = read_active_goal_file(home)
-        self.goals: list[Goal] = goals_from_events(store.goal_history() if store else [])
+        self.goals: list[Goal] = load_goals(store) if store else []
 
     def for_new(self, facts: CommitFacts) -> str | None:
         """The trailer's goal; an untagged commit belongs to the goal active now."""
@@ -89,11 +89,14 @@ class _Linker:
         return goal.id if goal else None
 
     def recorded_goals(self, repo: Path, commits: list[CommitFacts]) -> dict[str, str | None]:
-        """sha -> goal id, for those of `commits` this store has recorded."""
-        if self.store is None:
-            return {}
-        ids = {commit_event_id(repo, facts): facts.sha for facts in commits}
-        return {ids[e.id]: e.goal_id for e in self.store.events_with_ids(ids)}
+        return recorded_goals(self.store, repo, commits) if self.store else {}
+
+
+def recorded_goals(store: Store, repo: Path, commits: list[CommitFacts]
+                   ) -> dict[str, str | None]:
+    """sha -> goal id, for those of `commits` the store has recorded."""
+    ids = {commit_event_id(repo, facts): facts.sha for facts in commits}
+    return {ids[e.id]: e.goal_id for e in store.events_with_ids(ids)}
 
 
 def _commit_events(store: Store | None, home: Path, repo: Path, hook: str,
@@ -135,13 +138,15 @@ def record(hook: str, args: Sequence[str], pairs: str, cwd: Path) -> str | None:
     except ConfigError as exc:
         hash_paths, warning = True, f"{exc}; the repository path was stored hashed"
     repo = repo_root(cwd)
+    events = None
     try:
         with open_store(home) as store:
             events = _commit_events(store, home, repo, hook, args, pairs, hash_paths)
             store.append(events)
         return warning
-    except StoreError:  # the store cannot help: keep the facts in the spool for later
-        events = _commit_events(None, home, repo, hook, args, pairs, hash_paths)
+    except StoreError:  # keep the facts in the spool for later, with their goal links if made
+        if events is None:  # the store could not even be read
+            events = _commit_events(None, home, repo, hook, args, pairs, hash_paths)
         return record_fail_open(events, home, timeout=5.0) or warning
 
 

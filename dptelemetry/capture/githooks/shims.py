@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-HOOKS = ("prepare-commit-msg", "commit-msg", "post-commit", "post-merge", "post-rewrite")
+from dptelemetry.capture.githooks import HOOKS
+
 LEGACY_SUFFIX = ".dpt-legacy"
 MARKER = "# dptelemetry hook shim:"
 
