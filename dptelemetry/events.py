@@ -117,17 +117,34 @@ def to_json(event: Event) -> dict[str, Any]:
 
 
 def utf8_safe(text: str) -> str:
-    """`text` if it encodes as UTF-8; else lone surrogates (from undecodable file names, say)
-    become visible `\\udcxx` escapes, so one odd string never costs a batch of events."""
+    """`text` if it encodes as UTF-8; else the bytes it was decoded from (undecodable file
+    names, say, arrive as surrogate escapes) with the invalid ones as visible `\\xNN`, so
+    one odd string never costs a batch of events, and a name reads the same whichever
+    capture point recorded it."""
     try:
         text.encode("utf-8")
+        return text
     except UnicodeEncodeError:
-        return text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return text
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that no byte decoded to
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def json_utf8_safe(json_text: str) -> str:
+    """JSON text as valid UTF-8: a lone surrogate becomes the `\\udcxx` escape, which JSON
+    reads back as the same character (a `\\xNN` would not be JSON)."""
+    try:
+        json_text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json_text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return json_text
 
 
 def to_jsonl(event: Event) -> str:
-    return utf8_safe(json.dumps(to_json(event), ensure_ascii=False, separators=(",", ":")))
+    return json_utf8_safe(json.dumps(to_json(event), ensure_ascii=False, separators=(",", ":")))
 
 
 def _optional_str(data: Mapping[str, Any], key: str) -> str | None:

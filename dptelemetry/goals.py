@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dptelemetry.errors import DptError
-from dptelemetry.events import Event, EventKind, new_event_id
+from dptelemetry.events import Event, EventKind, new_event_id, utf8_safe
 from dptelemetry.store.db import Store
 
 ACTIVE_GOAL_FILE = "active-goal"
@@ -53,8 +53,9 @@ class Goal:
 
 
 def one_line(text: str) -> str:
-    """Control characters and line breaks become single spaces: a title is one safe line."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    """Control characters and line breaks become single spaces, undecodable bytes `\\xNN`:
+    a title is one safe line of UTF-8."""
+    return " ".join(_CONTROL.sub(" ", utf8_safe(text)).split())
 
 
 def goals_from_events(events: Iterable[Event]) -> list[Goal]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from conftest import RunDpt
@@ -80,3 +81,13 @@ def test_stuck_moment_is_logged_with_impulse_and_goal(run_dpt: RunDpt, dpt_home:
         [goal] = store.goal_history()
     assert event.payload == {"text": "mocking the clock", "impulse": "search"}
     assert event.goal_id == goal.goal_id
+
+
+def test_a_title_with_undecodable_bytes_is_stored_and_mirrored(run_dpt: RunDpt,
+                                                               dpt_home: Path) -> None:
+    """A Latin-1 shell hands `dpt` bytes that are not UTF-8: the goal still starts, and
+    the hooks' goal file gets the same visible title."""
+    started = run_dpt("goal", "start", os.fsdecode(b"caf\xe9 kata"))
+    assert started.returncode == 0, started.stderr
+    assert (dpt_home / "active-goal").read_text().splitlines()[0] == "caf\\xe9 kata"
+    assert "caf\\xe9 kata" in run_dpt("goal", "status").stdout

@@ -232,7 +232,7 @@ def test_an_undecodable_name_never_costs_the_batch(dpt_home: Path) -> None:
     with open_store() as store:
         assert store.append(events) == 2
         stored = list(store.iter_events())
-    assert stored[0].path == "caf\\udce9.py"
+    assert stored[0].path == "caf\\xe9.py"  # as the language server stores the same name
     assert stored[0].payload["text"] == f"renaming {odd}"
     spool_events(dpt_home, events)  # the fail-open path must not choke on it either
     with open_store() as store:

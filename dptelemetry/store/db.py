@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from dptelemetry.config import data_home
 from dptelemetry.errors import DptError
-from dptelemetry.events import Event, utf8_safe
+from dptelemetry.events import Event, json_utf8_safe, utf8_safe
 from dptelemetry.store import migrations
 
 STORE_FILENAME = "events.sqlite3"
@@ -57,7 +57,7 @@ def _row(event: Event) -> tuple[Any, ...]:
     payload = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))
     return (round(event.ts * 1000), event.id, event.kind, utf8_safe(event.source),
             event.goal_id, _optional_utf8(event.repo), _optional_utf8(event.path),
-            utf8_safe(payload))
+            json_utf8_safe(payload))
 
 
 def _optional_utf8(text: str | None) -> str | None:

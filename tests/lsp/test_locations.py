@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dptelemetry.capture.lsp.locations import Location, Locator, storable, uri_to_path
+from dptelemetry.capture.lsp.locations import Location, Locator, uri_to_path
+from dptelemetry.events import utf8_safe
 from dptelemetry.privacy import stored_path
 
 
@@ -26,9 +27,9 @@ def test_uris_decode_to_the_bytes_of_the_path(uri: str, path: str | None) -> Non
 
 
 def test_storable_text_is_valid_utf8_with_undecodable_bytes_visible() -> None:
-    assert storable("plain é") == "plain é"
-    assert storable("caf\udce9.py") == "caf\\xe9.py"
-    assert storable("lone \ud800").encode("utf-8")
+    assert utf8_safe("plain é") == "plain é"
+    assert utf8_safe("caf\udce9.py") == "caf\\xe9.py"
+    assert utf8_safe("lone \ud800").encode("utf-8")
 
 
 def test_the_git_root_wins_and_a_worktree_git_file_counts(tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dptelemetry.capture.lsp.locations import storable
 from dptelemetry.durations import format_duration, parse_duration
 from dptelemetry.errors import DptError
+from dptelemetry.events import utf8_safe
 from dptelemetry.goals import Goal, end_goal, start_goal
 from dptelemetry.store import open_store
 from dptelemetry.stuck import IMPULSES, log_stuck
@@ -53,7 +53,7 @@ def _text(command: str, name: str, value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         raise CommandArgumentError(f"{command}: {name} must be text")
-    return storable(value)
+    return utf8_safe(value)
 
 
 def start(home: Path, now: float, args: Sequence[Any]) -> tuple[str, Goal]:

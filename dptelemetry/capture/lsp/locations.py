@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from dptelemetry.events import utf8_safe
 from dptelemetry.privacy import stored_path
 
 _DRIVE = re.compile(r"^/[A-Za-z]:")
@@ -51,20 +52,6 @@ def uri_to_path(uri: str) -> str | None:
     return path or None
 
 
-def storable(text: str) -> str:
-    """`text` as valid UTF-8: undecodable bytes (surrogate escapes) become `\\xNN`."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        pass
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a lone surrogate that no byte decoded to
-        raw = text.encode("utf-8", "surrogatepass")
-    return raw.decode("utf-8", "backslashreplace")
-
-
 class Locator:
     """Maps document URIs to locations, given the workspace folders the client sent."""
 
@@ -97,7 +84,7 @@ class Locator:
     def _stored(self, repo: str | None, path: str) -> Location:
         if self.hash_paths:
             return Location(repo=_hashed(repo), path=_hashed(path))
-        return Location(repo=storable(repo) if repo else None, path=storable(path))
+        return Location(repo=utf8_safe(repo) if repo else None, path=utf8_safe(path))
 
 
 def _paths(uris: Iterable[str]) -> list[Path]:
@@ -110,7 +97,7 @@ def _hashed(path: str | None) -> str | None:
     try:
         return stored_path(path, True)
     except UnicodeEncodeError:  # a lone surrogate no file name can hold
-        return stored_path(storable(path), True)
+        return stored_path(utf8_safe(path), True)
 
 
 def git_root(directory: Path) -> Path | None:

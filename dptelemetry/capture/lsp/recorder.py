@@ -17,8 +17,8 @@ from lsprotocol import types
 from dptelemetry import __version__, clock
 from dptelemetry.capture.lsp.active_goal import ActiveGoal
 from dptelemetry.capture.lsp.edits import DocumentShape, Units, count_changes
-from dptelemetry.capture.lsp.locations import NOWHERE, Location, Locator, storable
-from dptelemetry.events import Event, EventKind
+from dptelemetry.capture.lsp.locations import NOWHERE, Location, Locator
+from dptelemetry.events import Event, EventKind, utf8_safe
 
 SOURCE = "lsp"
 _MAX_NAME = 80  # a language id or client name longer than this is cut
@@ -37,7 +37,7 @@ class OpenDocument:
 
 
 def _name(text: str | None) -> str | None:
-    return storable(text[:_MAX_NAME]) if text else None
+    return utf8_safe(text[:_MAX_NAME]) if text else None
 
 
 class Recorder:
