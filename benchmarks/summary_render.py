@@ -4,10 +4,11 @@ events (the synthetic store of summary_200k.py: 2025-06-18 holds 200,000 events)
     python benchmarks/summary_render.py [--store DIR] [--days 8] [--repeat 5]
 
 In one process, after one warm-up summary: the analysis alone (`summarize_day`), then each
-renderer on that summary (text, markdown, JSON; HTML with its four charts, the week's six other
-days summarized for the trend), `--repeat` rounds interleaved, medians reported. Then the real
-CLI (`dpt summary --format F` in a new process, TZ=UTC) for each format, interleaved: that
-includes Python's start-up and the imports each format needs (matplotlib for HTML).
+renderer on that summary (text, markdown, JSON; HTML with its four charts, from a week
+summarized once beforehand, outside the timings), `--repeat` rounds interleaved, medians
+reported. Then the real CLI (`dpt summary --format F` in a new process, TZ=UTC) for each
+format, interleaved: that includes Python's start-up and the imports each format needs
+(matplotlib for HTML).
 """
 
 from __future__ import annotations
