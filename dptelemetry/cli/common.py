@@ -1,4 +1,5 @@
-"""What every subcommand needs: the config (warnings shown once), the store, local time."""
+"""What every subcommand needs: the config (warnings shown once), the store (to write, or
+only to read: then never waiting for a writer), local time."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 import click
 
 from dptelemetry.config import Config, data_home, load_config
-from dptelemetry.store import Store, open_store
+from dptelemetry.store import Store, open_reader, open_store
 
 
 def cli_config() -> Config:
@@ -22,7 +23,16 @@ def cli_config() -> Config:
 
 @contextmanager
 def cli_store() -> Iterator[Store]:
+    """The store for a command that writes: waits for the write lock a few seconds."""
     with open_store(data_home()) as store:
+        yield store
+
+
+@contextmanager
+def cli_reader() -> Iterator[Store]:
+    """The store for a command that only reads: works while a writer holds the lock, with
+    events waiting in the spool, and in a read-only data home."""
+    with open_reader(data_home()) as store:
         yield store
 
 

@@ -23,12 +23,12 @@ def friction(days: int, day: date, fmt: str, output: Path | None) -> None:
     moments logged with `dpt stuck` and those detected after red runs."""
     from dptelemetry.analysis.friction import friction_of
     from dptelemetry.analysis.reader import read_timeline
-    from dptelemetry.cli.common import cli_config, cli_store
+    from dptelemetry.cli.common import cli_config, cli_reader
     from dptelemetry.goals import load_goals
     from dptelemetry.render.friction import friction_data, friction_document
 
     config = cli_config()
-    with cli_store() as store:
+    with cli_reader() as store:
         goals = load_goals(store)
         timelines = [read_timeline(store, day - timedelta(days=back), config.thresholds,
                                    goals=goals)

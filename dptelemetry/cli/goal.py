@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from dptelemetry import clock
-from dptelemetry.cli.common import cli_store, local_time
+from dptelemetry.cli.common import cli_reader, cli_store, local_time
 from dptelemetry.config import data_home
 from dptelemetry.durations import format_duration, parse_duration
 from dptelemetry.goals import Goal, active_goal, end_goal, load_goals, start_goal
@@ -78,7 +78,7 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), d
 def status(fmt: str) -> None:
     """Show the active goal: how long it has run and the time left in its box."""
     now = clock.now()
-    with cli_store() as store:
+    with cli_reader() as store:
         current = active_goal(load_goals(store))
     if fmt == "json":
         click.echo(json.dumps(_goal_json(current, now) if current else None))
@@ -112,7 +112,7 @@ def end(rating: int | None, note: str | None) -> None:
 def list_goals(fmt: str) -> None:
     """List goals, newest first, with duration, time box and rating."""
     now = clock.now()
-    with cli_store() as store:
+    with cli_reader() as store:
         goals = list(reversed(load_goals(store)))
     if fmt == "json":
         click.echo(json.dumps([_goal_json(g, now) for g in goals], indent=2))

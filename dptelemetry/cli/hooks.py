@@ -222,12 +222,12 @@ def _store_knowledge(root: Path, commits: list[CommitFacts]
     """The goals, and sha -> goal id for the commits the recorder stored; nothing (with a
     warning) if the store cannot be read: the trailers alone still answer most of it."""
     from dptelemetry.capture.githooks.record import recorded_goals
-    from dptelemetry.cli.common import cli_store
+    from dptelemetry.cli.common import cli_reader
     from dptelemetry.goals import load_goals
     from dptelemetry.store import StoreError
 
     try:
-        with cli_store() as store:
+        with cli_reader() as store:
             return load_goals(store), recorded_goals(store, root, commits)
     except StoreError as exc:
         click.echo(f"dpt: warning: {exc}; showing the trailers only", err=True)

@@ -21,12 +21,12 @@ FORMATS = ("text", "markdown", "json", "html")
 
 def read_report(day: date, week: bool, with_week: bool) -> DayReport | WeekSummary:
     """The day's report (with its week when `with_week`), or the week ending on `day`."""
-    from dptelemetry.cli.common import cli_config, cli_store
+    from dptelemetry.cli.common import cli_config, cli_reader
     from dptelemetry.plugins import get_plugin_manager
     from dptelemetry.render.reports import read_day, read_week
 
     config = cli_config()
-    with cli_store() as store:
+    with cli_reader() as store:
         manager = get_plugin_manager(config)
         report = (read_week(store, day, config, manager) if week
                   else read_day(store, day, config, manager, with_week))

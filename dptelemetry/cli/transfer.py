@@ -11,7 +11,7 @@ from typing import IO
 
 import click
 
-from dptelemetry.cli.common import cli_store
+from dptelemetry.cli.common import cli_reader, cli_store
 from dptelemetry.config import data_home
 from dptelemetry.errors import DptError
 from dptelemetry.events import Event, EventFormatError, from_json, to_jsonl
@@ -25,7 +25,7 @@ from dptelemetry.goals import sync_active_goal_file
               help="File to write (default: standard output).")
 def export(fmt: str, output: str) -> None:
     """Write every event, oldest first."""
-    with cli_store() as store, click.open_file(output, "w", encoding="utf-8") as out:
+    with cli_reader() as store, click.open_file(output, "w", encoding="utf-8") as out:
         count = 0
         for event in store.iter_events():
             out.write(to_jsonl(event) + "\n")

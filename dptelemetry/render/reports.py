@@ -15,7 +15,7 @@ from dptelemetry.config import Config, load_config
 from dptelemetry.plugins import StrainPluginManager, get_plugin_manager
 from dptelemetry.render.document import DayReport, day_document
 from dptelemetry.render.text import plain_text
-from dptelemetry.store import Store, open_store
+from dptelemetry.store import Store, open_reader
 
 
 def read_day(store: Store, day: date, config: Config, manager: StrainPluginManager,
@@ -34,6 +34,6 @@ def read_week(store: Store, day: date, config: Config,
 def summary_text(home: Path, now: float, width: int = 80) -> str:
     """Today's summary as plain text, for places that show text (an editor's message)."""
     config = load_config()
-    with open_store(home) as store:
+    with open_reader(home) as store:
         report = read_day(store, local_date(now), config, get_plugin_manager(config))
     return plain_text(day_document(report), width)

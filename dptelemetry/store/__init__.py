@@ -1,4 +1,5 @@
-"""The store keeps events: one SQLite file, a batched writer, a fail-open spool."""
+"""The store keeps events: one SQLite file, a batched writer, a fail-open spool, and a read
+path (`open_reader`) that never waits for the write lock."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dptelemetry.store.db import (
     open_store,
     store_path,
 )
+from dptelemetry.store.read import open_reader
 from dptelemetry.store.spool import spool_events
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "StoreCorruptError",
     "StoreError",
     "StoreTooNewError",
+    "open_reader",
     "open_store",
     "record_fail_open",
     "store_path",

@@ -315,14 +315,19 @@ def open_store(
     return store
 
 
+def refuse_newer(version: int, path: Path) -> None:
+    """A store written by a newer dptelemetry is left alone: StoreTooNewError."""
+    if version > migrations.LATEST:
+        raise StoreTooNewError(
+            f"the store {path} was written by a newer dptelemetry (schema {version}, "
+            f"this one knows up to {migrations.LATEST}); upgrade dptelemetry to use it"
+        )
+
+
 def _prepare(conn: sqlite3.Connection, path: Path, timeout: float, target: int) -> None:
     with _sqlite_errors(path):
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if version > migrations.LATEST:
-            raise StoreTooNewError(
-                f"the store {path} was written by a newer dptelemetry (schema {version}, "
-                f"this one knows up to {migrations.LATEST}); upgrade dptelemetry to use it"
-            )
+        refuse_newer(version, path)
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             conn.execute("PRAGMA journal_mode = WAL")

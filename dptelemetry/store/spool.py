@@ -3,7 +3,10 @@
 A writer that finds the store locked, damaged or unwritable drops its batch into
 `DPT_HOME/spool/` as one complete file (written under a temporary name, then renamed), so a
 reader never sees half a file. The next store opening claims each file by renaming it and
-imports it; event ids make a repeated import harmless, so nothing is lost or doubled.
+imports it; event ids make a repeated import harmless, so nothing is lost or doubled. An
+import that finds the store locked gives the file back under its old name at once. Readers
+that cannot import (`waiting`) read every file without claiming it, those another process
+is importing right now included.
 """
 
 from __future__ import annotations
@@ -74,11 +77,52 @@ def ingest(store: Store, home: Path) -> int:
         except FileNotFoundError:
             continue  # another process claimed it first
         try:
-            events = [from_json(json.loads(line))
-                      for line in claimed.read_text(encoding="utf-8").splitlines() if line]
+            events = _read(claimed)
         except (ValueError, EventFormatError, OSError):
             claimed.replace(claimed.with_name(f"{claimed.name}.bad"))
             continue
-        added += store.append(events)
+        try:
+            added += store.append(events)
+        except BaseException:
+            # Locked or failing: give the file back now, not after the stale-claim wait
+            claimed.replace(claimed.with_name(f"{claimed.name.split('.')[0]}.jsonl"))
+            raise
         claimed.unlink(missing_ok=True)
     return added
+
+
+def waiting(home: Path) -> list[Event]:
+    """Every event in the spool, claimed files included, without claiming any: what a reader
+    that cannot import adds to the store's events. Unreadable files are left to `ingest`."""
+    events: list[Event] = []
+    read: set[str] = set()
+    for _ in range(3):  # a file renamed while we read is found again under its new name
+        renamed = False
+        for path in _spool_files(home):
+            if path.name in read:
+                continue
+            try:
+                events += _read(path)
+            except FileNotFoundError:
+                renamed = True
+                continue
+            except (ValueError, EventFormatError, OSError):
+                pass
+            read.add(path.name)
+        if not renamed:
+            break
+    return events
+
+
+def _spool_files(home: Path) -> list[Path]:
+    try:
+        paths = list((home / SPOOL_DIR).iterdir())
+    except OSError:
+        return []
+    return sorted(path for path in paths if path.name.endswith(".jsonl")
+                  or (".claimed-" in path.name and not path.name.endswith(".bad")))
+
+
+def _read(path: Path) -> list[Event]:
+    return [from_json(json.loads(line))
+            for line in path.read_text(encoding="utf-8").splitlines() if line]

@@ -2,23 +2,34 @@
 
 `put` is one lock-free queue append. One thread owns the SQLite connection and commits
 batches at least every `max_delay` seconds, on `flush`, and on `close`, so a killed process
-loses at most the last `max_delay` of events. If the store cannot be written, the batch goes
-to the spool instead (fail-open), and the error is reported once through `on_error`.
+loses at most the last second of events. A batch that cannot be committed within
+`lock_wait` (another process holds the write lock) or at all (a damaged or unwritable store)
+goes to the spool at once (fail-open), and the error is reported once through `on_error`;
+the next batch tries the store again, and the first one that gets in imports the spool.
+
+The store file is checked around each batch: one deleted or replaced under the open
+connection (moved aside, a new data home) is noticed, reported, and recreated, and the batch
+goes into the file at the store's path, never only into an unlinked one.
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from dptelemetry.config import data_home
 from dptelemetry.events import Event
-from dptelemetry.store.db import Store, open_store
-from dptelemetry.store.spool import spool_events
+from dptelemetry.store.db import Store, open_store, store_path
+from dptelemetry.store.spool import ingest, spool_events
 
 _STOP = object()
+LOCK_WAIT = 0.2
+"""Seconds a batch waits for the write lock before it is spooled instead."""
+REPLACED = ("dptelemetry: the store file was deleted or replaced while this process was "
+            "writing to it; a new store was created in its place and writing goes on there")
 
 
 class BatchWriter:
@@ -28,11 +39,13 @@ class BatchWriter:
         *,
         max_delay: float = 0.5,
         max_batch: int = 5000,
+        lock_wait: float = LOCK_WAIT,
         on_error: Callable[[str], None] | None = None,
     ) -> None:
         self.home = home or data_home()
         self.max_delay = max_delay
         self.max_batch = max_batch
+        self.lock_wait = lock_wait
         self.written = 0
         self.spooled = 0
         self._on_error = on_error
@@ -41,6 +54,9 @@ class BatchWriter:
         self._urgent = threading.Event()
         self._behind = False
         self._store: Store | None = None
+        self._file: tuple[int, int] | None = None
+        """(device, inode) of the store file when it was opened"""
+        self._spool_waiting = True  # spooled by us or others: import when the store lets us
         self._thread = threading.Thread(target=self._run, name="dpt-writer", daemon=True)
         self._thread.start()
 
@@ -70,8 +86,7 @@ class BatchWriter:
             for done in flushed:
                 done.set()
             if stop:
-                if self._store is not None:
-                    self._store.close()
+                self._close_store()
                 return
 
     def _collect(self) -> tuple[list[Event], list[threading.Event], bool]:
@@ -105,19 +120,47 @@ class BatchWriter:
 
     def _write(self, batch: list[Event]) -> None:
         try:
-            if self._store is None:
-                self._store = open_store(self.home)
-            self._store.append(batch)
+            for _ in range(2):  # again if the file was replaced while we wrote into it
+                store = self._open()
+                store.append(batch)
+                if _identity(store.path) == self._file:
+                    break
             self.written += len(batch)
-            return
         except Exception as exc:
             self._report(f"dptelemetry: cannot write the store ({exc}); spooling events")
-            if self._store is not None:
-                self._store.close()
-                self._store = None
+            self._close_store()
+            self._spool(batch)
+            return
+        if self._spool_waiting:
+            try:
+                ingest(store, self.home)
+                self._spool_waiting = False
+            except Exception:  # still locked: the next batch tries again
+                pass
+
+    def _open(self) -> Store:
+        """The open store, reopened (recreated) if its file is no longer at its path."""
+        replaced = self._store is not None and _identity(self._store.path) != self._file
+        if replaced:
+            self._close_store()
+            _set_aside_leftovers(store_path(self.home))
+        if self._store is None:
+            self._store = open_store(self.home, timeout=self.lock_wait, ingest_spool=False)
+            self._file = _identity(self._store.path)
+            if replaced and self._on_error is not None:
+                self._on_error(REPLACED)
+        return self._store
+
+    def _close_store(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _spool(self, batch: list[Event]) -> None:
         try:
             spool_events(self.home, batch)
             self.spooled += len(batch)
+            self._spool_waiting = True
         except Exception as exc:
             self._report(f"dptelemetry: cannot spool events either ({exc}); {len(batch)} lost")
 
@@ -126,3 +169,24 @@ class BatchWriter:
         if self._on_error is not None and key not in self._reported:
             self._reported.add(key)
             self._on_error(message)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _set_aside_leftovers(path: Path) -> None:
+    """A `-wal` or `-shm` left without its store file belongs to the deleted one (another
+    process may still have it open): renamed, so the new store never reads it as its own."""
+    if path.exists():
+        return
+    for suffix in ("-wal", "-shm"):
+        leftover = path.with_name(path.name + suffix)
+        try:
+            leftover.replace(leftover.with_name(f"{leftover.name}.orphan-{time.time_ns()}"))
+        except OSError:
+            continue
