@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import queue
+import socket
 import subprocess
 import threading
+import time
 from typing import IO, Any
 
 from .lspclient import SERVER_COMMAND
@@ -76,3 +78,31 @@ def start_server(*args: str) -> tuple[subprocess.Popen[bytes], RawClient]:
     assert process.stdin is not None and process.stdout is not None
     return process, RawClient(process.stdin, process.stdout)
 
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def start_tcp_server(host: str = "127.0.0.1"
+                     ) -> tuple[subprocess.Popen[bytes], int, socket.socket]:
+    """`dpt lsp --tcp` on a free port, and its first client's connection."""
+    port = free_port()
+    address = f"[{host}]" if ":" in host else host
+    process = subprocess.Popen([*SERVER_COMMAND, "--tcp", f"{address}:{port}"],
+                               stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return process, port, socket.create_connection((host, port))
+        except ConnectionRefusedError:
+            assert process.poll() is None, "the TCP server exited"
+            assert time.monotonic() < deadline, "the TCP server never listened"
+            time.sleep(0.1)
+
+
+def tcp_client(connection: socket.socket) -> RawClient:
+    return RawClient(connection.makefile("wb"), connection.makefile("rb"))

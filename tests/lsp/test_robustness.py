@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
 import time
 from pathlib import Path
 
@@ -14,8 +13,8 @@ import pytest
 
 from dptelemetry.capture.lsp.log import LOG_FILE
 
-from .lspclient import SERVER_COMMAND, stored
-from .rawlsp import RawClient, frame, start_server
+from .lspclient import stored
+from .rawlsp import frame, start_server, start_tcp_server, tcp_client
 
 
 def log_lines(home: Path) -> list[str]:
@@ -143,22 +142,10 @@ def test_kill_9_loses_nothing_older_than_a_second(dpt_home: Path, tmp_path: Path
 
 
 def test_tcp_serves_one_client(dpt_home: Path, tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen([*SERVER_COMMAND, "--tcp", f"127.0.0.1:{port}"],
-                               stderr=subprocess.PIPE)
+    process, _, connection = start_tcp_server()
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                connection = socket.create_connection(("127.0.0.1", port))
-                break
-            except ConnectionRefusedError:
-                assert time.monotonic() < deadline, "the TCP server never listened"
-                time.sleep(0.1)
         with connection:
-            client = RawClient(connection.makefile("wb"), connection.makefile("rb"))
+            client = tcp_client(connection)
             client.initialize()
             client.open((tmp_path / "f.py").as_uri(), "")
             client.request("shutdown")

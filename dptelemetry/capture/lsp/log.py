@@ -36,12 +36,27 @@ def describe(error: BaseException) -> str:
 
 
 class _PrivateFile(RotatingFileHandler):
-    """Rotating at 1 MB, one old file kept; created readable by its owner only."""
+    """Rotating at 1 MB, one old file kept; created readable by its owner only. A file
+    deleted or moved meanwhile (the data home removed) is created again, not written unseen."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.stream is not None and not _same_file(self.stream, self.baseFilename):
+            self.stream.close()
+            self.stream = None  # reopened by the emit below
+        super().emit(record)
 
     def _open(self) -> TextIOWrapper:
+        Path(self.baseFilename).parent.mkdir(mode=0o700, exist_ok=True)
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         return TextIOWrapper(os.fdopen(fd, "ab"), encoding="utf-8",
                              errors="backslashreplace", write_through=True)
+
+
+def _same_file(stream: TextIOWrapper, path: str) -> bool:
+    try:
+        return os.path.samestat(os.fstat(stream.fileno()), Path(path).stat())
+    except OSError:
+        return False
 
 
 def start_logging(home: Path) -> Path:

@@ -4,7 +4,8 @@ the recorder or to a command; the logic lives in the modules beside this one.
 The server asks for incremental sync of every document and offers nothing else (no
 completion, no hover), so the editor never waits on it. Events go through the store's batched
 writer; the session's end is recorded and flushed however it comes: a `shutdown` request,
-an `exit` notification, the end of input (Neovim just closes stdin), or SIGTERM.
+an `exit` notification, the end of input (Neovim just closes stdin), or a signal (TERM, HUP
+when the terminal goes, INT and QUIT from the keyboard).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import Any, TypeVar
 
 from lsprotocol import types
@@ -49,6 +50,7 @@ class TelemetryServer(LanguageServer):
         self.home = home
         self.writer: BatchWriter | None = None
         self.recorder: Recorder | None = None
+        self._ending = threading.Lock()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of pygls' `window/showMessage`: a recorder never interrupts the user.
@@ -80,10 +82,11 @@ class TelemetryServer(LanguageServer):
 
     def end(self, reason: str) -> None:
         """Record why the session ended (the first reason wins) and write everything."""
-        if self.recorder is not None:
-            self.recorder.stop(reason)
-        if self.writer is not None:
-            self.writer.close()
+        with self._ending:
+            if self.recorder is not None:
+                self.recorder.stop(reason)
+            if self.writer is not None:
+                self.writer.close()
 
     async def in_worker(self, work: Callable[..., T], *args: Any) -> T:
         """Run a command's store work off the event loop; a user error becomes the reply."""
@@ -190,23 +193,37 @@ def _register_commands(server: TelemetryServer) -> None:
         return {"written": writer.written, "spooled": writer.spooled}
 
 
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGQUIT)
+
+
 def serve(tcp: tuple[str, int] | None = None) -> None:
     """Run the server until its client goes away (stdio by default)."""
     home = data_home()
     start_logging(home)
     server = build_server(home)
-
-    def terminated(signum: int, frame: FrameType | None) -> None:
-        # pygls would wait for its stdin reader thread; write what we have and go.
-        server.end("signal")
-        logging.shutdown()
-        os._exit(0)
-
-    signal.signal(signal.SIGTERM, terminated)
+    for signum in ENDING_SIGNALS:
+        signal.signal(signum, lambda signum, frame: _end_by_signal(server, signum))
     try:
         if tcp is None:
             server.start_io()
         else:
-            server.start_tcp(*tcp)
+            from dptelemetry.capture.lsp.tcp import serve_tcp
+
+            serve_tcp(server, *tcp)
     finally:
         server.end("eof")
+
+
+def _end_by_signal(server: TelemetryServer, signum: int) -> None:
+    """Record the stop, write everything, exit with 128 + the signal's number.
+
+    In a thread of its own: the handler interrupts the event loop's thread anywhere, maybe
+    holding a lock the recorder needs; and pygls, left to itself, would wait for its stdin
+    reader thread (after SIGINT it stopped answering and never exited)."""
+
+    def finish() -> None:
+        server.end("signal")
+        logging.shutdown()
+        os._exit(128 + signum)
+
+    threading.Thread(target=finish, name="dpt-signal").start()
