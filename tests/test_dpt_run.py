@@ -213,3 +213,67 @@ def test_a_broken_store_changes_nothing_but_one_warning_line(
     assert (result.returncode, result.stdout) == (4, "out\n")
     [warning] = result.stderr.splitlines()
     assert warning.startswith("dptelemetry: store unavailable")
+
+
+_COUNT_INTERRUPTS = """
+import signal, sys, time
+seen = []
+signal.signal(signal.SIGINT, lambda signum, frame: seen.append(signum))
+print("ready", flush=True)
+deadline = time.monotonic() + 20
+while not seen and time.monotonic() < deadline:
+    time.sleep(0.01)
+time.sleep(0.5)  # a second SIGINT, if any, arrives meanwhile
+with open(sys.argv[1], "w") as out:
+    out.write(str(len(seen)))
+sys.exit(130 if seen else 1)
+"""
+
+
+def test_sigint_sent_to_dpt_run_reaches_the_command_once_and_the_run_is_kept(
+    dpt_home: Path, tmp_path: Path
+) -> None:
+    count = tmp_path / "interrupts"
+    process = subprocess.Popen(dpt_command(PY, "-c", _COUNT_INTERRUPTS, str(count)),
+                               stdout=subprocess.PIPE, start_new_session=True)
+    assert process.stdout is not None
+    assert process.stdout.readline() == b"ready\n"
+    os.kill(process.pid, signal.SIGINT)  # to dpt alone, as a supervisor or `kill -INT` does
+    process.communicate(timeout=30)
+
+    assert count.read_text() == "1"
+    assert process.returncode == 130
+    payload = only_run(dpt_home).payload
+    assert (payload["outcome"], payload["exit_code"]) == ("other", 130)
+
+
+_TAKE_TERMINAL = """
+import fcntl, os, sys, termios
+fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+os.execv(sys.argv[1], sys.argv[1:])
+"""
+
+
+def test_ctrl_c_typed_at_a_terminal_reaches_the_command_once(
+    dpt_home: Path, tmp_path: Path
+) -> None:
+    count = tmp_path / "interrupts"
+    ours, theirs = os.openpty()
+    process = subprocess.Popen(  # a new session, whose controlling terminal is the pty
+        [PY, "-c", _TAKE_TERMINAL, *dpt_command(PY, "-c", _COUNT_INTERRUPTS, str(count))],
+        stdin=theirs, stdout=theirs, stderr=theirs, start_new_session=True)
+    os.close(theirs)
+    output = b""
+    while b"ready" not in output:
+        output += os.read(ours, 1024)
+    os.write(ours, b"\x03")  # the terminal sends SIGINT to its foreground process group
+    try:
+        while os.read(ours, 1024):
+            pass
+    except OSError:  # EIO: the session is over
+        pass
+    os.close(ours)
+
+    assert process.wait(30) == 130
+    assert count.read_text() == "1"
+    assert only_run(dpt_home).payload["exit_code"] == 130

@@ -155,14 +155,19 @@ def _channels() -> tuple[_Channel, _Channel | None]:
 
 @contextmanager
 def _signals(channels: Sequence[_Channel]) -> Iterator[_Run]:
-    """While the command runs: Ctrl-C and Ctrl-\\ reach it from the terminal, and only
-    mark the run as interrupted here; TERM and HUP sent to us are passed on to it.
-    Installed before it starts, so no signal finds us without a handler."""
+    """While the command runs: every signal that stops it marks the run as interrupted here.
+    TERM, HUP and INT sent to us are passed on to it; but Ctrl-C and Ctrl-\\ typed at the
+    terminal reach it directly (it is in the terminal's foreground process group), so INT
+    is not passed on then: twice would cut its clean-up short. Installed before it starts,
+    so no signal finds us without a handler."""
     run = _Run()
 
     def note(signum: int, frame: FrameType | None) -> None:
         run.interrupted = True
-        if signum in (signal.SIGTERM, signal.SIGHUP) and run.process is not None:
+        if run.process is None:
+            return
+        if signum in (signal.SIGTERM, signal.SIGHUP) or (
+                signum == signal.SIGINT and not _in_terminal_foreground(run.process.pid)):
             run.process.send_signal(signum)
 
     def resize(signum: int, frame: FrameType | None) -> None:
@@ -176,6 +181,20 @@ def _signals(channels: Sequence[_Channel]) -> Iterator[_Run]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _in_terminal_foreground(pid: int) -> bool:
+    """Whether keys typed at our controlling terminal (Ctrl-C) reach process `pid`."""
+    try:
+        tty = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY)
+    except OSError:
+        return False  # no controlling terminal: a signal to us came from a process
+    try:
+        return os.tcgetpgrp(tty) == os.getpgid(pid)
+    except OSError:
+        return False
+    finally:
+        os.close(tty)
 
 
 class _Run:
