@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from dptelemetry.config import data_home
 from dptelemetry.events import Event
-from dptelemetry.store.db import Store, open_store, store_path
+from dptelemetry.store.db import Store, open_store
 from dptelemetry.store.spool import ingest, spool_events
 
 _STOP = object()
@@ -141,9 +140,8 @@ class BatchWriter:
     def _open(self) -> Store:
         """The open store, reopened (recreated) if its file is no longer at its path."""
         replaced = self._store is not None and _identity(self._store.path) != self._file
-        if replaced:
+        if replaced:  # SQLite neither checkpoints nor deletes the -wal of a moved file
             self._close_store()
-            _set_aside_leftovers(store_path(self.home))
         if self._store is None:
             self._store = open_store(self.home, timeout=self.lock_wait, ingest_spool=False)
             self._file = _identity(self._store.path)
@@ -178,15 +176,3 @@ def _identity(path: Path) -> tuple[int, int] | None:
         return None
     return found.st_dev, found.st_ino
 
-
-def _set_aside_leftovers(path: Path) -> None:
-    """A `-wal` or `-shm` left without its store file belongs to the deleted one (another
-    process may still have it open): renamed, so the new store never reads it as its own."""
-    if path.exists():
-        return
-    for suffix in ("-wal", "-shm"):
-        leftover = path.with_name(path.name + suffix)
-        try:
-            leftover.replace(leftover.with_name(f"{leftover.name}.orphan-{time.time_ns()}"))
-        except OSError:
-            continue

@@ -81,12 +81,12 @@ async def test_a_store_deleted_or_moved_under_the_server_is_recreated_and_logged
     store = store_path(dpt_home)
     if how == "home removed":
         shutil.rmtree(dpt_home)
-    for suffix in ("", "-wal", "-shm"):
-        part = store.with_name(store.name + suffix)
-        if how == "moved":
+    elif how == "deleted":  # the file alone: its -wal and -shm stay behind
+        store.unlink()
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            part = store.with_name(store.name + suffix)
             part.replace(aside / part.name)
-        else:
-            part.unlink(missing_ok=True)
 
     change(client, uri, edit(1, 0, 1, 0, "b"))
     change(client, uri, edit(2, 0, 2, 0, "c"))
