@@ -226,4 +226,7 @@ def _end_by_signal(server: TelemetryServer, signum: int) -> None:
         logging.shutdown()
         os._exit(128 + signum)
 
-    threading.Thread(target=finish, name="dpt-signal").start()
+    try:
+        threading.Thread(target=finish, name="dpt-signal").start()
+    except RuntimeError:  # the interpreter is shutting down: no new threads
+        finish()
