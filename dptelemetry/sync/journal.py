@@ -80,17 +80,26 @@ class SyncReport:
     pushed: bool
     problem: str = ""
     unpushed_commits: int = 0
+    """Commits still waiting for the journal after this run."""
+    earlier_commits: int = 0
+    """Commits an earlier run made offline, which this run found waiting."""
 
     def sentence(self) -> str:
-        if not self.sent and not self.received and self.pushed and not self.unpushed_commits:
+        if not (self.sent or self.received or self.earlier_commits) and self.pushed:
             return "Nothing new to sync."
-        machines = f"{self.from_machines} machine{'s' if self.from_machines != 1 else ''}"
-        text = f"Sent {self.sent:,} events, received {self.received:,} from {machines}."
+        text = (f"Sent {_count(self.sent, 'event')}, received {_count(self.received, 'event')} "
+                f"from {_count(self.from_machines, 'machine')}.")
+        if self.pushed and self.earlier_commits:
+            text += f" Pushed {_count(self.earlier_commits, 'commit')} made while offline."
         if not self.pushed:
             text += (f" The journal could not be reached ({self.problem}): "
                      f"{self.unpushed_commits} commit(s) wait here and go out at the next "
                      "`dpt sync`.")
         return text
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -326,6 +335,7 @@ def sync(home: Path, store: Store, now: float) -> SyncReport:
                 state.offsets = {}  # the index is rebuilt from the journal as it is read
             gitrepo.discard_uncommitted(repo, f"{EVENTS_DIR}/{state.machine}")
             fetched = gitrepo.pull(repo)
+            earlier = gitrepo.unpushed(repo) if fetched.pushed else 0
             _check_format(clone, state.remote)
             received, machines = _receive(store, state, clone, known)
             state.save(folder)
@@ -336,7 +346,7 @@ def sync(home: Path, store: Store, now: float) -> SyncReport:
                     (clone / FORMAT_FILE).write_text(json.dumps({"format": FORMAT}) + "\n")
                     paths.append(FORMAT_FILE)
                 if paths:
-                    gitrepo.commit(repo, paths, f"dpt sync: {state.machine} sent {sent} events")
+                    gitrepo.commit(repo, paths, f"dpt sync: {state.machine} sent {_count(sent, 'event')}")
             _mark_own_files(state, clone, touched)
             state.save(folder)
             pushed = gitrepo.push(repo) if fetched.pushed else fetched
@@ -344,7 +354,7 @@ def sync(home: Path, store: Store, now: float) -> SyncReport:
             state.last_sync = now
             state.save(folder)
             return SyncReport(sent, received + late, len(machines | late_machines),
-                              pushed.pushed, pushed.problem, gitrepo.unpushed(repo))
+                              pushed.pushed, pushed.problem, gitrepo.unpushed(repo), earlier)
 
 
 def _mark_own_files(state: JournalState, clone: Path, touched: set[Path]) -> None:
