@@ -346,7 +346,8 @@ def sync(home: Path, store: Store, now: float) -> SyncReport:
                     (clone / FORMAT_FILE).write_text(json.dumps({"format": FORMAT}) + "\n")
                     paths.append(FORMAT_FILE)
                 if paths:
-                    gitrepo.commit(repo, paths, f"dpt sync: {state.machine} sent {_count(sent, 'event')}")
+                    gitrepo.commit(repo, paths,
+                                   f"dpt sync: {state.machine} sent {_count(sent, 'event')}")
             _mark_own_files(state, clone, touched)
             state.save(folder)
             pushed = gitrepo.push(repo) if fetched.pushed else fetched

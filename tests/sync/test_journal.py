@@ -7,7 +7,7 @@ import re
 import socket
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -68,8 +68,9 @@ def test_each_machine_writes_only_its_own_monthly_files(home, remote: str,
     clone = tmp_path / "look"
     subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True)
     files = sorted(p.relative_to(clone).as_posix() for p in (clone / "events").rglob("*.jsonl"))
-    this_month = date.today().strftime("%Y-%m")
-    assert files == sorted([f"events/{laptop_id}/2024-05.jsonl", f"events/{laptop_id}/2024-06.jsonl",
+    this_month = datetime.now(timezone.utc).strftime("%Y-%m")  # the stuck moment's
+    assert files == sorted([f"events/{laptop_id}/2024-05.jsonl",
+                            f"events/{laptop_id}/2024-06.jsonl",
                             f"events/{desktop_id}/{this_month}.jsonl"])
     for machine in (laptop_id, desktop_id):
         assert re.fullmatch("[0-9a-f]{16}", machine)
@@ -92,7 +93,7 @@ def test_a_push_race_loses_nothing(home, remote: str, tmp_path: Path) -> None:
                                   stderr=subprocess.PIPE, text=True)
                  for i in range(3)]
         for proc in procs:
-            out, err = proc.communicate(timeout=120)
+            _, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
     for run in machines:
         run("sync")
