@@ -45,9 +45,13 @@ def _cohort_root(source: str) -> Path:
               help="The seven days ending today (the default).")
 @click.option("--since", callback=lambda c, p, v: None if v is None else parse_day(c, p, v),
               metavar="YYYY-MM-DD", help="From this day to today instead.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--learner", "learners", multiple=True, metavar="NAME",
+              help="Only this learner's page (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for the terminal (pages of flagged learners only, unless --learner), "
+                   "markdown, json or html (a page per learner).")
 @OUTPUT_OPTION
-def report(source: str, period: str, since: date | None, fmt: str,
+def report(source: str, period: str, since: date | None, learners: tuple[str, ...], fmt: str,
            output: Path | None) -> None:
     """One row per learner: practice minutes and sessions, minutes per zone, drills and
     attempts, ratings, strongest signals and their suggestions, stuck moments, last active;
@@ -60,15 +64,23 @@ def report(source: str, period: str, since: date | None, fmt: str,
     if start > end:
         raise click.BadParameter(f"{start} is after today", param_hint="--since")
     data = read_cohort(_cohort_root(source), source, start, end)
+    unknown = set(learners) - {x.name for x in data.learners}
+    if unknown:
+        raise click.BadParameter(f"no learner {', '.join(sorted(unknown))} in {source}",
+                                 param_hint="--learner")
+    pages: set[str] | None = set(learners) or None
+    if fmt == "text" and pages is None:
+        pages = {x.name for x in data.learners if x.flags}
     if fmt == "json":
-        write_output(json.dumps(cohort_data(data), indent=2, ensure_ascii=False) + "\n", output)
+        write_output(json.dumps(cohort_data(data, pages), indent=2, ensure_ascii=False) + "\n",
+                     output)
     elif fmt == "html":
         from dptelemetry.render.html import document_html
 
-        write_output(document_html(cohort_document(data),
+        write_output(document_html(cohort_document(data, pages),
                                    made_from=f"the summaries shared in {source}"), output)
     else:
-        write_document(lambda glyphs: cohort_document(data), fmt, output)
+        write_document(lambda glyphs: cohort_document(data, pages), fmt, output)
 
 
 @cohort.command()

@@ -3,6 +3,7 @@ and a page per learner with their days; as a document (text, markdown, HTML) and
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from dptelemetry.analysis.cohort import Cohort, Learner, LearnerDay
@@ -86,7 +87,8 @@ def _learner_section(learner: Learner) -> Section:
     return Section(f"learner-{learner.name}", learner.name, tuple(blocks))
 
 
-def cohort_document(cohort: Cohort) -> Document:
+def cohort_document(cohort: Cohort, pages: Collection[str] | None = None) -> Document:
+    """The report; a page for each learner in `pages` (every learner when None)."""
     days = (cohort.end - cohort.start).days + 1
     title = (f"Cohort · {long_date(cohort.start)} to {long_date(cohort.end)} "
              f"({plural(days, 'day')})")
@@ -103,8 +105,8 @@ def cohort_document(cohort: Cohort) -> Document:
     flags = Section("flags", "Flags", (Bullets(tuple(
         f"{learner.name}: {flag}" for learner in flagged for flag in learner.flags)),)
         if flagged else (Paragraph("Nothing flagged.", "good"),))
-    return Document(title, headline,
-                    (overview, flags, *(_learner_section(x) for x in cohort.learners)),
+    paged = [x for x in learners if pages is None or x.name in pages]
+    return Document(title, headline, (overview, flags, *map(_learner_section, paged)),
                     (f"From the summaries learners shared in {cohort.source}. These are "
                      "signals, not diagnoses: compare each learner with their own earlier "
                      "weeks, never with each other.",))
@@ -135,7 +137,8 @@ def _learner_data(learner: Learner) -> dict[str, Any]:
     }
 
 
-def cohort_data(cohort: Cohort) -> dict[str, Any]:
+def cohort_data(cohort: Cohort, only: Collection[str] | None = None) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "kind": "cohort", "source": cohort.source,
             "start": cohort.start.isoformat(), "end": cohort.end.isoformat(),
-            "learners": [_learner_data(x) for x in cohort.learners]}
+            "learners": [_learner_data(x) for x in cohort.learners
+                         if only is None or x.name in only]}

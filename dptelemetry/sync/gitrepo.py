@@ -50,8 +50,9 @@ def _problem(exc: Exception) -> str:
 
 def _declined(exc: Exception) -> bool:
     """The remote refused the push on purpose (a server-side hook), not because we lost a
-    race: trying again cannot help."""
-    return "remote rejected" in str(getattr(exc, "stderr", "") or exc)
+    race (rejected as behind, or "cannot lock ref" while another push lands): trying again
+    cannot help."""
+    return "hook declined" in str(getattr(exc, "stderr", "") or exc)
 
 
 @contextmanager
