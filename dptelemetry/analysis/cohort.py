@@ -71,6 +71,8 @@ class LearnerDay:
 @dataclass
 class Learner:
     name: str
+    start: date
+    """The period's first day."""
     days: list[LearnerDay]
     """The period's shared days, oldest first."""
     last_active: date | None
@@ -107,8 +109,8 @@ class Learner:
         return goals
 
     def period_ratings(self) -> list[int]:
-        first = self.days[0].day.isoformat() if self.days else "9999"
-        return [r.rating for r in self.ratings if r.ended[:10] >= first]
+        """Ratings of the goals ended in the period (on the learner's local date)."""
+        return [r.rating for r in self.ratings if r.ended[:10] >= self.start.isoformat()]
 
     def drills(self) -> tuple[int, int]:
         """(drills practised, attempts) in the period."""
@@ -209,7 +211,7 @@ def _learner(folder: Path, start: date, end: date) -> Learner:
         if when >= start:
             days.append(day)
     ordered = sorted(ratings.values(), key=lambda r: datetime.fromisoformat(r.ended))
-    learner = Learner(folder.name, days[::-1], last_active, ordered)
+    learner = Learner(folder.name, start, days[::-1], last_active, ordered)
     learner.flags = flags(learner, end)
     return learner
 

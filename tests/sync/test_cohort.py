@@ -4,6 +4,7 @@ against cohorts written by construction."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -107,9 +108,22 @@ def test_flags_on_a_cohort_built_by_construction(home, tmp_path: Path) -> None:
     assert rows["sinking"]["flags"] == ["ratings falling: 8 → 6 → 5 over the last 3 rated goals"]
     assert rows["sinking"]["ratings"] == [6, 5]  # those of the week; the flag looks further back
 
-    text = home("mentor")("cohort", "report", str(root), "--format", "markdown", env=TODAY).stdout
-    assert "| panicky | 60 | 2 | 0/36/24 | 0/0 | — |" in text
-    assert "- sinking: ratings falling: 8 → 6 → 5 over the last 3 rated goals" in text
+    mentor = home("mentor")
+    markdown = mentor("cohort", "report", str(root), "--format", "markdown", env=TODAY).stdout
+    assert "| panicky | 60 | 2 | 0/36/24 | 0/0 | — |" in markdown
+    assert "- sinking: ratings falling: 8 → 6 → 5 over the last 3 rated goals" in markdown
+    assert "## calm" in markdown  # a page for every learner
+    text = mentor("cohort", "report", str(root), env=TODAY).stdout
+    assert headings(text) == ["Learners", "Flags", "away", "panicky", "sinking"]  # flagged
+    one = mentor("cohort", "report", str(root), "--learner", "calm", env=TODAY).stdout
+    assert headings(one) == ["Learners", "Flags", "calm"]
+    unknown = mentor("cohort", "report", str(root), "--learner", "zed", env=TODAY, check=False)
+    assert unknown.returncode == 2 and "no learner zed" in unknown.stderr
+
+
+def headings(text: str) -> list[str]:
+    """The section titles of a text report (a title, then a rule to the right margin)."""
+    return re.findall(r"^(\S+) ─{3,}$", text, re.MULTILINE)
 
 
 def test_the_html_is_static_and_renders(home, tmp_path: Path) -> None:
