@@ -286,20 +286,24 @@ def _new_events(path: Path, name: str, offset: int) -> tuple[list[Event], int]:
             offset = 0
         fh.seek(offset)
         data = fh.read()
-        fh.seek(0)
-        before = fh.read(offset)
     end = data.rfind(b"\n") + 1
     events = []
-    for number, line in enumerate(data[:end].splitlines(), start=before.count(b"\n") + 1):
+    for line in data[:end].splitlines():
         if not line.strip():
             continue
         try:
             events.append(from_json(json.loads(line)))
         except (ValueError, EventFormatError) as exc:
+            number = _line_number(path, offset + data.index(line))
             raise JournalError(
                 f"{name} line {number}: {exc}; the rest of that file was not imported (was it "
                 "written by a newer dptelemetry? then upgrade this one)") from None
     return events, offset + end
+
+
+def _line_number(path: Path, position: int) -> int:
+    with path.open("rb") as fh:
+        return fh.read(position).count(b"\n") + 1
 
 
 def _receive(store: Store, state: JournalState, clone: Path,
