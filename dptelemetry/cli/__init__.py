@@ -33,6 +33,9 @@ COMMANDS = {
     "summary": "dptelemetry.cli.summary:summary",
     "friction": "dptelemetry.cli.friction:friction",
     "demo": "dptelemetry.cli.demo:demo",
+    "sync": "dptelemetry.cli.sync:sync",
+    "share": "dptelemetry.cli.share:share",
+    "cohort": "dptelemetry.cli.cohort:cohort",
 }
 
 

@@ -14,6 +14,7 @@ from dptelemetry.analysis.week import WeekSummary
 from dptelemetry.render.document import (
     Bullets,
     DayReport,
+    Document,
     Paragraph,
     StripBlock,
     Table,
@@ -47,21 +48,27 @@ def kind(block: object) -> str:
 
 
 def render_html(report: DayReport | WeekSummary) -> str:
-    import jinja2
-
     from dptelemetry.render import charts
 
     if isinstance(report, DayReport):
         pictures = charts.day_charts(report.summary, report.week)
     else:
         pictures = {"week": charts.week_chart(report)} if report.active_seconds else {}
+    return document_html(as_document(report), pictures)
+
+
+def document_html(doc: Document, pictures: dict[str, str] | None = None,
+                  made_from: str = "the events on this computer") -> str:
+    """Any document as the page: charts (SVG text) go to the sections with their keys."""
+    import jinja2
+
     env = jinja2.Environment(loader=jinja2.PackageLoader("dptelemetry.render", "templates"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["inline"] = inline
     env.globals["kind"] = kind
     context: dict[str, Any] = {
-        "doc": as_document(report), "charts": {k: Markup(v) for k, v in pictures.items()},
-        "captions": CAPTIONS, "version": __version__,
+        "doc": doc, "charts": {k: Markup(v) for k, v in (pictures or {}).items()},
+        "captions": CAPTIONS, "version": __version__, "made_from": made_from,
     }
     return env.get_template("report.html.j2").render(context)

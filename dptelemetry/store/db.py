@@ -223,6 +223,12 @@ class Store:
             ).fetchone()[0]
         return int(total)
 
+    def hour_counts(self) -> dict[int, int]:
+        """Events stored per hour since the epoch (UTC), ever: what changed since an earlier
+        look is the hours whose count moved. Cheap: one small table."""
+        with _sqlite_errors(self.path):
+            return dict(self._conn.execute("SELECT hour, events FROM event_hours").fetchall())
+
     def cached_day_metrics(
         self, start: float, end: float, key: str, stamp: int
     ) -> dict[str, list[float]] | None:

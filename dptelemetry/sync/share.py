@@ -1,0 +1,168 @@
+"""Sharing with a mentor, opt in: a learner's daily summaries, cut to the fields a coach needs,
+in their own folder of the mentor's cohort repository.
+
+Layout of a cohort repository: `learners/<name>/learner.json` (format and name) and
+`learners/<name>/days/<YYYY-MM-DD>.json` (one shared day summary each). A learner writes only
+under their own folder, so learners never conflict; a day shared again replaces its file in a
+new commit (history is never rewritten).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from dptelemetry.config import Config
+from dptelemetry.errors import DptError
+from dptelemetry.events import EventKind
+from dptelemetry.store.db import Store
+from dptelemetry.sync import gitrepo
+from dptelemetry.sync.shared_fields import DAY, Redactor, allowed
+
+FORMAT = 1
+SHARE_DIR = "share"
+LEARNERS_DIR = "learners"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+class ShareError(DptError):
+    pass
+
+
+@dataclass
+class ShareState:
+    remote: str
+    name: str
+    last_shared: str | None = None
+    """The last day shared (YYYY-MM-DD): the next plain `dpt share` starts there."""
+
+    def save(self, folder: Path) -> None:
+        path = folder / "state.json"
+        tmp = path.with_name("state.json.tmp")
+        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(self.__dict__, fh, indent=1)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, folder: Path) -> ShareState:
+        try:
+            return cls(**json.loads((folder / "state.json").read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise ShareError("sharing is not set up: run `dpt share init URL --as NAME` "
+                             "with your mentor's cohort repository first") from None
+        except (ValueError, TypeError, OSError) as exc:
+            raise ShareError(f"{folder / 'state.json'} is damaged ({exc}); run "
+                             "`dpt share init URL --as NAME` again") from None
+
+
+def share_folder(home: Path) -> Path:
+    return home / SHARE_DIR
+
+
+def learner_name(name: str) -> str:
+    if not _NAME.fullmatch(name):
+        raise ShareError(f"{name!r} cannot be a learner name: use letters, digits, '.', '_' "
+                         "or '-' (at most 64, starting with a letter or digit)")
+    return name
+
+
+def init(home: Path, url: str, name: str) -> ShareState:
+    folder = share_folder(home)
+    state = ShareState(remote=url, name=learner_name(name))
+    clone = folder / "cohort"
+    if clone.exists():
+        import shutil
+
+        shutil.rmtree(clone)
+    gitrepo.clone(url, clone, f"learner-{state.name}")
+    state.save(folder)
+    return state
+
+
+def _private_names(store: Store, start: float, end: float) -> Iterator[tuple[str, str]]:
+    """Every path, repository and test id in the day's events, with its placeholder."""
+    for event in store.events_between(start, end):
+        if event.repo:
+            yield event.repo, "[repository]"
+        if event.path:
+            yield event.path, "[file]"
+            yield Path(event.path).name, "[file]"
+        if event.kind == EventKind.TEST_RUN:
+            for failure in event.payload.get("failures") or ():
+                test = str(failure[0]) if failure else ""
+                yield test, "[test]"
+                yield test.split("::")[0].split(" ")[0], "[file]"
+
+
+def day_files(store: Store, config: Config, name: str, days: Iterable[date]) -> dict[str, str]:
+    """The files `dpt share` writes for these days: relative path -> exact text. Days with
+    nothing recorded are left out."""
+    from dptelemetry.analysis.days import day_bounds
+    from dptelemetry.plugins import get_plugin_manager
+    from dptelemetry.render.json import day_data
+    from dptelemetry.render.reports import read_day
+
+    manager = get_plugin_manager(config)
+    files = {f"{LEARNERS_DIR}/{name}/learner.json": _dump({"format": FORMAT, "name": name})}
+    for day in days:
+        data = day_data(read_day(store, day, config, manager))
+        if not _recorded(data):
+            continue
+        start, end = day_bounds(day)
+        redact = Redactor(_private_names(store, start, end))
+        files[f"{LEARNERS_DIR}/{name}/days/{day.isoformat()}.json"] = _dump(
+            redact(allowed(data, DAY)))
+    return files
+
+
+def _recorded(day: dict[str, Any]) -> bool:
+    return bool(day["active_seconds"] or day["test_runs"]["total"] or day["goals"]
+                or day["stuck_moments"] or day["commits"]["total"])
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def days_to_share(state: ShareState, today: date, day: date | None,
+                  since: date | None) -> list[date]:
+    if day is not None:
+        return [day]
+    first = since or (date.fromisoformat(state.last_shared) if state.last_shared else today)
+    if first > today:
+        raise ShareError(f"{first} is in the future")
+    return [first + timedelta(days=n) for n in range((today - first).days + 1)]
+
+
+@dataclass(frozen=True)
+class ShareReport:
+    files: int
+    changed: bool
+    pushed: gitrepo.PushResult
+
+
+def share(home: Path, files: dict[str, str], days: list[date]) -> ShareReport:
+    """Write the files into the cohort clone, commit and push them."""
+    folder = share_folder(home)
+    state = ShareState.load(folder)
+    with gitrepo.open_clone(folder / "cohort") as repo:
+        gitrepo.discard_uncommitted(repo, f"{LEARNERS_DIR}/{state.name}")
+        fetched = gitrepo.pull(repo)
+        clone = folder / "cohort"
+        for relative, text in files.items():
+            path = clone / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        span = f"{days[0]}" if len(days) == 1 else f"{days[0]} to {days[-1]}"
+        changed = gitrepo.commit(repo, sorted(files), f"dpt share: {state.name}, {span}")
+        pushed = gitrepo.push(repo) if fetched.pushed else fetched
+    state.last_shared = max(d.isoformat() for d in days)
+    state.save(folder)
+    return ShareReport(len(files), changed, pushed)

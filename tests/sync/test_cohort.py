@@ -1,0 +1,154 @@
+"""`dpt cohort report`: the mentor's view, checked against the learners' own summaries and
+against cohorts written by construction."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.summary.browser import Chromium
+from tests.summary.days import practice_day
+from tests.sync.conftest import Home
+from tests.sync.test_share import _today, secret_day, store
+
+SINCE = "2024-05-01"
+TODAY = _today("2024-05-08")
+
+
+def report(run: Home, source: str, *args: str) -> dict[str, Any]:
+    done = run("cohort", "report", source, "--since", SINCE, "--format", "json", *args,
+               env=TODAY)
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+def test_every_number_matches_the_learners_own_summaries(home, remote: str,
+                                                         tmp_path: Path) -> None:
+    learners = {"alice": practice_day(), "bob": secret_day()}
+    for name, day in learners.items():
+        run = home(name)
+        store(run, tmp_path, day)
+        run("goal", "start", f"{name}'s later goal", env=_today("2024-05-07"))
+        run("goal", "end", "--rating", "3", env=_today("2024-05-07"))
+        run("share", "init", remote, "--as", name)
+        run("share", "--since", SINCE, env=TODAY)
+    mentor = home("mentor")
+    data = report(mentor, remote)
+    assert (data["start"], data["end"]) == (SINCE, "2024-05-08")
+    assert [x["name"] for x in data["learners"]] == ["alice", "bob"]
+    for row in data["learners"]:
+        own = [json.loads(home(row["name"])("summary", "--date", d, "--format", "json").stdout)
+               for d in ("2024-05-06", "2024-05-07")]
+        sessions = [s for day in own for s in day["sessions"]]
+        assert row["practice_seconds"] == pytest.approx(sum(d["active_seconds"] for d in own))
+        assert row["sessions"] == len(sessions)
+        for zone in ("comfort", "learning", "panic"):
+            assert row["zone_seconds"][zone] == pytest.approx(sum(
+                s["active_seconds"] for s in sessions if s["zone"]["zone"] == zone))
+        assert row["ratings"] == [6, 3]  # the kata's end on the 6th, the later goal's on the 7th
+        stuck = [m for day in own for m in day["stuck_moments"]]
+        assert row["stuck_moments"] == {"logged": sum(not m["detected"] for m in stuck),
+                                        "detected": sum(m["detected"] for m in stuck)}
+        assert row["last_active"] == max(d["date"] for d in own if d["active_seconds"])
+        top = max((s for day in own for s in day["signals"]), key=lambda s: s["severity"])
+        assert row["strongest_signals"][0]["severity"] == top["severity"]
+        assert [d["date"] for d in row["days"]] == ["2024-05-06", "2024-05-07"]
+    # the same numbers from a folder (a clone the mentor keeps) as from the URL
+    clone = tmp_path / "cohort-clone"
+    subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True)
+    assert report(mentor, str(clone))["learners"] == data["learners"]
+
+
+def _day(day: date, sessions: list[tuple[str, float]], goals: list[dict[str, Any]] = (),
+         stuck: int = 0) -> dict[str, Any]:
+    return {"schema_version": 1, "kind": "day", "date": day.isoformat(),
+            "active_seconds": sum(s for _, s in sessions),
+            "sessions": [{"index": i, "active_seconds": s, "zone": {"zone": z}}
+                         for i, (z, s) in enumerate(sessions)],
+            "test_runs": {"total": 4, "failed": 1}, "goals": list(goals),
+            "stuck_moments": [{"detected": False}] * stuck, "signals": []}
+
+
+def _write(root: Path, learner: str, days: list[dict[str, Any]]) -> None:
+    folder = root / "learners" / learner / "days"
+    folder.mkdir(parents=True)
+    for day in days:
+        (folder / f"{day['date']}.json").write_text(json.dumps(day))
+
+
+def _goal(n: int, rating: int, ended: date) -> dict[str, Any]:
+    return {"id": f"g{n}", "title": f"goal {n}", "rating": rating,
+            "ended": f"{ended.isoformat()}T10:00:00+00:00"}
+
+
+def test_flags_on_a_cohort_built_by_construction(home, tmp_path: Path) -> None:
+    root = tmp_path / "cohort"
+    end = date(2024, 5, 8)
+    d = [end - timedelta(days=n) for n in range(12)]  # d[0] is the period's last day
+    _write(root, "calm", [_day(d[1], [("comfort", 1800), ("learning", 1800)])])
+    _write(root, "panicky", [_day(d[2], [("learning", 2160), ("panic", 1440)], stuck=2)])
+    _write(root, "away", [_day(d[10], [("learning", 3000)])])
+    _write(root, "sinking", [_day(d[11], [("learning", 600)], [_goal(1, 8, d[11])]),
+                             _day(d[5], [("learning", 600)], [_goal(2, 6, d[5])]),
+                             _day(d[1], [("learning", 600)], [_goal(3, 5, d[1])])])
+    rows = {x["name"]: x for x in report(home("mentor"), str(root), "--week")["learners"]}
+    assert rows["calm"]["flags"] == []
+    assert rows["calm"]["practice_seconds"] == 3600
+    assert rows["panicky"]["flags"] == [
+        "panic-heavy: 24 of 60 practice minutes in the panic zone (40%, flagged from 30%)"]
+    assert rows["panicky"]["stuck_moments"] == {"logged": 2, "detected": 0}
+    assert rows["away"]["flags"] == ["no practice for 10 days (last 2024-04-28)"]
+    assert rows["away"]["days"] == [] and rows["away"]["practice_seconds"] == 0
+    assert rows["sinking"]["flags"] == ["ratings falling: 8 → 6 → 5 over the last 3 rated goals"]
+    assert rows["sinking"]["ratings"] == [6, 5]  # those of the week; the flag looks further back
+
+    mentor = home("mentor")
+    markdown = mentor("cohort", "report", str(root), "--format", "markdown", env=TODAY).stdout
+    assert "| panicky | 60 | 2 | 0/36/24 | 0/0 | — |" in markdown
+    assert "- sinking: ratings falling: 8 → 6 → 5 over the last 3 rated goals" in markdown
+    assert "## calm" in markdown  # a page for every learner
+    text = mentor("cohort", "report", str(root), env=TODAY).stdout
+    assert headings(text) == ["Learners", "Flags", "away", "panicky", "sinking"]  # flagged
+    one = mentor("cohort", "report", str(root), "--learner", "calm", env=TODAY).stdout
+    assert headings(one) == ["Learners", "Flags", "calm"]
+    unknown = mentor("cohort", "report", str(root), "--learner", "zed", env=TODAY, check=False)
+    assert unknown.returncode == 2 and "no learner zed" in unknown.stderr
+
+
+def headings(text: str) -> list[str]:
+    """The section titles of a text report (a title, then a rule to the right margin)."""
+    return re.findall(r"^(\S+) ─{3,}$", text, re.MULTILINE)
+
+
+def test_the_html_is_static_and_renders(home, tmp_path: Path) -> None:
+    root = tmp_path / "cohort"
+    _write(root, "ana<script>", [_day(date(2024, 5, 6), [("panic", 2400)])])
+    page = tmp_path / "cohort.html"
+    home("mentor")("cohort", "report", str(root), "--format", "html", "--output", str(page),
+                   env=TODAY)
+    html = page.read_text()
+    assert "<script" not in html and "&lt;script&gt;" in html
+    browser = Chromium(tmp_path / "chromium-profile")
+    try:
+        visit = browser.visit(page.as_uri())
+    finally:
+        browser.close()
+    assert visit.errors == []
+    assert visit.requests == [page.as_uri()]
+
+
+def test_a_cohort_from_a_newer_version_or_no_cohort_is_one_line(home, tmp_path: Path) -> None:
+    root = tmp_path / "cohort"
+    (root / "learners" / "ana").mkdir(parents=True)
+    (root / "learners" / "ana" / "learner.json").write_text('{"format": 7, "name": "ana"}')
+    mentor = home("mentor")
+    done = mentor("cohort", "report", str(root), check=False)
+    assert done.returncode == 1 and "written by a newer dptelemetry (format 7" in done.stderr
+    empty = mentor("cohort", "report", str(tmp_path), check=False)
+    assert empty.returncode == 1 and "holds no learners/ folder" in empty.stderr

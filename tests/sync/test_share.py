@@ -1,0 +1,171 @@
+"""`dpt share`: what a learner sends to a mentor's cohort repository, and nothing more."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from dptelemetry.events import to_jsonl
+from tests.analysis.builders import DAY, DayBuilder
+from tests.summary.days import HOUR, MIN, practice_day
+from tests.sync.conftest import Home, bare_repo
+
+SECRET_FILE = "src/SECRETMODULE.py"
+SECRET_TEST = "pkg/test_SECRETFILE.py::test_SECRETFUNC[param]"
+SECRET_REPO = "/home/learner/SECRETCLIENT"
+
+
+def secret_day() -> DayBuilder:
+    """The practice day, plus a morning where one secret test fails four runs in a row (a
+    repeated-failure signal names it) while a secret file is edited between the runs."""
+    day = practice_day()
+    for k in range(4):
+        t = 11 * HOUR + k * MIN
+        edit = day.edit(t, inserted=5, path=SECRET_FILE, line=k)
+        object.__setattr__(edit, "repo", SECRET_REPO)
+        day.red(t + 30, SECRET_TEST)
+    return day
+
+
+def store(run: Home, tmp_path: Path, day: DayBuilder) -> None:
+    export = tmp_path / "day.jsonl"
+    export.write_text("".join(to_jsonl(e) + "\n" for e in day.events))
+    run("import", str(export))
+
+
+def dry_run_files(output: str) -> dict[str, str]:
+    files: dict[str, str] = {}
+    name = ""
+    for line in output.splitlines(keepends=True):
+        if line.startswith("=== "):
+            name = line[4:].strip()
+            files[name] = ""
+        else:
+            files[name] += line
+    return files
+
+
+def everything_in(url: str, tmp_path: Path) -> str:
+    """Every byte of every version of every file the remote holds."""
+    git_dir = url.removeprefix("file://")
+    return subprocess.run(["git", "--git-dir", git_dir, "log", "--all", "-p", "--format=%B"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_dry_run_shows_exactly_what_is_pushed(home, remote: str, tmp_path: Path) -> None:
+    alice = home("alice")
+    store(alice, tmp_path, secret_day())
+    alice("share", "init", remote, "--as", "alice")
+    dry = alice("share", "--date", DAY.isoformat(), "--dry-run")
+    assert "nothing was sent" in dry.stderr
+    shown = dry_run_files(dry.stdout)
+    assert sorted(shown) == ["learners/alice/days/2024-05-06.json", "learners/alice/learner.json"]
+    assert everything_in(remote, tmp_path) == ""  # a dry run sends nothing
+
+    done = alice("share", "--date", DAY.isoformat())
+    assert done.stdout.strip() == f"Shared 1 day as alice with {remote}."
+    clone = tmp_path / "mentor-view"
+    subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True)
+    for name, text in shown.items():
+        assert (clone / name).read_text() == text
+    assert alice("share", "--date", DAY.isoformat()).stdout.startswith("Nothing new to share")
+
+
+def test_no_path_repository_or_test_id_leaves_the_machine(home, remote: str,
+                                                         tmp_path: Path) -> None:
+    alice = home("alice")
+    store(alice, tmp_path, secret_day())
+    summary = alice("summary", "--date", DAY.isoformat(), "--format", "json").stdout
+    assert SECRET_TEST in summary  # the learner's own summary names them ...
+    alice("share", "init", remote, "--as", "alice")
+    alice("share", "--date", DAY.isoformat())
+    sent = everything_in(remote, tmp_path)
+    for secret in ("SECRETMODULE", "SECRETFILE", "SECRETFUNC", "SECRETCLIENT", "a.py",
+                   "bowling.py", "frame.py", "test_c1", "test_x"):
+        assert secret not in sent, secret
+    clone = tmp_path / "mentor-view"
+    subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True)
+    shared = json.loads((clone / "learners/alice/days/2024-05-06.json").read_text())
+    repeated = next(s for s in shared["signals"] if s["name"] == "repeated_failure_density")
+    assert repeated["summary"].startswith("[test] failed with AssertionError in 4 runs")
+    assert "evidence" not in repeated
+    assert "timeline" not in shared and "longest" not in shared["pauses"]
+    # ... and what a coach needs is there
+    assert shared["active_seconds"] == json.loads(summary)["active_seconds"]
+    assert [g["title"] for g in shared["goals"]] == ["bowling kata"]
+    assert shared["stuck_moments"][0]["text"] == "mocking the clock"
+
+
+def test_only_the_learner_runs_it_and_days_follow_on(home, remote: str, tmp_path: Path) -> None:
+    alice = home("alice")
+    store(alice, tmp_path, practice_day())
+    alice("share", "init", remote, "--as", "alice")
+    assert everything_in(remote, tmp_path) == ""  # joining sends nothing
+    alice("share", "--since", "2024-05-05", env=_today("2024-05-07"))
+    first = everything_in(remote, tmp_path)
+    assert "learners/alice/days/2024-05-06.json" in first
+    assert "2024-05-05.json" not in first and "2024-05-07.json" not in first  # empty days
+    later = alice("share", env=_today("2024-05-08"))  # from the last shared day on
+    assert later.stdout.startswith("Nothing new to share (no recorded day checked")
+
+
+def _today(day: str) -> dict[str, str]:
+    """DPT_CLOCK_OFFSET that makes `day` today (noon UTC)."""
+    import time
+    from datetime import datetime, timezone
+
+    noon = datetime.fromisoformat(f"{day}T12:00:00").replace(tzinfo=timezone.utc).timestamp()
+    return {"DPT_CLOCK_OFFSET": str(noon - time.time())}
+
+
+def test_bad_names_and_missing_setup_are_one_line(home, remote: str) -> None:
+    alice = home("alice")
+    done = alice("share", check=False)
+    assert done.returncode == 1 and done.stderr.strip() == (
+        "dpt: error: sharing is not set up: run `dpt share init URL --as NAME` with your "
+        "mentor's cohort repository first")
+    bad = alice("share", "init", remote, "--as", "../bob", check=False)
+    assert bad.returncode == 1 and "cannot be a learner name" in bad.stderr
+    both = alice("share", "--date", "today", "--since", "2024-01-01", check=False)
+    assert both.returncode == 2 and "not both" in both.stderr
+
+
+def test_the_example_hook_keeps_each_learner_in_their_folder(home, tmp_path: Path,
+                                                             run_dpt) -> None:
+    url = bare_repo(tmp_path / "cohort.git")
+    hook = tmp_path / "cohort.git" / "hooks" / "pre-receive"
+    hook.write_text(run_dpt("cohort", "hook").stdout)
+    hook.chmod(0o755)
+    alice, mallory = home("alice"), home("mallory")
+    store(alice, tmp_path, practice_day())
+    alice("share", "init", url, "--as", "alice")
+    assert alice("share", "--date", DAY.isoformat(),
+                 env={"DPT_COHORT_USER": "alice"}).returncode == 0
+
+    # mallory's dpt claims to be alice: the server knows who pushes, and refuses
+    store(mallory, tmp_path, practice_day())
+    mallory("share", "init", url, "--as", "alice")
+    (tmp_path / "mallory" / "dpt-config.toml").touch()
+    refused = mallory("share", "--since", "2024-05-05", env={"DPT_COHORT_USER": "mallory",
+                                                              **_today("2024-05-07")},
+                      check=False)
+    assert refused.returncode == 1
+    assert ("the remote refused the push: dpt cohort: mallory may write only under "
+            "learners/mallory/, not learners/alice/") in refused.stderr
+
+    # a hand-made commit outside one's folder is refused too, and a mentor may write anywhere
+    clone = tmp_path / "by-hand"
+    subprocess.run(["git", "clone", "-q", url, str(clone)], check=True)
+    (clone / "learners" / "bob").mkdir(parents=True)
+    (clone / "learners" / "bob" / "x.json").write_text("{}\n")
+    subprocess.run(["git", "-C", str(clone), "add", "."], check=True)
+    subprocess.run(["git", "-C", str(clone), "commit", "-qm", "x"], check=True)
+    push = ["git", "-C", str(clone), "push", "-q", "origin", "HEAD"]
+    env = {**os.environ, "DPT_COHORT_USER": "alice"}
+    assert subprocess.run(push, env=env, capture_output=True, check=False).returncode != 0
+    subprocess.run(["git", "--git-dir", str(tmp_path / "cohort.git"), "config", "dpt.mentors",
+                    "ana"], check=True)
+    assert subprocess.run(push, env={**env, "DPT_COHORT_USER": "ana"},
+                          capture_output=True, check=False).returncode == 0
