@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -27,6 +28,11 @@ def _one_line(stderr: str) -> str:
         (["goal", "end", "--rating", "0"], 2, "0 is not in the range"),
         (["goal", "start", "kata", "--timebox", "45 minutes"], 2, "not a duration"),
         (["goal", "start", "kata", "--timebox", "0m"], 2, "longer than zero"),
+        (["goal", "start", "kata", "--timebox", "90"], 2, "'90' has no unit: say 90m or 90s"),
+        (["goal", "start", "kata", "--timebox", "59s"], 2,
+         "'59s' is too short: a time box is 1m to 24h"),
+        (["goal", "start", "kata", "--timebox", "99999h"], 2,
+         "'99999h' is too long: a time box is 1m to 24h"),
         (["goal", "start", " \n "], 1, "a goal needs a title"),
         (["goal", "end"], 1, "no active goal to end"),
         (["stuck", "x", "--impulse", "panic"], 2, "'panic' is not one of"),
@@ -97,3 +103,16 @@ def test_help_and_version_work_without_a_store(run_dpt: RunDpt, dpt_home: Path) 
         assert result.returncode == 0 and "Usage:" in result.stdout, command
     assert run_dpt("--version").stdout.startswith("dpt, version ")
     assert not dpt_home.exists()
+
+
+@pytest.mark.parametrize(("given", "seconds"), [("1m", 60), ("90s", 90), ("24h", 86400)])
+def test_a_time_box_from_a_minute_to_a_day_is_taken(run_dpt: RunDpt, given: str,
+                                                   seconds: int) -> None:
+    assert run_dpt("goal", "start", "kata", "--timebox", given).returncode == 0
+    status = json.loads(run_dpt("goal", "status", "--format", "json").stdout)
+    assert status["timebox_s"] == seconds
+
+
+def test_a_refused_time_box_starts_no_goal(run_dpt: RunDpt) -> None:
+    assert run_dpt("goal", "start", "kata", "--timebox", "90").returncode == 2
+    assert run_dpt("goal", "list", "--format", "json").stdout.strip() == "[]"

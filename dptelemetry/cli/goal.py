@@ -10,7 +10,7 @@ import click
 from dptelemetry import clock
 from dptelemetry.cli.common import cli_store, local_time
 from dptelemetry.config import data_home
-from dptelemetry.durations import format_duration, parse_duration
+from dptelemetry.durations import format_duration, parse_timebox
 from dptelemetry.goals import Goal, active_goal, end_goal, load_goals, start_goal
 
 
@@ -18,12 +18,9 @@ def _timebox(ctx: click.Context, param: click.Parameter, value: str | None) -> f
     if value is None:
         return None
     try:
-        seconds = parse_duration(value)
+        return parse_timebox(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-    if seconds <= 0:
-        raise click.BadParameter("a time box must be longer than zero")
-    return seconds
 
 
 @click.group()
@@ -36,7 +33,7 @@ def goal() -> None:
 @click.option("--target", metavar="TEXT", help="Success criterion, e.g. 'green in 5 cycles'.")
 @click.option("--weakness", metavar="TEXT", help="The weak spot this goal works on.")
 @click.option("--timebox", metavar="DURATION", callback=_timebox,
-              help="How long to practise, e.g. 45m or 1h30m.")
+              help="How long to practise, 1m to 24h, e.g. 45m or 1h30m.")
 def start(title: str, target: str | None, weakness: str | None, timebox: float | None) -> None:
     """Start a goal; a goal still active is ended first."""
     now = clock.now()
