@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from dptelemetry.cli.output import cannot_write
 from dptelemetry.errors import DptError
 
 CAPTURE = {
@@ -38,7 +39,10 @@ def _folder(given: Path | None) -> Path:
 
     if given is None:
         return Path(tempfile.mkdtemp(prefix="dpt-demo-"))
-    given.mkdir(parents=True, exist_ok=True)
+    try:
+        given.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(given, exc) from None
     return given
 
 

@@ -29,6 +29,11 @@ def today() -> date:
     return local_date(clock.now())
 
 
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
+"""The days a report can end on: from where timestamps begin to a year before the calendar
+ends, so a report's window (its week, its history) never runs off either end."""
+
+
 def parse_day(ctx: click.Context, param: click.Parameter, value: str) -> date:
     words = {"today": 0, "yesterday": 1}
     if value.lower() in words:
@@ -36,10 +41,14 @@ def parse_day(ctx: click.Context, param: click.Parameter, value: str) -> date:
     try:
         if len(value) != 10:
             raise ValueError(value)
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
             f"{value!r} is not a date: use YYYY-MM-DD, today or yesterday") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise click.BadParameter(f"{value!r} is out of range: give a day from {FIRST_DAY} "
+                                 f"to {LAST_DAY}")
+    return day
 
 
 DATE_OPTION = click.option(
@@ -50,6 +59,11 @@ OUTPUT_OPTION = click.option(
     help="Write to FILE instead of stdout.")
 
 
+def cannot_write(output: object, exc: OSError) -> DptError:
+    """The one line for an output file that cannot be written (missing folder, no access)."""
+    return DptError(f"cannot write {output}: {exc.strerror or exc}")
+
+
 def write_output(text: str, output: Path | None) -> None:
     """`text` to `output`, or to stdout when it is None or `-`."""
     if output is None or str(output) == "-":
@@ -58,7 +72,7 @@ def write_output(text: str, output: Path | None) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise DptError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise cannot_write(output, exc) from None
 
 
 def write_document(document_for: DocumentFor, fmt: str, output: Path | None) -> None:

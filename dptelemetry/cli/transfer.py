@@ -12,6 +12,7 @@ from typing import IO
 import click
 
 from dptelemetry.cli.common import cli_store
+from dptelemetry.cli.output import cannot_write
 from dptelemetry.config import data_home
 from dptelemetry.errors import DptError
 from dptelemetry.events import Event, EventFormatError, from_json, to_jsonl
@@ -25,11 +26,16 @@ from dptelemetry.goals import sync_active_goal_file
               help="File to write (default: standard output).")
 def export(fmt: str, output: str) -> None:
     """Write every event, oldest first."""
-    with cli_store() as store, click.open_file(output, "w", encoding="utf-8") as out:
-        count = 0
-        for event in store.iter_events():
-            out.write(to_jsonl(event) + "\n")
-            count += 1
+    try:
+        with cli_store() as store, click.open_file(output, "w", encoding="utf-8") as out:
+            count = 0
+            for event in store.iter_events():
+                out.write(to_jsonl(event) + "\n")
+                count += 1
+    except OSError as exc:
+        if output == "-":
+            raise  # stdout: a closed pipe is the entry point's to handle
+        raise cannot_write(output, exc) from None
     if output != "-":
         click.echo(f"Exported {count} events to {output}.", err=True)
 
