@@ -117,19 +117,14 @@ def list_goals(fmt: str) -> None:
     if not goals:
         click.echo("No goals yet. Start one with: dpt goal start TITLE")
         return
-    from rich.console import Console
-    from rich.table import Table
+    from dptelemetry.cli.output import write_table
+    from dptelemetry.render.console import NOTHING
 
-    table = Table(box=None, pad_edge=False)
-    for column in ("started", "goal", "duration", "time box", "rating", "note"):
-        table.add_column(column, overflow="fold")
-    for g in goals:
-        table.add_row(
-            local_time(g.started, "%Y-%m-%d %H:%M"),
-            g.title + (" (active)" if g.active else ""),
-            format_duration(g.elapsed(now)),
-            format_duration(g.timebox) if g.timebox else "-",
-            f"{g.rating}/10" if g.rating else "-",
-            g.note or "",
-        )
-    Console().print(table)
+    write_table(("started", "goal", "duration", "time box", "rating", "note"), [(
+        local_time(g.started, "%Y-%m-%d %H:%M"),
+        g.title + (" (active)" if g.active else ""),
+        format_duration(g.elapsed(now)),
+        format_duration(g.timebox) if g.timebox else NOTHING,
+        f"{g.rating}/10" if g.rating else NOTHING,
+        g.note or "",
+    ) for g in goals], wrap=("note",))

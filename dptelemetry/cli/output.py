@@ -4,7 +4,7 @@ document or text to the terminal, a pipe or a file."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,6 +78,7 @@ def write_output(text: str, output: Path | None) -> None:
 def write_document(document_for: DocumentFor, fmt: str, output: Path | None) -> None:
     """A document as `text` (colour on a terminal, plain text elsewhere) or `markdown`."""
     from dptelemetry.render import text
+    from dptelemetry.render.console import terminal_console
     from dptelemetry.render.strip import UNICODE
 
     to_stdout = output is None or str(output) == "-"
@@ -87,6 +88,19 @@ def write_document(document_for: DocumentFor, fmt: str, output: Path | None) -> 
 
         write_output(render_markdown(document_for(glyphs)), output)
     elif to_stdout and sys.stdout.isatty():
-        text.print_document(text.terminal_console(), document_for(glyphs))
+        text.print_document(terminal_console(), document_for(glyphs))
     else:
         write_output(text.plain_text(document_for(glyphs)), output)
+
+
+def write_table(columns: Sequence[str], rows: Sequence[Sequence[str]],
+                wrap: Collection[str] = ()) -> None:
+    """A table to stdout: fitted to a terminal's width, whole rows in a pipe."""
+    from dptelemetry.render.console import fitted_table, plain, terminal_console
+
+    if sys.stdout.isatty():
+        console = terminal_console(most=None)
+        console.print(fitted_table(columns, rows, console.width, wrap=wrap))
+    else:
+        click.echo(plain(lambda console: console.print(
+            fitted_table(columns, rows, console.width, wrap=wrap))), nl=False)
