@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -96,5 +97,8 @@ def demo(folder: Path | None, runner: str) -> None:
                f"`dpt lsp`, and {progress.replayed_edits} replayed keystrokes, in "
                f"{time.monotonic() - began:.0f} s.")
     click.echo(f"HTML report: {page}")
-    click.echo(f"Demo data: {where} (DPT_HOME={recorder.home} to explore it with other dpt "
-               f"commands; delete the folder when done). Your own data was not touched.")
+    click.echo(f"Demo data: {where} (delete the folder when done). Your own data was not "
+               f"touched. The demo day is {day.isoformat()}; to explore it with other dpt "
+               f"commands, give them its data home and the day:")
+    click.echo(f"  DPT_HOME={shlex.quote(str(recorder.home))} dpt summary --date "
+               f"{day.isoformat()}")

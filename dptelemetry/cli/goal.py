@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from dptelemetry import clock
-from dptelemetry.cli.common import cli_store, local_time
+from dptelemetry.cli.common import WholeNumber, cli_store, local_time
 from dptelemetry.config import data_home
 from dptelemetry.durations import format_duration, parse_timebox
 from dptelemetry.goals import Goal, active_goal, end_goal, load_goals, start_goal
@@ -47,14 +47,18 @@ def start(title: str, target: str | None, weakness: str | None, timebox: float |
 
 
 def _goal_json(g: Goal, now: float) -> dict[str, Any]:
-    return {
+    """The goal for scripts; `time_left_s` only while it runs (an ended goal has none left)."""
+    from dptelemetry.analysis.days import iso
+
+    data: dict[str, Any] = {
         "id": g.id, "title": g.title, "target": g.target, "weakness": g.weakness,
-        "started": local_time(g.started, "%Y-%m-%dT%H:%M:%S%z"),
-        "ended": local_time(g.ended, "%Y-%m-%dT%H:%M:%S%z") if g.ended else None,
+        "started": iso(g.started), "ended": iso(g.ended) if g.ended else None,
         "elapsed_s": round(g.elapsed(now), 1), "timebox_s": g.timebox,
-        "time_left_s": None if g.time_left(now) is None else round(g.time_left(now) or 0, 1),
-        "rating": g.rating, "note": g.note,
     }
+    if g.active:
+        left = g.time_left(now)
+        data["time_left_s"] = None if left is None else round(left, 1)
+    return {**data, "rating": g.rating, "note": g.note}
 
 
 def _box_text(g: Goal, now: float) -> str:
@@ -93,7 +97,7 @@ def status(fmt: str) -> None:
 
 
 @goal.command()
-@click.option("--rating", type=click.IntRange(1, 10), help="How it went, 1 (poorly) to 10.")
+@click.option("--rating", type=WholeNumber(1, 10), help="How it went, 1 (poorly) to 10.")
 @click.option("--note", metavar="TEXT", help="What you learned or will change.")
 def end(rating: int | None, note: str | None) -> None:
     """End the active goal with a self-rating and a note."""

@@ -37,7 +37,9 @@ def export(fmt: str, output: str) -> None:
             raise  # stdout: a closed pipe is the entry point's to handle
         raise cannot_write(output, exc) from None
     if output != "-":
-        click.echo(f"Exported {count} events to {output}.", err=True)
+        from dptelemetry.render.document import plural
+
+        click.echo(f"Exported {plural(count, 'event')} to {output}.", err=True)
 
 
 def _read_events(stream: IO[str], name: str) -> list[Event]:
@@ -71,4 +73,6 @@ def import_events(file: str) -> None:
         added = store.append(events)
         sync_active_goal_file(store, data_home())
     skipped = len(events) - added
-    click.echo(f"Imported {added} events ({skipped} already present).")
+    from dptelemetry.render.document import plural
+
+    click.echo(f"Imported {plural(added, 'event')} ({skipped} already present).")

@@ -32,7 +32,7 @@ DISCLAIMER = ("These are signals, not diagnoses: each one shows the numbers behi
 class Paragraph:
     text: str
     tone: str | None = None
-    """comfort, learning, panic, good, bad or None: a renderer may colour it."""
+    """comfort, learning, panic, good or None: a renderer may colour it."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ def recommendation_section(rec: Recommendation | None, title: str) -> Section:
 
 def _goal_row(goal: GoalWork, clock: _Clock) -> tuple[str, ...]:
     if goal.timebox_s is None:
-        box = "none"
+        box = NOTHING
     elif goal.ended is None:
         box = f"{dur(goal.timebox_s)} (still open)"
     else:
@@ -248,7 +248,7 @@ def _tests(summary: DaySummary) -> Section:
     lines = (
         Paragraph(f"{plural(r.total, 'run')}: {r.failed} red, {r.green} green"
                   + (f", {r.other} other (interrupted, nothing collected)" if r.other else "")
-                  + ".", "bad" if r.failed > r.green else None),
+                  + "."),
         Paragraph(f"Longest red streak: {plural(r.longest_red_streak, 'run')} in a row. "
                   f"Back to green: {recovered} of {plural(len(streaks), 'red streak')}"
                   + (f", median time to green {dur(r.median_time_to_green_s)}"

@@ -24,8 +24,7 @@ from dptelemetry.render.strip import ASCII, UNICODE, Glyphs, Strip
 RULE_WIDTH = 80
 """A section's rule where the output has no width of its own (a pipe, a file)."""
 
-TONES = {"comfort": "green", "learning": "yellow", "panic": "bold red", "good": "bold green",
-         "bad": "red"}
+TONES = {"comfort": "green", "learning": "yellow", "panic": "bold red", "good": "bold green"}
 
 
 def glyphs_for(encoding: str | None) -> Glyphs:

@@ -80,6 +80,8 @@ async def test_a_goal_started_in_a_terminal_reaches_the_server_within_a_second_o
     ("dpt.goal.start", ["a", "1m", "b", "c", "d"], "takes at most 4 arguments"),
     ("dpt.stuck", ["lost", "panic"], "impulse must be one of search, ask, switch, other"),
     ("dpt.stuck", [42], "text must be text"),
+    ("dpt.stuck", [" \n "], "say what you were trying to do"),
+    ("dpt.goal.start", [" \t "], "a goal needs a title"),
 ])
 async def test_bad_command_arguments_get_one_clear_error_and_change_nothing(
     client: LanguageClient, dpt_home: Path, name: str, arguments: list[object], message: str

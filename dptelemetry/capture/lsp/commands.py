@@ -96,7 +96,7 @@ def end(home: Path, now: float, args: Sequence[Any]) -> str:
 def stuck(home: Path, now: float, args: Sequence[Any]) -> str:
     given = arguments(STUCK, args, ("text", "impulse"))
     text = _text(STUCK, "text", given.get("text"))
-    if not text:
+    if not text or not text.split():
         raise CommandArgumentError(f"{STUCK}: say what you were trying to do")
     impulse = given.get("impulse")
     if impulse is not None and impulse not in IMPULSES:
