@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -204,3 +205,16 @@ def test_a_demo_folder_that_cannot_be_made_is_one_line(run_dpt: RunDpt,
     assert result.returncode == 1
     assert _one_line(result.stderr) == (
         f"dpt: error: cannot write {tmp_path / 'a-file' / 'demo'}: Not a directory")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [["export"], ["summary"], ["summary", "--format", "json"],
+                                  ["friction"]])
+def test_a_full_disk_under_stdout_is_one_line(run_dpt: RunDpt, args: list[str]) -> None:
+    assert run_dpt("stuck", "lost in the parser").returncode == 0
+    with Path("/dev/full").open("w") as full:
+        result = subprocess.run([sys.executable, "-m", "dptelemetry", *args], stdout=full,
+                                stderr=subprocess.PIPE, text=True, check=False)
+    assert result.returncode == 1
+    assert _one_line(result.stderr) == (
+        "dpt: error: cannot write standard output: No space left on device")

@@ -60,19 +60,23 @@ OUTPUT_OPTION = click.option(
 
 
 def cannot_write(output: object, exc: OSError) -> DptError:
-    """The one line for an output file that cannot be written (missing folder, no access)."""
-    return DptError(f"cannot write {output}: {exc.strerror or exc}")
+    """The one line for an output that cannot be written (missing folder, no access, a full
+    disk); `-` is standard output."""
+    where = "standard output" if str(output) == "-" else output
+    return DptError(f"cannot write {where}: {exc.strerror or exc}")
 
 
 def write_output(text: str, output: Path | None) -> None:
     """`text` to `output`, or to stdout when it is None or `-`."""
-    if output is None or str(output) == "-":
-        click.echo(text, nl=False)
-        return
     try:
-        output.write_text(text, encoding="utf-8")
+        if output is None or str(output) == "-":
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+    except BrokenPipeError:
+        raise  # the reader left: the entry point's to handle
     except OSError as exc:
-        raise cannot_write(output, exc) from None
+        raise cannot_write(output or "-", exc) from None
 
 
 def write_document(document_for: DocumentFor, fmt: str, output: Path | None) -> None:

@@ -32,9 +32,9 @@ def export(fmt: str, output: str) -> None:
             for event in store.iter_events():
                 out.write(to_jsonl(event) + "\n")
                 count += 1
+    except BrokenPipeError:
+        raise  # the reader left: the entry point's to handle
     except OSError as exc:
-        if output == "-":
-            raise  # stdout: a closed pipe is the entry point's to handle
         raise cannot_write(output, exc) from None
     if output != "-":
         from dptelemetry.render.document import plural
