@@ -106,5 +106,5 @@ def write_table(columns: Sequence[str], rows: Sequence[Sequence[str]],
         console = terminal_console(most=None)
         console.print(fitted_table(columns, rows, console.width, wrap=wrap))
     else:
-        click.echo(plain(lambda console: console.print(
-            fitted_table(columns, rows, console.width, wrap=wrap))), nl=False)
+        write_output(plain(lambda console: console.print(
+            fitted_table(columns, rows, console.width, wrap=wrap))), None)
