@@ -33,6 +33,36 @@ def parse_duration(text: str | float | int) -> float:
     return seconds
 
 
+TIMEBOX_RANGE = (60.0, 24 * 3600.0)
+"""A time box is a practice block: at least a minute, at most a day."""
+TIMEBOX_WORDS = "a time box is 1m to 24h"
+
+
+def parse_timebox(given: object) -> float:
+    """Seconds in a time box a person gave: a length with its unit, 1m to 24h.
+
+    A bare number is refused rather than read as seconds: "--timebox 90" means 90 minutes to
+    most people. Raises ValueError with a message fit for the user.
+    """
+    if isinstance(given, bool) or not isinstance(given, (str, int, float)):
+        raise ValueError(f"not a duration: {given!r} (use forms like 45m, 1h30m)")
+    number = str(given).strip()
+    try:
+        bare = 0 <= float(number) < float("inf")
+    except ValueError:
+        bare = False
+    if bare:
+        raise ValueError(f"{number!r} has no unit: say {number}m or {number}s")
+    seconds = parse_duration(number)
+    low, high = TIMEBOX_RANGE
+    if seconds <= 0:
+        raise ValueError(f"a time box must be longer than zero ({TIMEBOX_WORDS})")
+    if not low <= seconds <= high:
+        raise ValueError(
+            f"{number!r} is too {'short' if seconds < low else 'long'}: {TIMEBOX_WORDS}")
+    return seconds
+
+
 def format_duration(seconds: float) -> str:
     """Short human form: `45s`, `12m`, `1h05m`. Rounds to whole seconds / minutes."""
     seconds = max(0.0, seconds)

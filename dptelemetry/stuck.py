@@ -6,6 +6,7 @@ common escapes (search the web, ask someone, switch task).
 
 from __future__ import annotations
 
+from dptelemetry.errors import DptError
 from dptelemetry.events import Event, EventKind
 from dptelemetry.goals import active_goal, load_goals
 from dptelemetry.store.db import Store
@@ -19,6 +20,8 @@ def log_stuck(
     """Store one `stuck` event, linked to the active goal; returns it."""
     if impulse is not None and impulse not in IMPULSES:
         raise ValueError(f"impulse must be one of {', '.join(IMPULSES)}")
+    if not text.split():
+        raise DptError("a stuck moment needs text: say what you were trying to do")
     payload: dict[str, object] = {"text": " ".join(text.split())}
     if impulse:
         payload["impulse"] = impulse

@@ -147,6 +147,21 @@ def test_unittest_counts_come_from_its_stderr(
     assert payload["failures"] == [["test_ledger.Ledger.test_bad", "AssertionError"]]
 
 
+def test_unittest_that_ran_no_tests_is_not_green(
+    run_dpt: RunDpt, dpt_home: Path, tmp_path: Path
+) -> None:
+    """Python 3.11's unittest says "Ran 0 tests ... OK" and exits 0 in a folder without
+    tests (3.12 and later say "NO TESTS RAN" and exit 5): nothing ran, so nothing is green."""
+    (tmp_path / "ledger.py").write_text("def add(a, b):\n    return a + b\n")
+
+    result = run_dpt("run", "--", PY, "-m", "unittest", cwd=tmp_path)
+
+    assert "Ran 0 tests" in result.stderr
+    payload = only_run(dpt_home).payload
+    assert (payload["runner"], payload["outcome"], payload["passed"], payload["exit_code"]) == (
+        "unittest", "other", 0, result.returncode)
+
+
 def test_long_output_passes_through_whole_and_early_summaries_still_count(
     run_dpt: RunDpt, dpt_home: Path
 ) -> None:

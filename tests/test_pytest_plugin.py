@@ -240,6 +240,15 @@ def test_no_tests_is_other(pytester: pytest.Pytester, dpt_home: Path) -> None:
     assert payload(dpt_home)["outcome"] == "other"
 
 
+def test_a_session_whose_every_test_was_skipped_ran_none_and_is_other(
+        pytester: pytest.Pytester, dpt_home: Path) -> None:
+    pytester.makepyfile("import pytest\n@pytest.mark.skip\ndef test_one(): pass\n")
+    result, _ = session(pytester)
+    assert result.ret == pytest.ExitCode.OK  # pytest calls it a success: nothing failed
+    data = payload(dpt_home)
+    assert (data["outcome"], data["passed"], data["skipped"]) == ("other", 0, 1)
+
+
 @pytest.mark.parametrize("option", ["--collect-only", "--fixtures", "--setup-plan"])
 def test_sessions_that_run_no_tests_are_not_recorded(
     pytester: pytest.Pytester, dpt_home: Path, option: str

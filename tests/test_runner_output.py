@@ -16,6 +16,7 @@ from dptelemetry.capture.runner_output import (
     runner_from_command,
     spread_lines,
 )
+from dptelemetry.capture.testrun import outcome
 
 SAMPLES = Path(__file__).parent / "data" / "runner_output"
 ALL = ("passed", "failed", "errors", "skipped", "xfailed", "xpassed")
@@ -80,6 +81,8 @@ UNITTEST = [
     ("unittest_green", counts(2, skipped=1, xfailed=0, xpassed=0), []),
     ("unittest_import_error", counts(0, errors=1, xfailed=0, xpassed=0),
      [("unittest.loader._FailedTest.test_nonexistent", "ModuleNotFoundError")]),
+    ("unittest_no_tests", counts(0, xfailed=0, xpassed=0), []),  # 3.11: "OK", exit 0
+    ("unittest_no_tests_312", counts(0, xfailed=0, xpassed=0), []),  # "NO TESTS RAN"
 ]
 
 
@@ -97,6 +100,7 @@ CARGO = [
     ("cargo_red_nff", counts(4, 2, skipped=1),
      [("tests::it_fails", "panic"), ("integration_unwrap", "panic")]),
     ("cargo_green", counts(5, skipped=1), []),
+    ("cargo_no_tests", counts(0), []),
 ]
 
 
@@ -118,6 +122,9 @@ GO = [
     ]),
     ("go_build_failed", counts(None, errors=1, skipped=None),
      [("example.com/ledger", "build failed")]),
+    # No package ran a test: then no test passed, even without -v.
+    ("go_no_tests", counts(0), []),
+    ("go_no_tests_to_run", counts(0), []),
 ]
 
 
@@ -133,6 +140,8 @@ JEST = [
     ("jest_red", counts(2, 2, 1, 2), JEST_RED),
     ("jest_red_tty", counts(2, 2, 1, 2), JEST_RED),
     ("jest_green", counts(4, skipped=2), []),
+    ("jest_no_tests", counts(0), []),
+    ("jest_no_tests_pass", counts(0), []),
 ]
 
 
@@ -148,6 +157,8 @@ VITEST = [
     # Through a terminal vitest redraws its summary as it goes: the last one counts.
     ("vitest_red_tty", counts(2, 2, 1, 2), VITEST_RED),
     ("vitest_green", counts(4, skipped=2), []),
+    ("vitest_no_tests", counts(0), []),
+    ("vitest_no_tests_pass", counts(0), []),
 ]
 
 
@@ -160,6 +171,27 @@ def test_each_sample(sample: str, expected: dict[str, int | None],
     assert parsed.runner == sample.split("_", maxsplit=1)[0]
     assert counts_of(parsed) == expected
     assert failures_of(parsed) == sorted(failures, key=str)
+
+
+@pytest.mark.parametrize("sample, exit_code", [
+    ("pytest_no_tests", 5), ("unittest_no_tests", 0), ("unittest_no_tests_312", 5),
+    ("cargo_no_tests", 0), ("go_no_tests", 0), ("go_no_tests_to_run", 0),
+    ("jest_no_tests", 1), ("jest_no_tests_pass", 0),
+    ("vitest_no_tests", 1), ("vitest_no_tests_pass", 0),
+])
+def test_a_run_of_no_tests_is_never_green(sample: str, exit_code: int) -> None:
+    """Each runner's real output when it found no test, with the exit code it gave."""
+    parsed = parse_sample(sample)
+    assert parsed is not None and parsed.counts.ran_none
+    assert outcome(exit_code, parsed.counts) == "other"
+
+
+@pytest.mark.parametrize("sample", ["pytest_green", "unittest_green", "cargo_green",
+                                    "go_green", "jest_green", "vitest_green"])
+def test_a_run_of_passing_tests_is_green(sample: str) -> None:
+    parsed = parse_sample(sample)
+    assert parsed is not None and not parsed.counts.ran_none
+    assert outcome(0, parsed.counts) == "green"
 
 
 def test_output_of_no_known_runner_has_no_counts() -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import struct
 import subprocess
+import termios
 import tty
 from pathlib import Path
 
@@ -23,15 +26,21 @@ def only_run(home: Path) -> Event:
     return run
 
 
-def run_in_terminal(argv: list[str], cwd: Path | None = None) -> tuple[int, bytes]:
-    """Run argv with one pty (in raw mode) as its stdout and stderr.
+def run_in_terminal(argv: list[str], cwd: Path | None = None,
+                    columns: int | None = None) -> tuple[int, bytes]:
+    """Run argv with one pty (in raw mode) as its stdout and stderr; `columns` wide (the
+    pty's size and COLUMNS) when given.
 
     Returns (exit status, every byte written to the pty, by anyone): the pty reads to its end
     only when every process holding it closed it, a detached one included.
     """
     ours, theirs = os.openpty()
     tty.setraw(theirs)
-    process = subprocess.Popen(argv, stdout=theirs, stderr=theirs, cwd=cwd)
+    env = None
+    if columns is not None:
+        fcntl.ioctl(theirs, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        env = {**os.environ, "COLUMNS": str(columns)}
+    process = subprocess.Popen(argv, stdout=theirs, stderr=theirs, cwd=cwd, env=env)
     os.close(theirs)
     output = b""
     while True:

@@ -224,8 +224,9 @@ _GO_TEST = re.compile(r"--- (?P<status>PASS|FAIL|SKIP): (?P<name>\S+) \(")
 
 
 def _go(lines: Sequence[str]) -> TestCounts | None:
-    """Failing tests are named with their package, which go prints after them."""
-    found = verbose = False
+    """Failing tests are named with their package, which go prints after them. Passes are
+    known with -v, or when no package ran a test ("[no test files]", "[no tests to run]")."""
+    found = verbose = tested = False
     tally = {"PASS": 0, "FAIL": 0, "SKIP": 0}
     errors = 0
     pending: list[tuple[str, str | None]] = []  # failing tests of the package being printed
@@ -243,6 +244,8 @@ def _go(lines: Sequence[str]) -> TestCounts | None:
         elif package := _GO_PACKAGE.fullmatch(line):
             found = True
             name = package["package"]
+            tested = tested or package["status"] == "FAIL" or (
+                package["status"] == "ok" and "[no tests to run]" not in package["rest"])
             if package["status"] == "FAIL":
                 problem = re.search(r"\[(build failed|setup failed)\]", package["rest"])
                 if problem or not pending:  # the package failed, not one of its tests
@@ -252,13 +255,16 @@ def _go(lines: Sequence[str]) -> TestCounts | None:
             pending = []
     if not found:
         return None
-    counts = TestCounts(passed=tally["PASS"] if verbose else None, failed=tally["FAIL"],
-                        errors=errors, skipped=tally["SKIP"] if verbose else None)
+    known = verbose or not tested
+    counts = TestCounts(passed=tally["PASS"] if known else None, failed=tally["FAIL"],
+                        errors=errors, skipped=tally["SKIP"] if known else None)
     return _with_failures(counts, failures)
 
 
-# jest: "Tests:       2 failed, 1 skipped, 1 todo, 2 passed, 6 total" (on stderr).
+# jest: "Tests:       2 failed, 1 skipped, 1 todo, 2 passed, 6 total" (on stderr), or
+# "No tests found, exiting with code 1" (0 with --passWithNoTests).
 _JEST_TESTS = re.compile(r"Tests:\s+(?:(?P<parts>.*), )?\d+ total")
+_JEST_NONE = re.compile(r"No tests found, exiting with code \d+")
 _JEST_FILE = re.compile(r"\s*FAIL\s+(?P<file>\S+)")
 _JEST_TITLE = re.compile(r"\s*● (?P<title>.+)")
 _JEST_SEPARATOR = " \u203a "  # jest's own, between a file, describe blocks and a test
@@ -266,10 +272,15 @@ _JEST_WORDS = {"passed": "passed", "failed": "failed", "skipped": "skipped",
                "todo": "skipped"}
 
 
+def _none_ran(lines: Sequence[str], pattern: re.Pattern[str]) -> TestCounts | None:
+    """Zero counts where the runner said it found no test, else None."""
+    return TestCounts() if any(pattern.fullmatch(line.strip()) for line in lines) else None
+
+
 def _jest(lines: Sequence[str]) -> TestCounts | None:
     summaries = [m for line in lines if (m := _JEST_TESTS.fullmatch(line.strip()))]
     if not summaries:
-        return None
+        return _none_ran(lines, _JEST_NONE)
     counts = TestCounts()
     for part in (summaries[-1]["parts"] or "").split(", "):
         number, _, word = part.partition(" ")
@@ -294,8 +305,10 @@ def _jest(lines: Sequence[str]) -> TestCounts | None:
     return _with_failures(counts, failures)
 
 
-# vitest: "      Tests  2 failed | 2 passed | 1 skipped | 1 todo (6)" (on stdout).
+# vitest: "      Tests  2 failed | 2 passed | 1 skipped | 1 todo (6)" (on stdout), or
+# "No test files found, exiting with code 1" (0 with --passWithNoTests).
 _VITEST_TESTS = re.compile(r"Tests\s+(?P<parts>.+?)\s+\(\d+\)")
+_VITEST_NONE = re.compile(r"No test files found, exiting with code \d+")
 _VITEST_SUITES = re.compile(r".*Failed Suites (\d+).*")
 _VITEST_FAIL = re.compile(r"\s*FAIL\s+(?P<id>.+?)(?P<suite> \[ .* \])?")
 
@@ -303,7 +316,7 @@ _VITEST_FAIL = re.compile(r"\s*FAIL\s+(?P<id>.+?)(?P<suite> \[ .* \])?")
 def _vitest(lines: Sequence[str]) -> TestCounts | None:
     summaries = [m for line in lines if (m := _VITEST_TESTS.fullmatch(line.strip()))]
     if not summaries:
-        return None
+        return _none_ran(lines, _VITEST_NONE)
     counts = TestCounts()
     for part in summaries[-1]["parts"].split(" | "):
         number, _, word = part.partition(" ")

@@ -46,6 +46,13 @@ class TestCounts:
     def red(self) -> bool:
         return bool(self.failed or self.errors)
 
+    @property
+    def ran_none(self) -> bool:
+        """The runner said no test ran: nothing passed, failed, errored, xfailed or xpassed
+        (skipped tests ran nothing either). False while the passes are unknown."""
+        ran = (self.passed, self.failed, self.errors, self.xfailed, self.xpassed)
+        return self.passed is not None and not any(ran)
+
 
 def outcome(exit_code: int, counts: TestCounts | None, interrupted: bool = False) -> str:
     """green, red or other (docs/events.md), from the exit code and whatever counts we have.
@@ -53,13 +60,14 @@ def outcome(exit_code: int, counts: TestCounts | None, interrupted: bool = False
     A failure seen is red even when the run was then interrupted (pytest -x, a collection
     error); an interrupted run without one is other. A crash (killed by a signal nobody sent
     to stop it) is red; a non-zero exit is red only when no counts explain it otherwise.
+    A run in which no test ran is never green, whatever its exit code says.
     """
     if counts is not None and counts.red:
         return RED
     if interrupted:
         return OTHER
     if exit_code == 0:
-        return GREEN
+        return OTHER if counts is not None and counts.ran_none else GREEN
     if exit_code < 0 or counts is None:
         return RED
     return OTHER

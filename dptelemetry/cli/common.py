@@ -1,11 +1,12 @@
 """What every subcommand needs: the config (warnings shown once), the store (to write, or
-only to read: then never waiting for a writer), local time."""
+only to read: then never waiting for a writer), local time, whole numbers in a range."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -39,3 +40,18 @@ def cli_reader() -> Iterator[Store]:
 def local_time(ts: float, fmt: str = "%H:%M") -> str:
     """A timestamp in the user's local time zone."""
     return datetime.fromtimestamp(ts).astimezone().strftime(fmt)
+
+
+class WholeNumber(click.IntRange):
+    """click's IntRange, saying what it wants when given something that is no whole number
+    (click says "not a valid integer range")."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                int(value)
+            except ValueError:
+                self.fail(f"{value!r} is not a whole number: give one from {self.min} to "
+                          f"{self.max}", param, ctx)
+        return super().convert(value, param, ctx)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import click
 
+from dptelemetry.cli.output import cannot_write
 from dptelemetry.errors import DptError
 
 CAPTURE = {
@@ -38,7 +40,10 @@ def _folder(given: Path | None) -> Path:
 
     if given is None:
         return Path(tempfile.mkdtemp(prefix="dpt-demo-"))
-    given.mkdir(parents=True, exist_ok=True)
+    try:
+        given.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(given, exc) from None
     return given
 
 
@@ -92,5 +97,8 @@ def demo(folder: Path | None, runner: str) -> None:
                f"`dpt lsp`, and {progress.replayed_edits} replayed keystrokes, in "
                f"{time.monotonic() - began:.0f} s.")
     click.echo(f"HTML report: {page}")
-    click.echo(f"Demo data: {where} (DPT_HOME={recorder.home} to explore it with other dpt "
-               f"commands; delete the folder when done). Your own data was not touched.")
+    click.echo(f"Demo data: {where} (delete the folder when done). Your own data was not "
+               f"touched. The demo day is {day.isoformat()}; to explore it with other dpt "
+               f"commands, give them its data home and the day:")
+    click.echo(f"  DPT_HOME={shlex.quote(str(recorder.home))} dpt summary --date "
+               f"{day.isoformat()}")

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
+from dptelemetry.cli.common import WholeNumber
 from dptelemetry.cli.output import DATE_OPTION, OUTPUT_OPTION, write_document, write_output
 
 
 @click.command()
-@click.option("--days", type=click.IntRange(1, 366), default=7, show_default=True,
+@click.option("--days", type=WholeNumber(1, 366), default=7, show_default=True,
               help="How many days to look at, ending on --date.")
 @DATE_OPTION
 @click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")),

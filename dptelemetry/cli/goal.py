@@ -8,9 +8,9 @@ from typing import Any
 import click
 
 from dptelemetry import clock
-from dptelemetry.cli.common import cli_reader, cli_store, local_time
+from dptelemetry.cli.common import WholeNumber, cli_reader, cli_store, local_time
 from dptelemetry.config import data_home
-from dptelemetry.durations import format_duration, parse_duration
+from dptelemetry.durations import format_duration, parse_timebox
 from dptelemetry.goals import Goal, active_goal, end_goal, load_goals, start_goal
 
 
@@ -18,12 +18,9 @@ def _timebox(ctx: click.Context, param: click.Parameter, value: str | None) -> f
     if value is None:
         return None
     try:
-        seconds = parse_duration(value)
+        return parse_timebox(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-    if seconds <= 0:
-        raise click.BadParameter("a time box must be longer than zero")
-    return seconds
 
 
 @click.group()
@@ -36,7 +33,7 @@ def goal() -> None:
 @click.option("--target", metavar="TEXT", help="Success criterion, e.g. 'green in 5 cycles'.")
 @click.option("--weakness", metavar="TEXT", help="The weak spot this goal works on.")
 @click.option("--timebox", metavar="DURATION", callback=_timebox,
-              help="How long to practise, e.g. 45m or 1h30m.")
+              help="How long to practise, 1m to 24h, e.g. 45m or 1h30m.")
 def start(title: str, target: str | None, weakness: str | None, timebox: float | None) -> None:
     """Start a goal; a goal still active is ended first."""
     now = clock.now()
@@ -50,14 +47,18 @@ def start(title: str, target: str | None, weakness: str | None, timebox: float |
 
 
 def _goal_json(g: Goal, now: float) -> dict[str, Any]:
-    return {
+    """The goal for scripts; `time_left_s` only while it runs (an ended goal has none left)."""
+    from dptelemetry.analysis.days import iso
+
+    data: dict[str, Any] = {
         "id": g.id, "title": g.title, "target": g.target, "weakness": g.weakness,
-        "started": local_time(g.started, "%Y-%m-%dT%H:%M:%S%z"),
-        "ended": local_time(g.ended, "%Y-%m-%dT%H:%M:%S%z") if g.ended else None,
+        "started": iso(g.started), "ended": iso(g.ended) if g.ended else None,
         "elapsed_s": round(g.elapsed(now), 1), "timebox_s": g.timebox,
-        "time_left_s": None if g.time_left(now) is None else round(g.time_left(now) or 0, 1),
-        "rating": g.rating, "note": g.note,
     }
+    if g.active:
+        left = g.time_left(now)
+        data["time_left_s"] = None if left is None else round(left, 1)
+    return {**data, "rating": g.rating, "note": g.note}
 
 
 def _box_text(g: Goal, now: float) -> str:
@@ -96,7 +97,7 @@ def status(fmt: str) -> None:
 
 
 @goal.command()
-@click.option("--rating", type=click.IntRange(1, 10), help="How it went, 1 (poorly) to 10.")
+@click.option("--rating", type=WholeNumber(1, 10), help="How it went, 1 (poorly) to 10.")
 @click.option("--note", metavar="TEXT", help="What you learned or will change.")
 def end(rating: int | None, note: str | None) -> None:
     """End the active goal with a self-rating and a note."""
@@ -120,19 +121,14 @@ def list_goals(fmt: str) -> None:
     if not goals:
         click.echo("No goals yet. Start one with: dpt goal start TITLE")
         return
-    from rich.console import Console
-    from rich.table import Table
+    from dptelemetry.cli.output import write_table
+    from dptelemetry.render.console import NOTHING
 
-    table = Table(box=None, pad_edge=False)
-    for column in ("started", "goal", "duration", "time box", "rating", "note"):
-        table.add_column(column, overflow="fold")
-    for g in goals:
-        table.add_row(
-            local_time(g.started, "%Y-%m-%d %H:%M"),
-            g.title + (" (active)" if g.active else ""),
-            format_duration(g.elapsed(now)),
-            format_duration(g.timebox) if g.timebox else "-",
-            f"{g.rating}/10" if g.rating else "-",
-            g.note or "",
-        )
-    Console().print(table)
+    write_table(("started", "goal", "duration", "time box", "rating", "note"), [(
+        local_time(g.started, "%Y-%m-%d %H:%M"),
+        g.title + (" (active)" if g.active else ""),
+        format_duration(g.elapsed(now)),
+        format_duration(g.timebox) if g.timebox else NOTHING,
+        f"{g.rating}/10" if g.rating else NOTHING,
+        g.note or "",
+    ) for g in goals], wrap=("note",))

@@ -264,18 +264,17 @@ def _print_group(group: GoalCommits, now: float) -> None:
 
 
 def _group_json(group: GoalCommits, now: float) -> dict[str, Any]:
-    from dptelemetry.cli.common import local_time
+    from dptelemetry.analysis.days import iso
 
-    iso = "%Y-%m-%dT%H:%M:%S%z"
     goal = group.goal
     return {
         "title": group.title,
         "goal_id": goal.id if goal else None,
-        "goal_started": local_time(goal.started, iso) if goal else None,
-        "goal_ended": local_time(goal.ended, iso) if goal and goal.ended else None,
+        "goal_started": iso(goal.started) if goal else None,
+        "goal_ended": iso(goal.ended) if goal and goal.ended else None,
         "goal_elapsed_s": round(goal.elapsed(now), 1) if goal else None,
         "time_between_commits_s": round(group.time_between_commits, 1),
-        "commits": [{"sha": c.facts.sha, "authored": local_time(c.facts.authored, iso),
+        "commits": [{"sha": c.facts.sha, "authored": iso(c.facts.authored),
                      "subject": c.facts.subject,
                      "since_previous_s": None if c.since_previous is None
                      else round(c.since_previous, 1)}

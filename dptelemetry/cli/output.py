@@ -4,7 +4,7 @@ document or text to the terminal, a pipe or a file."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +29,11 @@ def today() -> date:
     return local_date(clock.now())
 
 
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
+"""The days a report can end on: from where timestamps begin to a year before the calendar
+ends, so a report's window (its week, its history) never runs off either end."""
+
+
 def parse_day(ctx: click.Context, param: click.Parameter, value: str) -> date:
     words = {"today": 0, "yesterday": 1}
     if value.lower() in words:
@@ -36,10 +41,14 @@ def parse_day(ctx: click.Context, param: click.Parameter, value: str) -> date:
     try:
         if len(value) != 10:
             raise ValueError(value)
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(
             f"{value!r} is not a date: use YYYY-MM-DD, today or yesterday") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise click.BadParameter(f"{value!r} is out of range: give a day from {FIRST_DAY} "
+                                 f"to {LAST_DAY}")
+    return day
 
 
 DATE_OPTION = click.option(
@@ -50,20 +59,30 @@ OUTPUT_OPTION = click.option(
     help="Write to FILE instead of stdout.")
 
 
+def cannot_write(output: object, exc: OSError) -> DptError:
+    """The one line for an output that cannot be written (missing folder, no access, a full
+    disk); `-` is standard output."""
+    where = "standard output" if str(output) == "-" else output
+    return DptError(f"cannot write {where}: {exc.strerror or exc}")
+
+
 def write_output(text: str, output: Path | None) -> None:
     """`text` to `output`, or to stdout when it is None or `-`."""
-    if output is None or str(output) == "-":
-        click.echo(text, nl=False)
-        return
     try:
-        output.write_text(text, encoding="utf-8")
+        if output is None or str(output) == "-":
+            click.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+    except BrokenPipeError:
+        raise  # the reader left: the entry point's to handle
     except OSError as exc:
-        raise DptError(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise cannot_write(output or "-", exc) from None
 
 
 def write_document(document_for: DocumentFor, fmt: str, output: Path | None) -> None:
     """A document as `text` (colour on a terminal, plain text elsewhere) or `markdown`."""
     from dptelemetry.render import text
+    from dptelemetry.render.console import terminal_console
     from dptelemetry.render.strip import UNICODE
 
     to_stdout = output is None or str(output) == "-"
@@ -73,6 +92,19 @@ def write_document(document_for: DocumentFor, fmt: str, output: Path | None) -> 
 
         write_output(render_markdown(document_for(glyphs)), output)
     elif to_stdout and sys.stdout.isatty():
-        text.print_document(text.terminal_console(), document_for(glyphs))
+        text.print_document(terminal_console(), document_for(glyphs))
     else:
         write_output(text.plain_text(document_for(glyphs)), output)
+
+
+def write_table(columns: Sequence[str], rows: Sequence[Sequence[str]],
+                wrap: Collection[str] = ()) -> None:
+    """A table to stdout: fitted to a terminal's width, whole rows in a pipe."""
+    from dptelemetry.render.console import fitted_table, plain, terminal_console
+
+    if sys.stdout.isatty():
+        console = terminal_console(most=None)
+        console.print(fitted_table(columns, rows, console.width, wrap=wrap))
+    else:
+        write_output(plain(lambda console: console.print(
+            fitted_table(columns, rows, console.width, wrap=wrap))), None)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
                                  "allow_interspersed_args": False})
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
 def run(command: tuple[str, ...]) -> int:
-    """Run COMMAND and record it as a test run, e.g. `dpt run -- go test ./...`.
+    """Run COMMAND and record it as a test run. For example: `dpt run -- go test ./...`.
 
     Input, output and exit status are the command's own. Counts and failing tests are read
     from the output of pytest, unittest, go test, cargo test, jest and vitest; any other

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dptelemetry.cli.output import DATE_OPTION, OUTPUT_OPTION, write_document, write_output
+from dptelemetry.cli.output import (
+    DATE_OPTION,
+    OUTPUT_OPTION,
+    cannot_write,
+    write_document,
+    write_output,
+)
 
 if TYPE_CHECKING:
     from dptelemetry.analysis.week import WeekSummary
@@ -59,7 +65,10 @@ def html_file(day: date, week: bool) -> Path:
     from dptelemetry.config import data_home
 
     folder = data_home() / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(folder, exc) from None
     return folder / f"dpt-{'week' if week else 'summary'}-{day.isoformat()}.html"
 
 

@@ -12,6 +12,7 @@ from typing import IO
 import click
 
 from dptelemetry.cli.common import cli_reader, cli_store
+from dptelemetry.cli.output import cannot_write
 from dptelemetry.config import data_home
 from dptelemetry.errors import DptError
 from dptelemetry.events import Event, EventFormatError, from_json, to_jsonl
@@ -25,13 +26,20 @@ from dptelemetry.goals import sync_active_goal_file
               help="File to write (default: standard output).")
 def export(fmt: str, output: str) -> None:
     """Write every event, oldest first."""
-    with cli_reader() as store, click.open_file(output, "w", encoding="utf-8") as out:
-        count = 0
-        for event in store.iter_events():
-            out.write(to_jsonl(event) + "\n")
-            count += 1
+    try:
+        with cli_reader() as store, click.open_file(output, "w", encoding="utf-8") as out:
+            count = 0
+            for event in store.iter_events():
+                out.write(to_jsonl(event) + "\n")
+                count += 1
+    except BrokenPipeError:
+        raise  # the reader left: the entry point's to handle
+    except OSError as exc:
+        raise cannot_write(output, exc) from None
     if output != "-":
-        click.echo(f"Exported {count} events to {output}.", err=True)
+        from dptelemetry.render.document import plural
+
+        click.echo(f"Exported {plural(count, 'event')} to {output}.", err=True)
 
 
 def _read_events(stream: IO[str], name: str) -> list[Event]:
@@ -65,4 +73,6 @@ def import_events(file: str) -> None:
         added = store.append(events)
         sync_active_goal_file(store, data_home())
     skipped = len(events) - added
-    click.echo(f"Imported {added} events ({skipped} already present).")
+    from dptelemetry.render.document import plural
+
+    click.echo(f"Imported {plural(added, 'event')} ({skipped} already present).")

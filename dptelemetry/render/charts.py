@@ -269,8 +269,10 @@ def week_chart(week: WeekSummary) -> str:
         ax.set_ylim(0, max([*bottom, 10.0]) * 1.15)
         strain = ax.twinx()
         strain.spines["right"].set_visible(True)
-        strain.plot(xs, [d.strain for d in week.days], color="black", marker="o",
-                    linewidth=1, markersize=4, label="strain")
+        # A day with nothing recorded has no strain to draw: a gap, not a zero.
+        strain.plot(xs, [d.strain if d.active_seconds else math.nan for d in week.days],
+                    color="black", marker="o", linewidth=1, markersize=4, label="strain",
+                    gid="strain")
         strain.set_ylim(0, 1.05)
         strain.set_ylabel("strain (0.5 warning, 1 strong)")
         strain.axhline(0.5, color="#555555", linestyle="--", linewidth=0.6)

@@ -7,8 +7,8 @@ from collections.abc import Collection
 from typing import Any
 
 from dptelemetry.analysis.cohort import Cohort, Learner, LearnerDay
+from dptelemetry.render.console import NOTHING
 from dptelemetry.render.document import (
-    NOTHING,
     Bullets,
     Document,
     Paragraph,

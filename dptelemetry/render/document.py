@@ -21,18 +21,18 @@ from dptelemetry.analysis.week import WeekSummary
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Thresholds
 from dptelemetry.durations import format_duration as dur
+from dptelemetry.render.console import NOTHING
 from dptelemetry.render.strip import UNICODE, Glyphs, Strip, day_strip
 
 DISCLAIMER = ("These are signals, not diagnoses: each one shows the numbers behind it. "
               "Compare your days with your own, never with other people.")
-NOTHING = "—"
 
 
 @dataclass(frozen=True)
 class Paragraph:
     text: str
     tone: str | None = None
-    """comfort, learning, panic, good, bad or None: a renderer may colour it."""
+    """comfort, learning, panic, good or None: a renderer may colour it."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     tones: tuple[str | None, ...] = ()
     """One per row, or none at all."""
+    wrap: tuple[str, ...] = ()
+    """Free-text columns a narrow terminal may wrap; every other cell keeps to one line."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def recommendation_section(rec: Recommendation | None, title: str) -> Section:
 
 def _goal_row(goal: GoalWork, clock: _Clock) -> tuple[str, ...]:
     if goal.timebox_s is None:
-        box = "none"
+        box = NOTHING
     elif goal.ended is None:
         box = f"{dur(goal.timebox_s)} (still open)"
     else:
@@ -181,7 +183,8 @@ def _goals(summary: DaySummary, clock: _Clock) -> Section:
             "45m`: a specific goal is what turns coding into practice."),)
     else:
         blocks = (Table(("Goal", "Started", "Active", "Time box", "Rating", "Commits"),
-                        tuple(_goal_row(g, clock) for g in summary.goals)),)
+                        tuple(_goal_row(g, clock) for g in summary.goals),
+                        wrap=("Time box",)),)
     return Section("goals", "Goals", blocks,
                    "Active: session time while the goal was the active one. Commits: those "
                    "whose Practice-Goal trailer names it.")
@@ -245,7 +248,7 @@ def _tests(summary: DaySummary) -> Section:
     lines = (
         Paragraph(f"{plural(r.total, 'run')}: {r.failed} red, {r.green} green"
                   + (f", {r.other} other (interrupted, nothing collected)" if r.other else "")
-                  + ".", "bad" if r.failed > r.green else None),
+                  + "."),
         Paragraph(f"Longest red streak: {plural(r.longest_red_streak, 'run')} in a row. "
                   f"Back to green: {recovered} of {plural(len(streaks), 'red streak')}"
                   + (f", median time to green {dur(r.median_time_to_green_s)}"
@@ -292,7 +295,7 @@ def _stuck(summary: DaySummary, clock: _Clock) -> Section:
                  for m in summary.stuck_moments)
     return Section("stuck", "Stuck moments",
                    (Table(("Time", "Kind", "Silence", "What you tried", "First impulse"),
-                          rows),), note)
+                          rows, wrap=("What you tried",)),), note)
 
 
 def _assisted(summary: DaySummary) -> Section:

@@ -11,9 +11,9 @@ from dptelemetry.analysis.days import iso, local_datetime
 from dptelemetry.analysis.friction import Friction, Tally
 from dptelemetry.config import Thresholds
 from dptelemetry.durations import format_duration as dur
+from dptelemetry.render.console import NOTHING
 from dptelemetry.render.document import (
     DISCLAIMER,
-    NOTHING,
     Block,
     Document,
     Paragraph,
@@ -82,7 +82,7 @@ def friction_document(friction: Friction, thresholds: Thresholds, tz: tzinfo | N
                 f"{dur(thresholds.idle_timeout)}."),
         Section("moments", "Every moment",
                 (Table(("When", "Kind", "File", "Goal", "What you tried (impulse)",
-                        "Next"), rows),), note),
+                        "Next"), rows, wrap=("What you tried (impulse)",)),), note),
     )
     return Document(title, headline, sections, (DISCLAIMER,))
 

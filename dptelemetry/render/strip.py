@@ -107,12 +107,14 @@ def _typing(timeline: Timeline, cells: _Cells, levels: str) -> None:
 
 
 def _axis(timeline: Timeline, start: float, step: float, count: int) -> str:
+    """Time labels on round ticks; a strip too short to hold a tick is labelled with the time
+    of its first column, so every strip says when it is."""
     tick = next((m * 60 for m in TICK_MINUTES if m * 60 / step >= MIN_TICK_CELLS),
                 TICK_MINUTES[-1] * 60)
     axis = [" "] * (count + 5)
     free = 0
     first = math.ceil((start - timeline.start) / tick) * tick + timeline.start
-    ts = first
+    ts = first if first < start + step * count else start
     while ts < start + step * count:
         col = int((ts - start) // step)
         if col >= free:

@@ -1,17 +1,16 @@
-"""The terminal report: a document printed with rich, in colour on a terminal and as plain
-text (no escape codes) when piped or written to a file. Fits 80 columns."""
+"""The terminal report: a document printed with rich, in colour on a terminal (fitted to its
+width) and as plain text (no escape codes, nothing wrapped) when piped or written to a file."""
 
 from __future__ import annotations
 
-import io
 import sys
 
-from rich import box
 from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from dptelemetry.render.console import MAX_WIDTH, PIPE_WIDTH, fitted_table, plain
 from dptelemetry.render.document import (
     Bullets,
     Document,
@@ -22,11 +21,10 @@ from dptelemetry.render.document import (
 )
 from dptelemetry.render.strip import ASCII, UNICODE, Glyphs, Strip
 
-MAX_WIDTH = 100
-FILE_WIDTH = 80
+RULE_WIDTH = 80
+"""A section's rule where the output has no width of its own (a pipe, a file)."""
 
-TONES = {"comfort": "green", "learning": "yellow", "panic": "bold red", "good": "bold green",
-         "bad": "red"}
+TONES = {"comfort": "green", "learning": "yellow", "panic": "bold red", "good": "bold green"}
 
 
 def glyphs_for(encoding: str | None) -> Glyphs:
@@ -34,20 +32,9 @@ def glyphs_for(encoding: str | None) -> Glyphs:
     return UNICODE if (encoding or "").lower().replace("-", "").startswith("utf") else ASCII
 
 
-def terminal_console() -> Console:
-    """stdout as rich sees it: colour on a terminal (NO_COLOR honoured), at most MAX_WIDTH."""
-    console = Console(highlight=False, emoji=False)
-    console.width = min(console.width, MAX_WIDTH)
-    return console
-
-
-def plain_text(document: Document, width: int = FILE_WIDTH) -> str:
+def plain_text(document: Document, width: int = PIPE_WIDTH) -> str:
     """The report without escape codes or trailing blanks: for pipes and files."""
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=False, no_color=True, width=width,
-                      highlight=False, emoji=False)
-    print_document(console, document)
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    return plain(lambda console: print_document(console, document), width)
 
 
 def stdout_glyphs() -> Glyphs:
@@ -75,15 +62,9 @@ def _strip(strip: Strip) -> list[Text]:
     return lines
 
 
-def _table(table: Table) -> RichTable:
-    grid = RichTable(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                     header_style="bold")
-    for column in table.columns:
-        grid.add_column(column, overflow="fold")
-    for i, row in enumerate(table.rows):
-        tone = table.tones[i] if table.tones else None
-        grid.add_row(*(Text(cell) for cell in row), style=TONES.get(tone or "", ""))
-    return grid
+def _table(table: Table, width: int) -> RichTable:
+    return fitted_table(table.columns, table.rows, width, wrap=table.wrap,
+                        styles=[TONES.get(tone or "", "") for tone in table.tones])
 
 
 def _bullets(bullets: Bullets) -> RichTable:
@@ -97,14 +78,15 @@ def _bullets(bullets: Bullets) -> RichTable:
 
 def _section(console: Console, section: Section) -> None:
     console.print()
-    console.print(Rule(Text(section.title, style="bold"), align="left", style="dim"))
+    console.print(Rule(Text(section.title, style="bold"), align="left", style="dim"),
+                  width=console.width if console.width <= MAX_WIDTH else RULE_WIDTH)
     for block in section.blocks:
         if isinstance(block, Paragraph):
             console.print(Text(block.text, style=TONES.get(block.tone or "", "")))
         elif isinstance(block, Bullets):
             console.print(_bullets(block))
         elif isinstance(block, Table):
-            console.print(_table(block))
+            console.print(_table(block, console.width))
         elif isinstance(block, StripBlock):
             for line in _strip(block.strip):
                 console.print(line)

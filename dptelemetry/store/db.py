@@ -288,6 +288,20 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
+def refuse_a_file_as_home(home: Path) -> None:
+    """A data home that is a file, or lies under one, is said to be so (creating the store
+    in it would only say "File exists" or "Not a directory")."""
+    named = os.environ.get("DPT_HOME")
+    name = "DPT_HOME" if named and Path(named).expanduser() == home else "the data home"
+    for folder in (home, *home.parents):
+        if folder.is_dir():
+            return
+        if folder == home and folder.exists():
+            raise StoreError(f"{name} is a file, not a folder: {home}")
+        if folder.exists():
+            raise StoreError(f"{name} {home} cannot be a folder: {folder} is a file")
+
+
 def open_store(
     home: Path | None = None,
     *,
@@ -301,6 +315,7 @@ def open_store(
     byte of it being changed. `target_version` exists for migration tests.
     """
     home = home or data_home()
+    refuse_a_file_as_home(home)
     path = store_path(home)
     try:
         _create_private(path)

@@ -31,6 +31,7 @@ from dptelemetry.store.db import (
     StoreError,
     _row,
     _sqlite_errors,
+    refuse_a_file_as_home,
     refuse_newer,
     store_path,
 )
@@ -44,6 +45,7 @@ def open_reader(home: Path | None = None) -> Store:
     """The store for reading, whatever state it and the data home are in. Raises
     StoreError only for a store that cannot be read at all (damaged, newer schema)."""
     home = home or data_home()
+    refuse_a_file_as_home(home)
     path = store_path(home)
     conn, writable = _connect(path)
     try:

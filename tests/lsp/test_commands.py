@@ -74,9 +74,14 @@ async def test_a_goal_started_in_a_terminal_reaches_the_server_within_a_second_o
     ("dpt.goal.start", [{"titel": "typo"}], "unknown argument titel"),
     ("dpt.goal.start", [""], "a goal needs a title"),
     ("dpt.goal.start", ["x", "forever"], "timebox must be a length of time"),
+    ("dpt.goal.start", ["x", "90"], "'90' has no unit: say 90m or 90s"),
+    ("dpt.goal.start", [{"title": "x", "timebox": 90}], "'90' has no unit: say 90m or 90s"),
+    ("dpt.goal.start", ["x", "99999h"], "'99999h' is too long: a time box is 1m to 24h"),
     ("dpt.goal.start", ["a", "1m", "b", "c", "d"], "takes at most 4 arguments"),
     ("dpt.stuck", ["lost", "panic"], "impulse must be one of search, ask, switch, other"),
     ("dpt.stuck", [42], "text must be text"),
+    ("dpt.stuck", [" \n "], "say what you were trying to do"),
+    ("dpt.goal.start", [" \t "], "a goal needs a title"),
 ])
 async def test_bad_command_arguments_get_one_clear_error_and_change_nothing(
     client: LanguageClient, dpt_home: Path, name: str, arguments: list[object], message: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -88,3 +89,23 @@ def test_friction_as_markdown(run_dpt: RunDpt) -> None:
     result = run_dpt("friction", "--days", "2", "--format", "markdown")
     assert result.returncode == 0
     assert result.stdout.startswith("# Friction · ") and "## No stuck moments" in result.stdout
+
+
+def test_the_strip_of_a_short_day_says_when_it_is(summary: Summary, dpt_home: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three minutes of work, 09:01:10 to 09:03:50: too short for a round tick (every 10
+    minutes at 1-minute columns), so the first column's time labels the strip."""
+    day = DayBuilder()
+    day.edits([9 * HOUR + 70 + k * 20 for k in range(9)])
+    day.red(9 * HOUR + 235, "test_a")
+    store_days(dpt_home, day)
+    piped = summary("--date", "2024-05-06").stdout.splitlines()
+    monkeypatch.setenv("TZ", "UTC")
+    status, output = run_in_terminal([sys.executable, "-m", "dptelemetry", "summary",
+                                      "--date", "2024-05-06"], columns=80)
+    assert status == 0
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output.decode()).replace("\r", "")
+    for lines in (piped, shown.splitlines()):
+        typing = next(i for i, line in enumerate(lines) if line.startswith("typing"))
+        assert lines[typing - 1] == " " * 8 + "09:01"
+        assert lines[typing].rstrip() == "typing  " + "█" * 3

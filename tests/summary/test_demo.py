@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shlex
 import sys
 import time
 import types
@@ -99,6 +100,15 @@ def test_dpt_demo_records_a_day_and_summarizes_it(run_dpt: RunDpt, tmp_path: Pat
     assert len(day) == 1
     # The user's own data home saw nothing.
     assert not dpt_home.exists() or not any(dpt_home.iterdir())
+
+    # The closing hint leads to the demo day (yesterday), not to an empty today.
+    hint = re.search(r"^  (DPT_HOME=.+ dpt summary --date \S+)$", out, re.M)
+    assert hint is not None, out
+    assignment, _dpt, *args = shlex.split(hint[1])
+    explored = run_dpt(*args, env={"DPT_HOME": assignment.removeprefix("DPT_HOME=")})
+    assert explored.returncode == 0, explored.stderr
+    assert re.search(rf"active in 3 sessions · mostly \w+ zone · {runs} test runs",
+                     explored.stdout)
 
 
 def test_the_unittest_runner_records_through_dpt_run(tmp_path: Path) -> None:

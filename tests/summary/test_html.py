@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -142,3 +143,29 @@ def test_the_week_page_draws_the_trend(summary: Summary, known_day: None, tmp_pa
     assert list(pixels) == ["week"]
     assert sum(near(p, LEARNING) for p in pixels["week"]) > 500
 
+
+
+def test_the_week_strain_line_leaves_a_gap_for_days_without_data(
+        summary: Summary, known_day: None, dpt_home: Path) -> None:
+    """Practice on Thu 2, Fri 3 and Mon 6 May: the line joins Thu to Fri only; Sat and Sun,
+    with nothing recorded, are a gap, not a strain of 0 drawn through."""
+    for day in (2, 3):
+        other = DayBuilder(day=date(2024, 5, day))
+        other.edits([10 * HOUR + k * 10 for k in range(30)])
+        other.red(10 * HOUR + 100, "test_a")
+        other.green(10 * HOUR + 200)
+        store_days(dpt_home, other)
+    page = html_of(summary, "--week")
+    line = re.search(r'<g id="strain">\s*<path d="([^"]*)"(.*?)</g>\s*</g>', page, re.S)
+    assert line is not None
+    moves = re.findall(r"[ML]", line[1])
+    assert moves == ["M", "L", "M"]  # Thu-Fri, then Mon alone
+    assert line[2].count("<use ") == 3  # a marker on each day with data, none elsewhere
+
+
+def test_only_signals_are_coloured_as_warnings(summary: Summary, known_day: None) -> None:
+    """The red tones mark the strain signals; a count of runs is a plain sentence."""
+    page = html_of(summary)
+    assert "<p>18 runs: 11 red, 7 green.</p>" in page
+    warned = re.findall(r'<p class="(?:panic|learning|bad)">([^<]*)</p>', page)
+    assert warned and all(re.match(r"\d+\. \w+ · ", text) for text in warned), warned

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dptelemetry.durations import format_duration, parse_duration
+from dptelemetry.durations import format_duration, parse_timebox
 from dptelemetry.errors import DptError
 from dptelemetry.events import utf8_safe
 from dptelemetry.goals import Goal, end_goal, start_goal
@@ -64,12 +64,11 @@ def start(home: Path, now: float, args: Sequence[Any]) -> tuple[str, Goal]:
     timebox = None
     if "timebox" in given:
         try:
-            timebox = parse_duration(given["timebox"])
-        except (ValueError, AttributeError):
-            timebox = 0.0
-        if not timebox:
+            timebox = parse_timebox(given["timebox"])
+        except ValueError as exc:
             raise CommandArgumentError(
-                f"{GOAL_START}: timebox must be a length of time like 45m or 1h30m")
+                f"{GOAL_START}: timebox must be a length of time like 45m or 1h30m; {exc}"
+            ) from None
     with open_store(home) as store:
         goal, ended = start_goal(
             store, home, title, now=now, timebox=timebox, source=SOURCE,
@@ -97,7 +96,7 @@ def end(home: Path, now: float, args: Sequence[Any]) -> str:
 def stuck(home: Path, now: float, args: Sequence[Any]) -> str:
     given = arguments(STUCK, args, ("text", "impulse"))
     text = _text(STUCK, "text", given.get("text"))
-    if not text:
+    if not text or not text.split():
         raise CommandArgumentError(f"{STUCK}: say what you were trying to do")
     impulse = given.get("impulse")
     if impulse is not None and impulse not in IMPULSES:
