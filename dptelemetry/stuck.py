@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dptelemetry.events import Event, EventKind
 from dptelemetry.goals import active_goal, load_goals
+from dptelemetry.limits import STUCK_TEXT, check_text
 from dptelemetry.store.db import Store
 
 IMPULSES = ("search", "ask", "switch", "other")
@@ -19,7 +20,7 @@ def log_stuck(
     """Store one `stuck` event, linked to the active goal; returns it."""
     if impulse is not None and impulse not in IMPULSES:
         raise ValueError(f"impulse must be one of {', '.join(IMPULSES)}")
-    payload: dict[str, object] = {"text": " ".join(text.split())}
+    payload: dict[str, object] = {"text": check_text(STUCK_TEXT, " ".join(text.split()))}
     if impulse:
         payload["impulse"] = impulse
     goal = active_goal(load_goals(store))

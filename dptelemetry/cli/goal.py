@@ -123,16 +123,18 @@ def list_goals(fmt: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from dptelemetry.render.text import shown
+
     table = Table(box=None, pad_edge=False)
     for column in ("started", "goal", "duration", "time box", "rating", "note"):
         table.add_column(column, overflow="fold")
     for g in goals:
         table.add_row(
             local_time(g.started, "%Y-%m-%d %H:%M"),
-            g.title + (" (active)" if g.active else ""),
+            shown(g.title) + (" (active)" if g.active else ""),
             format_duration(g.elapsed(now)),
             format_duration(g.timebox) if g.timebox else "-",
             f"{g.rating}/10" if g.rating else "-",
-            g.note or "",
+            shown(g.note or ""),
         )
     Console().print(table)

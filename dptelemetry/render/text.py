@@ -12,6 +12,7 @@ from rich.rule import Rule
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from dptelemetry.limits import TEXT_LIMITS
 from dptelemetry.render.document import (
     Bullets,
     Document,
@@ -24,9 +25,18 @@ from dptelemetry.render.strip import ASCII, UNICODE, Glyphs, Strip
 
 MAX_WIDTH = 100
 FILE_WIDTH = 80
+MAX_SHOWN = max(limit.chars for limit in TEXT_LIMITS)
+"""Characters shown of one text: any text a user can give today, whole. rich wraps a long
+text in time that grows with its square (a 2 MB stuck note took 6 s), so a longer one (from
+a store written before the limits) is cut, and rendering stays linear in what it shows."""
 
 TONES = {"comfort": "green", "learning": "yellow", "panic": "bold red", "good": "bold green",
          "bad": "red"}
+
+
+def shown(text: str) -> str:
+    """`text`, cut to MAX_SHOWN characters (the cut marked with an ellipsis)."""
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
 
 
 def glyphs_for(encoding: str | None) -> Glyphs:
@@ -82,7 +92,7 @@ def _table(table: Table) -> RichTable:
         grid.add_column(column, overflow="fold")
     for i, row in enumerate(table.rows):
         tone = table.tones[i] if table.tones else None
-        grid.add_row(*(Text(cell) for cell in row), style=TONES.get(tone or "", ""))
+        grid.add_row(*(Text(shown(cell)) for cell in row), style=TONES.get(tone or "", ""))
     return grid
 
 
@@ -91,16 +101,16 @@ def _bullets(bullets: Bullets) -> RichTable:
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     for item in bullets.items:
-        grid.add_row("-", Text(item))
+        grid.add_row("-", Text(shown(item)))
     return grid
 
 
 def _section(console: Console, section: Section) -> None:
     console.print()
-    console.print(Rule(Text(section.title, style="bold"), align="left", style="dim"))
+    console.print(Rule(Text(shown(section.title), style="bold"), align="left", style="dim"))
     for block in section.blocks:
         if isinstance(block, Paragraph):
-            console.print(Text(block.text, style=TONES.get(block.tone or "", "")))
+            console.print(Text(shown(block.text), style=TONES.get(block.tone or "", "")))
         elif isinstance(block, Bullets):
             console.print(_bullets(block))
         elif isinstance(block, Table):
@@ -109,15 +119,15 @@ def _section(console: Console, section: Section) -> None:
             for line in _strip(block.strip):
                 console.print(line)
     if section.note:
-        console.print(Text(section.note, style="dim italic"))
+        console.print(Text(shown(section.note), style="dim italic"))
 
 
 def print_document(console: Console, document: Document) -> None:
-    console.print(Text(document.title, style="bold"))
-    console.print(Text(document.headline))
+    console.print(Text(shown(document.title), style="bold"))
+    console.print(Text(shown(document.headline)))
     for section in document.sections:
         _section(console, section)
     if document.footer:
         console.print()
         for line in document.footer:
-            console.print(Text(line, style="dim"))
+            console.print(Text(shown(line), style="dim"))

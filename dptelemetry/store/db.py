@@ -12,18 +12,21 @@ import os
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
 from dptelemetry.config import data_home
 from dptelemetry.errors import DptError
-from dptelemetry.events import Event, json_utf8_safe, utf8_safe
+from dptelemetry.events import Event, utf8_safe
+from dptelemetry.schema import check_envelope, stored_payload
 from dptelemetry.store import migrations
 
 STORE_FILENAME = "events.sqlite3"
 _COLUMNS = "ts_ms, id, kind, source, goal_id, repo, path, payload"
-_INSERT = f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_PLACES = ", ".join("?" * len(_COLUMNS.split(", ")))
+_INSERT = f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES ({_PLACES})"
 _GOAL_KINDS = "kind IN ('goal_start', 'goal_end')"  # must match the partial index
 
 
@@ -54,10 +57,11 @@ def store_path(home: Path | None = None) -> Path:
 
 
 def _row(event: Event) -> tuple[Any, ...]:
-    payload = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))
+    """The event as a row, once it follows the event schema (EventFormatError otherwise)."""
+    check_envelope(event)
     return (round(event.ts * 1000), event.id, event.kind, utf8_safe(event.source),
             event.goal_id, _optional_utf8(event.repo), _optional_utf8(event.path),
-            json_utf8_safe(payload))
+            stored_payload(event.kind, event.payload))
 
 
 def _optional_utf8(text: str | None) -> str | None:
@@ -110,18 +114,50 @@ class Store:
     def append(self, events: Iterable[Event], chunk: int = 10_000) -> int:
         """Insert events, skipping ids already stored; returns how many were new.
 
-        Large inputs are written in chunks, each its own short transaction.
+        Every event is checked against the event schema first: one that does not follow it
+        raises EventFormatError and nothing is written. Large inputs are written in chunks,
+        each its own short transaction.
         """
+        rows = [_row(event) for event in events]
         added = 0
-        batch: list[tuple[Any, ...]] = []
-        for event in events:
-            batch.append(_row(event))
-            if len(batch) >= chunk:
-                added += self._insert(batch)
-                batch = []
-        if batch:
-            added += self._insert(batch)
+        for start in range(0, len(rows), chunk):
+            added += self._insert(rows[start:start + chunk])
         return added
+
+    def append_all_or_nothing(self, events: Iterable[Event], chunk: int = 10_000
+                              ) -> tuple[int, int]:
+        """Insert every event or none, however many, holding few of them in memory at a
+        time; returns (how many were new, how many were given).
+
+        The events are streamed into a temporary table (a file SQLite deletes as it opens
+        it, so a killed process leaves nothing behind) in short transactions that take no
+        lock on the store, then copied into the store in one transaction. An error in
+        `events` (EventFormatError from the schema, or whatever the iterable raises) or a
+        kill at any point before that transaction commits leaves the store as it was.
+        """
+        conn = self._conn
+        with _sqlite_errors(self.path):
+            conn.execute("PRAGMA temp_store = FILE")
+            conn.execute(f"CREATE TEMP TABLE incoming AS SELECT {_COLUMNS} FROM events "
+                         "WHERE 0")
+        try:
+            given = 0
+            rows = map(_row, events)
+            while batch := list(islice(rows, chunk)):
+                with _sqlite_errors(self.path):
+                    conn.execute("BEGIN")
+                    conn.executemany(f"INSERT INTO temp.incoming VALUES ({_PLACES})", batch)
+                    conn.execute("COMMIT")
+                given += len(batch)
+            with self._transaction():
+                added: int = conn.execute(f"INSERT OR IGNORE INTO events ({_COLUMNS}) "
+                                          f"SELECT {_COLUMNS} FROM temp.incoming "
+                                          "ORDER BY ts_ms, id").rowcount
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            conn.execute("DROP TABLE temp.incoming")
+        return added, given
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

@@ -76,9 +76,9 @@ def ingest(store: Store, home: Path) -> int:
         try:
             events = [from_json(json.loads(line))
                       for line in claimed.read_text(encoding="utf-8").splitlines() if line]
+            added += store.append(events)  # EventFormatError: one breaks the event schema
         except (ValueError, EventFormatError, OSError):
             claimed.replace(claimed.with_name(f"{claimed.name}.bad"))
             continue
-        added += store.append(events)
         claimed.unlink(missing_ok=True)
     return added

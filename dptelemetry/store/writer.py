@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dptelemetry.config import data_home
-from dptelemetry.events import Event
+from dptelemetry.events import Event, EventFormatError
+from dptelemetry.schema import valid_events
 from dptelemetry.store.db import Store, open_store
 from dptelemetry.store.spool import spool_events
 
@@ -109,6 +110,12 @@ class BatchWriter:
                 self._store = open_store(self.home)
             self._store.append(batch)
             self.written += len(batch)
+            return
+        except EventFormatError:  # a capture bug, never the store's: keep the others
+            batch, problems = valid_events(batch)
+            self._report(f"dptelemetry: {len(problems)} events left out ({problems[0]})")
+            if batch:
+                self._write(batch)
             return
         except Exception as exc:
             self._report(f"dptelemetry: cannot write the store ({exc}); spooling events")
