@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from tests.analysis.builders import DAY, DayBuilder
+from dptelemetry.store import open_store
+from tests.analysis.builders import DAY, DayBuilder, store_unchecked
 from tests.conftest import RunDpt
 from tests.summary.conftest import Summary, validate
-from tests.summary.days import HOUR, store_days
+from tests.summary.days import HOUR, UTC_ENV, store_days
 from tests.testrun_helpers import run_in_terminal
 
 
@@ -88,3 +89,21 @@ def test_friction_as_markdown(run_dpt: RunDpt) -> None:
     result = run_dpt("friction", "--days", "2", "--format", "markdown")
     assert result.returncode == 0
     assert result.stdout.startswith("# Friction · ") and "## No stuck moments" in result.stdout
+
+
+def test_a_huge_text_from_an_old_store_is_shown_cut(run_dpt: RunDpt, dpt_home: Path) -> None:
+    # A store written before the text limits may hold a stuck note of megabytes, and rich
+    # wraps a text in time that grows with its square (2 MB: 6 s): the text report shows the
+    # first 2,000 characters of any one text (benchmarks/long_texts.py times it).
+    day = DayBuilder()
+    day.goal(5, "g" * 300_000)
+    day.edits([10, 11, 12])
+    day.add("stuck", 20, source="cli", text="stuck " * 50_000)
+    with open_store(dpt_home) as store:
+        store_unchecked(store.path, day.events)
+
+    for command in (["summary", "--date", DAY.isoformat()], ["goal", "list"]):
+        result = run_dpt(*command, env=UTC_ENV)
+        assert result.returncode == 0, result.stderr
+        assert 2_000 < len(result.stdout) < 20_000
+        assert "…" in result.stdout
