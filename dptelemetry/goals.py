@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -67,6 +67,13 @@ def one_line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", utf8_safe(text)).split())
 
 
+def _text(payload: Mapping[str, object], key: str) -> str | None:
+    """A text field as a goal shows it; a store from before the event schema may hold
+    anything there."""
+    value = payload.get(key)
+    return value if isinstance(value, str) else None
+
+
 def goals_from_events(events: Iterable[Event]) -> list[Goal]:
     """Fold goal events (any order, any extra kinds) into goals, oldest first."""
     goals: dict[str, Goal] = {}
@@ -79,8 +86,8 @@ def goals_from_events(events: Iterable[Event]) -> list[Goal]:
                 id=event.goal_id,
                 title=one_line(str(p.get("title", ""))) or "(untitled)",
                 started=event.ts,
-                target=p.get("target"),
-                weakness=p.get("weakness"),
+                target=_text(p, "target"),
+                weakness=_text(p, "weakness"),
                 timebox=float(timebox) if isinstance(timebox, (int, float)) else None,
             )
         elif event.kind == EventKind.GOAL_END:
@@ -92,7 +99,7 @@ def goals_from_events(events: Iterable[Event]) -> list[Goal]:
             goals[goal.id] = replace(
                 goal, ended=event.ts,
                 rating=rating if isinstance(rating, int) else None,
-                note=event.payload.get("note"),
+                note=_text(event.payload, "note"),
             )
     return sorted(goals.values(), key=lambda g: g.started)
 

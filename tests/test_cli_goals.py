@@ -133,3 +133,20 @@ def test_texts_at_their_limit_are_kept_whole(run_dpt: RunDpt, dpt_home: Path) ->
     assert stored["goal_end"]["note"] == "n" * 2000
     listed = json.loads(run_dpt("goal", "list", "--format", "json").stdout)
     assert (listed[0]["title"], listed[0]["note"]) == (title, "n" * 2000)
+
+
+def test_goal_texts_of_the_wrong_type_in_an_old_store_are_left_out(run_dpt: RunDpt,
+                                                                    dpt_home: Path) -> None:
+    # before the event schema, `dpt import` let a number in as a note: goal list exited 70
+    from tests.analysis.builders import DayBuilder, store_unchecked
+
+    day = DayBuilder()
+    goal = day.goal(0, "kata")
+    day.add("goal_end", 60, source="cli", goal_id=goal.goal_id, note=5, rating=7)
+    with open_store(dpt_home) as store:
+        store_unchecked(store.path, day.events)
+    result = run_dpt("goal", "list", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert [(g["title"], g["note"], g["rating"]) for g in json.loads(result.stdout)] == [
+        ("kata", None, 7)]
+    assert run_dpt("goal", "list").returncode == 0
