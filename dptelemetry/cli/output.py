@@ -13,6 +13,7 @@ import click
 
 from dptelemetry import clock
 from dptelemetry.errors import DptError
+from dptelemetry.private_files import write_private
 
 if TYPE_CHECKING:
     from dptelemetry.render.document import Document
@@ -51,12 +52,13 @@ OUTPUT_OPTION = click.option(
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """`text` to `output`, or to stdout when it is None or `-`."""
+    """`text` to `output` (readable by you only: it holds your practice data), or to stdout
+    when it is None or `-`."""
     if output is None or str(output) == "-":
         click.echo(text, nl=False)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        write_private(output, text)
     except OSError as exc:
         raise DptError(f"cannot write {output}: {exc.strerror or exc}") from None
 

@@ -57,10 +57,10 @@ def render(report: DayReport | WeekSummary, fmt: str, output: Path | None) -> No
 def html_file(day: date, week: bool) -> Path:
     """Where HTML goes when stdout is a terminal: a page printed there would be noise."""
     from dptelemetry.config import data_home
+    from dptelemetry.private_files import private_dir
 
-    folder = data_home() / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"dpt-{'week' if week else 'summary'}-{day.isoformat()}.html"
+    name = f"dpt-{'week' if week else 'summary'}-{day.isoformat()}.html"
+    return private_dir(data_home(), "reports") / name
 
 
 @click.command()

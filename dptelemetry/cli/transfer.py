@@ -10,6 +10,8 @@ from two machines merge without duplicates.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import IO
 
 import click
@@ -21,10 +23,25 @@ from dptelemetry.errors import DptError
 from dptelemetry.events import Event, EventFormatError, from_json, to_jsonl
 from dptelemetry.goals import sync_active_goal_file
 from dptelemetry.limits import MAX_TEST_RUN_PAYLOAD_BYTES
+from dptelemetry.private_files import open_private
 
 MAX_LINE_CHARS = MAX_TEST_RUN_PAYLOAD_BYTES + 64 * 1024
 """The largest payload and room for its envelope: a longer line is refused unread."""
 _decode = msgspec.json.Decoder().decode
+
+
+@contextmanager
+def _opened(output: str) -> Iterator[IO[str]]:
+    if output == "-":
+        with click.open_file("-", "w", encoding="utf-8") as stdout:
+            yield stdout
+        return
+    try:
+        out = open_private(Path(output))
+    except OSError as exc:
+        raise DptError(f"cannot write {output}: {exc.strerror or exc}") from None
+    with out:
+        yield out
 
 
 @click.command()
@@ -33,8 +50,8 @@ _decode = msgspec.json.Decoder().decode
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (default: standard output).")
 def export(fmt: str, output: str) -> None:
-    """Write every event, oldest first."""
-    with cli_store() as store, click.open_file(output, "w", encoding="utf-8") as out:
+    """Write every event, oldest first (to a file only you can read: it is all your data)."""
+    with cli_store() as store, _opened(output) as out:
         count = 0
         for event in store.iter_events():
             out.write(to_jsonl(event) + "\n")

@@ -2,7 +2,8 @@
 
 Several writers at once (language servers, hooks, pytest, the CLI) lose nothing: WAL, a busy
 timeout, and short `BEGIN IMMEDIATE` transactions, so the write lock is taken up front and the
-timeout applies. The file is created 0600 inside a 0700 data home.
+timeout applies. The file is created 0600 inside a 0700 data home, and tightened to that
+when found looser (dptelemetry/private_files.py); a store that is a symbolic link is refused.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any, NamedTuple
 from dptelemetry.config import data_home
 from dptelemetry.errors import DptError
 from dptelemetry.events import Event, utf8_safe
+from dptelemetry.private_files import PRIVATE_FILE, private_dir, tighten
 from dptelemetry.schema import check_envelope, stored_payload
 from dptelemetry.store import migrations
 
@@ -98,6 +100,9 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        self.tightened: list[Path] = []
+        """The data home and store files that others could read when it was opened; they
+        are readable by their owner only now (the CLI says so)."""
 
     def __enter__(self) -> Store:
         return self
@@ -309,13 +314,29 @@ class Store:
             return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def _create_private(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+def store_files(path: Path) -> tuple[Path, Path, Path]:
+    """The store and the two files SQLite keeps beside it: they are one store, and the
+    last committed events may be in the `-wal` file alone."""
+    return path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")
+
+
+def _create_private(path: Path) -> list[Path]:
+    """Create the store 0600 in a 0700 data home if it is not there; returns the folder and
+    files of an existing one that others could read, now tightened. A store that is a
+    symbolic link is refused: its events would live wherever the link points."""
+    for name in store_files(path):
+        if name.is_symlink():
+            raise StoreError(f"{name} is a symbolic link (to {name.readlink()}); dptelemetry "
+                             "keeps its store only in the data home itself: replace the link "
+                             "with the file it points to, or set DPT_HOME to its folder")
+    tightened = [path.parent] if tighten(path.parent) else []
+    private_dir(path.parent)
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, PRIVATE_FILE)
     except FileExistsError:
-        return
+        return tightened + [name for name in store_files(path) if tighten(name)]
     os.close(fd)
+    return tightened
 
 
 def open_store(
@@ -333,7 +354,7 @@ def open_store(
     home = home or data_home()
     path = store_path(home)
     try:
-        _create_private(path)
+        tightened = _create_private(path)
     except OSError as exc:
         raise StoreError(f"cannot create the store {path}: {exc.strerror or exc}") from None
     with _sqlite_errors(path):
@@ -344,6 +365,7 @@ def open_store(
         conn.close()
         raise
     store = Store(conn, path)
+    store.tightened = tightened
     if ingest_spool:
         from dptelemetry.store.spool import ingest
 

@@ -22,6 +22,7 @@ from dptelemetry.events import Event, EventKind, new_event_id
 from dptelemetry.goals import Goal, goal_titled, load_goals, read_active_goal_file
 from dptelemetry.limits import MAX_NAME
 from dptelemetry.privacy import private_event
+from dptelemetry.private_files import private_dir, write_private
 from dptelemetry.store import Store, StoreError, open_store, record_fail_open
 
 WARNING_FILE = "hook-warning"
@@ -163,4 +164,4 @@ def record_detached(hook: str, args: Sequence[str], pairs: str) -> None:
     if warning:
         line = " ".join(warning.removeprefix("dptelemetry: ").split())
         with contextlib.suppress(Exception):
-            (data_home() / WARNING_FILE).write_text(line + "\n", encoding="utf-8")
+            write_private(private_dir(data_home()) / WARNING_FILE, line + "\n")
