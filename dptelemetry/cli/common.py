@@ -23,9 +23,8 @@ def cli_config() -> Config:
 @contextmanager
 def cli_store() -> Iterator[Store]:
     with open_store(data_home()) as store:
-        if store.tightened:
-            click.echo(f"dpt: note: {', '.join(map(str, store.tightened))} could be read by "
-                       "other users; now only you can (they hold your practice data)", err=True)
+        for note in store.notes:
+            click.echo(f"dpt: note: {note}", err=True)
         yield store
 
 

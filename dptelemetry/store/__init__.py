@@ -14,6 +14,7 @@ from dptelemetry.store.db import (
     StoreError,
     StoreTooNewError,
     open_store,
+    set_aside,
     store_path,
 )
 from dptelemetry.store.spool import spool_events
@@ -26,6 +27,7 @@ __all__ = [
     "StoreTooNewError",
     "open_store",
     "record_fail_open",
+    "set_aside",
     "store_path",
 ]
 

@@ -87,9 +87,12 @@ def _sqlite_errors(path: Path) -> Iterator[None]:
                 f"the store {path} is locked by another writer; try again in a moment"
             ) from None
         if "malformed" in text or "not a database" in text or "corrupt" in text:
+            _, wal, shm = store_files(path)
             raise StoreCorruptError(
-                f"the store {path} is damaged ({text}); it was left untouched. "
-                "Move it aside to start a new one, or restore it from a backup or export"
+                f"the store {path} is damaged ({text}); it was left untouched. To start a new "
+                f"one, set it aside with the {wal.name} and {shm.name} beside it, which may "
+                "hold its last events: `dpt store set-aside` moves the three together; or "
+                "restore it from a backup or export"
             ) from None
         raise StoreError(f"the store {path} cannot be used: {text}") from None
 
@@ -100,9 +103,9 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
-        self.tightened: list[Path] = []
-        """The data home and store files that others could read when it was opened; they
-        are readable by their owner only now (the CLI says so)."""
+        self.notes: list[str] = []
+        """What the user should hear about this opening, one line each (the CLI prints
+        them): files others could read, now private; what a migration could not carry."""
 
     def __enter__(self) -> Store:
         return self
@@ -320,6 +323,26 @@ def store_files(path: Path) -> tuple[Path, Path, Path]:
     return path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")
 
 
+def set_aside(home: Path, stamp: str) -> list[Path]:
+    """Rename the store's files (those there are) to `events.sqlite3.set-aside-STAMP` and its
+    `-wal` and `-shm`, so they stay one store SQLite can open; returns the new names. The
+    `-wal` goes first: a store opened meanwhile must not meet its old log (SQLite would
+    discard the events only that log holds)."""
+    path = store_path(home)
+    current = store_files(path)
+    renamed = store_files(path.with_name(f"{path.name}.set-aside-{stamp}"))
+    if any(os.path.lexists(name) for name in renamed):
+        raise StoreError(f"{renamed[0]} exists already; try again in a second")
+    moved = []
+    for index in (1, 2, 0):
+        if os.path.lexists(current[index]):
+            current[index].rename(renamed[index])
+            moved.append(renamed[index])
+    if not moved:
+        raise StoreError(f"there is no store at {path} to set aside")
+    return sorted(moved)
+
+
 def _create_private(path: Path) -> list[Path]:
     """Create the store 0600 in a 0700 data home if it is not there; returns the folder and
     files of an existing one that others could read, now tightened. A store that is a
@@ -360,12 +383,15 @@ def open_store(
     with _sqlite_errors(path):
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     try:
-        _prepare(conn, path, timeout, target_version)
+        notes = _prepare(conn, path, timeout, target_version)
     except BaseException:
         conn.close()
         raise
     store = Store(conn, path)
-    store.tightened = tightened
+    if tightened:
+        notes.insert(0, f"{', '.join(map(str, tightened))} could be read by other users; now "
+                        "only you can (they hold your practice data)")
+    store.notes = notes
     if ingest_spool:
         from dptelemetry.store.spool import ingest
 
@@ -373,7 +399,8 @@ def open_store(
     return store
 
 
-def _prepare(conn: sqlite3.Connection, path: Path, timeout: float, target: int) -> None:
+def _prepare(conn: sqlite3.Connection, path: Path, timeout: float, target: int) -> list[str]:
+    """Settings, and migration up to `target`; returns the migration's notes for the user."""
     with _sqlite_errors(path):
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version > migrations.LATEST:
@@ -386,14 +413,14 @@ def _prepare(conn: sqlite3.Connection, path: Path, timeout: float, target: int) 
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         if version >= target:
-            return
+            return []
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Another process may have migrated while we waited for the lock.
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version < target:
-                migrations.migrate(conn, version, target)
+            notes = migrations.migrate(conn, version, target) if version < target else []
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    return notes
