@@ -50,7 +50,9 @@ def _opened(output: str) -> Iterator[IO[str]]:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (default: standard output).")
 def export(fmt: str, output: str) -> None:
-    """Write every event, oldest first (to a file only you can read: it is all your data)."""
+    """Write every event, oldest first.
+
+    A file written with --output is readable by you only: it holds all your data."""
     with cli_store() as store, _opened(output) as out:
         count = 0
         for event in store.iter_events():
