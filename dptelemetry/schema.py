@@ -175,7 +175,7 @@ def check_envelope(event: Event) -> None:
     if event.kind not in KINDS:
         raise EventFormatError(f"unknown event kind {event.kind!r}")
     if not FIRST_MS <= event.ts * 1000 < END_MS:  # also refuses NaN and infinities
-        raise EventFormatError(f"'ts' {event.ts!r} is not between 1970 and 9999")
+        raise EventFormatError("'ts' is not between 1970 and 9999 (UTC)")
     if not isinstance(event.id, str) or not EVENT_ID.fullmatch(event.id):
         raise EventFormatError("'id' must be 32 lowercase hex digits")
     if event.goal_id is not None and (not isinstance(event.goal_id, str)

@@ -94,8 +94,8 @@ def test_a_schema_1_time_that_cannot_be_read_is_kept_aside_with_one_warning(
 
     assert first.returncode == 0, first.stderr
     [warning] = first.stderr.splitlines()
-    assert warning.startswith("dpt: note: 2 events of the schema-1 store have a time that "
-                              "cannot be read (such as 'yesterday')")
+    assert warning.startswith("dpt: note: migrating the store from schema 1: left out 2 events "
+                              "whose time cannot be read (such as 'yesterday')")
     assert UNREADABLE_V1 in warning
     assert run_dpt("goal", "status").stderr == ""  # migrated once, said once
     exported = run_dpt("export")
@@ -114,6 +114,6 @@ def test_a_schema_1_time_without_an_offset_is_utc_in_any_time_zone(
 
     assert done.returncode == 0
     assert json.loads(done.stdout)["ts"] == "2023-11-14T22:13:20.250+00:00"
-    assert done.stderr == ("dpt: note: 1 events of the schema-1 store had a time with no UTC "
-                           "offset; they were read as UTC, the time zone every event is "
-                           "stamped in\n")
+    assert done.stderr == ("dpt: note: migrating the store from schema 1: read 1 event time "
+                           "with no UTC offset as UTC, the time zone every event is stamped "
+                           "in\n")

@@ -84,8 +84,8 @@ def parse_line(text: str) -> Event:
         data = _decode(text)
     except RecursionError:
         raise EventFormatError("not JSON (nested too deeply)") from None
-    except msgspec.MsgspecError as exc:
-        raise EventFormatError(f"not JSON ({exc})") from None
+    except msgspec.MsgspecError as exc:  # an integer too long to read is a ValidationError
+        raise EventFormatError(f"not JSON ({str(exc).split(' - at ')[0]})") from None
     return from_json(data)
 
 

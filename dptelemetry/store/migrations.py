@@ -79,16 +79,18 @@ def _v2_clustered_by_time(conn: sqlite3.Connection) -> list[str]:
     conn.executemany("INSERT INTO events_v2 VALUES (?, ?, ?, ?, ?, ?, ?, ?)", readable())
     notes = []
     if naive:
-        notes.append(f"{naive} events of the schema-1 store had a time with no UTC offset; "
-                     "they were read as UTC, the time zone every event is stamped in")
+        times = "time" if naive == 1 else "times"
+        notes.append(f"migrating the store from schema 1: read {naive} event {times} with no "
+                     "UTC offset as UTC, the time zone every event is stamped in")
     if unreadable:
         conn.execute(f"CREATE TABLE {UNREADABLE_V1} AS SELECT ts, id, kind, source, goal_id, "
                      "repo, path, payload FROM events WHERE 0")
         conn.executemany(f"INSERT INTO {UNREADABLE_V1} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          unreadable)
-        notes.append(f"{len(unreadable)} events of the schema-1 store have a time that cannot "
-                     f"be read (such as {str(unreadable[0][0])[:40]!r}); they were left out "
-                     f"of the events and kept as they were in the table {UNREADABLE_V1}")
+        events = "event" if len(unreadable) == 1 else "events"
+        notes.append(f"migrating the store from schema 1: left out {len(unreadable)} {events} "
+                     f"whose time cannot be read (such as {str(unreadable[0][0])[:40]!r}), "
+                     f"kept as they were in the table {UNREADABLE_V1}")
     conn.execute("DROP TABLE events")
     conn.execute("ALTER TABLE events_v2 RENAME TO events")
     conn.execute("CREATE UNIQUE INDEX events_id ON events(id)")
