@@ -1,6 +1,6 @@
-"""How long a text a user gives may be, and how big an event may get: one table, so the CLI,
-the language server's commands, `dpt import` and the store all refuse the same things with
-the same words (documented in docs/events.md).
+"""How long a text a user gives may be, how big an event may get, and how much of a text a
+report shows: one table, so the CLI, the language server's commands, `dpt import`, the store
+and the renderers all agree, and refuse with the same words (documented in docs/events.md).
 
 A cap keeps a typo (a file pasted as a title) from becoming a 10,000-character commit
 trailer, and keeps every report quick to read and to render. Imports nothing but the
@@ -49,6 +49,17 @@ MAX_PAYLOAD_BYTES = 64 * 1024
 """A payload's JSON text, except a test run's (below)."""
 MAX_TEST_RUN_PAYLOAD_BYTES = 1024 * 1024
 """A test run keeps up to 200 failure signatures of up to 500 characters each."""
+
+
+MAX_SHOWN = max(limit.chars for limit in TEXT_LIMITS)
+"""Characters a report shows of one text: any text a user can give, whole. rich wraps a long
+text in time that grows with its square (a 2 MB stuck note took 6 s), so a longer one (from
+a store written before these limits) is cut, and rendering stays linear in what it shows."""
+
+
+def shown(text: str) -> str:
+    """`text`, cut to MAX_SHOWN characters (the cut marked with an ellipsis)."""
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
 
 
 class TextTooLongError(DptError):

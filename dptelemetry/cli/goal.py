@@ -123,7 +123,7 @@ def list_goals(fmt: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from dptelemetry.render.text import shown
+    from dptelemetry.limits import shown
 
     table = Table(box=None, pad_edge=False)
     for column in ("started", "goal", "duration", "time box", "rating", "note"):

@@ -12,7 +12,7 @@ from rich.rule import Rule
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from dptelemetry.limits import TEXT_LIMITS
+from dptelemetry.limits import shown
 from dptelemetry.render.document import (
     Bullets,
     Document,
@@ -25,18 +25,9 @@ from dptelemetry.render.strip import ASCII, UNICODE, Glyphs, Strip
 
 MAX_WIDTH = 100
 FILE_WIDTH = 80
-MAX_SHOWN = max(limit.chars for limit in TEXT_LIMITS)
-"""Characters shown of one text: any text a user can give today, whole. rich wraps a long
-text in time that grows with its square (a 2 MB stuck note took 6 s), so a longer one (from
-a store written before the limits) is cut, and rendering stays linear in what it shows."""
 
 TONES = {"comfort": "green", "learning": "yellow", "panic": "bold red", "good": "bold green",
          "bad": "red"}
-
-
-def shown(text: str) -> str:
-    """`text`, cut to MAX_SHOWN characters (the cut marked with an ellipsis)."""
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 1] + "…"
 
 
 def glyphs_for(encoding: str | None) -> Glyphs:
