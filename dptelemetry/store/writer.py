@@ -113,7 +113,8 @@ class BatchWriter:
             return
         except EventFormatError:  # a capture bug, never the store's: keep the others
             batch, problems = valid_events(batch)
-            self._report(f"dptelemetry: {len(problems)} events left out ({problems[0]})")
+            self._report(f"dptelemetry: events left out, they break the event schema "
+                         f"({len(problems)} of this batch; {problems[0]})")
             if batch:
                 self._write(batch)
             return
