@@ -16,7 +16,7 @@ from conftest import RunDpt
 
 from dptelemetry.events import new_event_id
 from dptelemetry.store import open_store, store_path
-from dptelemetry.store.db import store_files
+from dptelemetry.store.files import store_files
 from dptelemetry.store.migrations import UNREADABLE_V1
 
 KILLED_WRITER = textwrap.dedent("""

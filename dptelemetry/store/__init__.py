@@ -7,16 +7,9 @@ from pathlib import Path
 
 from dptelemetry.events import Event
 from dptelemetry.schema import valid_events
-from dptelemetry.store.db import (
-    KindColumns,
-    Store,
-    StoreCorruptError,
-    StoreError,
-    StoreTooNewError,
-    open_store,
-    set_aside,
-    store_path,
-)
+from dptelemetry.store.db import KindColumns, Store, open_store
+from dptelemetry.store.errors import StoreCorruptError, StoreError, StoreTooNewError
+from dptelemetry.store.files import set_aside, store_path
 from dptelemetry.store.spool import spool_events
 
 __all__ = [

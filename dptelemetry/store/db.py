@@ -2,14 +2,13 @@
 
 Several writers at once (language servers, hooks, pytest, the CLI) lose nothing: WAL, a busy
 timeout, and short `BEGIN IMMEDIATE` transactions, so the write lock is taken up front and the
-timeout applies. The file is created 0600 inside a 0700 data home, and tightened to that
-when found looser (dptelemetry/private_files.py); a store that is a symbolic link is refused.
+timeout applies. Its files on disk (private, never a link, set aside as one) are
+`dptelemetry/store/files.py`'s.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,29 +18,16 @@ from types import TracebackType
 from typing import Any, NamedTuple
 
 from dptelemetry.config import data_home
-from dptelemetry.errors import DptError
 from dptelemetry.events import Event, utf8_safe
-from dptelemetry.private_files import PRIVATE_FILE, private_dir, tighten
 from dptelemetry.schema import check_envelope, stored_payload
 from dptelemetry.store import migrations
+from dptelemetry.store.errors import StoreCorruptError, StoreError, StoreTooNewError
+from dptelemetry.store.files import create_private, store_files, store_path
 
-STORE_FILENAME = "events.sqlite3"
 _COLUMNS = "ts_ms, id, kind, source, goal_id, repo, path, payload"
 _PLACES = ", ".join("?" * len(_COLUMNS.split(", ")))
 _INSERT = f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES ({_PLACES})"
 _GOAL_KINDS = "kind IN ('goal_start', 'goal_end')"  # must match the partial index
-
-
-class StoreError(DptError):
-    """The store cannot be used right now; nothing in it was changed."""
-
-
-class StoreCorruptError(StoreError):
-    pass
-
-
-class StoreTooNewError(StoreError):
-    pass
 
 
 class KindColumns(NamedTuple):
@@ -52,10 +38,6 @@ class KindColumns(NamedTuple):
     paths: str
     payloads: str
     """each payload's JSON text, as stored"""
-
-
-def store_path(home: Path | None = None) -> Path:
-    return (home or data_home()) / STORE_FILENAME
 
 
 def _row(event: Event) -> tuple[Any, ...]:
@@ -317,51 +299,6 @@ class Store:
             return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def store_files(path: Path) -> tuple[Path, Path, Path]:
-    """The store and the two files SQLite keeps beside it: they are one store, and the
-    last committed events may be in the `-wal` file alone."""
-    return path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")
-
-
-def set_aside(home: Path, stamp: str) -> list[Path]:
-    """Rename the store's files (those there are) to `events.sqlite3.set-aside-STAMP` and its
-    `-wal` and `-shm`, so they stay one store SQLite can open; returns the new names. The
-    `-wal` goes first: a store opened meanwhile must not meet its old log (SQLite would
-    discard the events only that log holds)."""
-    path = store_path(home)
-    current = store_files(path)
-    renamed = store_files(path.with_name(f"{path.name}.set-aside-{stamp}"))
-    if any(os.path.lexists(name) for name in renamed):
-        raise StoreError(f"{renamed[0]} exists already; try again in a second")
-    moved = []
-    for index in (1, 2, 0):
-        if os.path.lexists(current[index]):
-            current[index].rename(renamed[index])
-            moved.append(renamed[index])
-    if not moved:
-        raise StoreError(f"there is no store at {path} to set aside")
-    return sorted(moved)
-
-
-def _create_private(path: Path) -> list[Path]:
-    """Create the store 0600 in a 0700 data home if it is not there; returns the folder and
-    files of an existing one that others could read, now tightened. A store that is a
-    symbolic link is refused: its events would live wherever the link points."""
-    for name in store_files(path):
-        if name.is_symlink():
-            raise StoreError(f"{name} is a symbolic link (to {name.readlink()}); dptelemetry "
-                             "keeps its store only in the data home itself: replace the link "
-                             "with the file it points to, or set DPT_HOME to its folder")
-    tightened = [path.parent] if tighten(path.parent) else []
-    private_dir(path.parent)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, PRIVATE_FILE)
-    except FileExistsError:
-        return tightened + [name for name in store_files(path) if tighten(name)]
-    os.close(fd)
-    return tightened
-
-
 def open_store(
     home: Path | None = None,
     *,
@@ -377,7 +314,7 @@ def open_store(
     home = home or data_home()
     path = store_path(home)
     try:
-        tightened = _create_private(path)
+        tightened = create_private(path)
     except OSError as exc:
         raise StoreError(f"cannot create the store {path}: {exc.strerror or exc}") from None
     with _sqlite_errors(path):
