@@ -38,8 +38,7 @@ def _commit_event(repo: Path, facts: CommitFacts, *, branch: str | None, goal_id
                   rewritten_from: str | None, hash_paths: bool) -> Event:
     payload = {
         "sha": facts.sha, "branch": branch and branch[:MAX_NAME], "goal": facts.goal,
-        "files": facts.files,
-        "insertions": facts.insertions, "deletions": facts.deletions,
+        "files": facts.files, "insertions": facts.insertions, "deletions": facts.deletions,
         "rewritten_from": rewritten_from, "merge": len(facts.parents) > 1,
     }
     return private_event(Event(kind=EventKind.COMMIT.value, ts=clock.now(), source="git",
