@@ -4,7 +4,8 @@
 
 Prints events/s for: BatchWriter (put every event, then close), Store.append in 10,000-event
 chunks, and one transaction per event (on a tenth of the events; it is that slow), plus the
-time `put` takes on the caller's thread (what a language-server handler pays).
+time `put` takes on the caller's thread (what a language-server handler pays), and the CPU
+time making one event's row takes (the event schema's checks and the payload's JSON).
 """
 
 from __future__ import annotations
@@ -25,6 +26,20 @@ def _events(n: int, start: float) -> list[Event]:
                   payload={"language": "python", "inserted": 1, "deleted": 0, "line": i % 400,
                            "lines": 1, "assisted": False})
             for i in range(n)]
+
+
+def row_cost(events: list[Event]) -> float:
+    """CPU microseconds per event to make its row: the event schema's checks and the payload's
+    JSON (what the language server's writer thread pays per keystroke before SQLite)."""
+    from dptelemetry.store.db import _row
+
+    best = float("inf")
+    for _ in range(5):
+        began = time.process_time()
+        for event in events:
+            _row(event)
+        best = min(best, time.process_time() - began)
+    return best / len(events) * 1e6
 
 
 def batched(home: Path, events: list[Event]) -> tuple[float, float]:
@@ -67,6 +82,8 @@ def main() -> None:
               " events/s")
         single = one_per_transaction(root / "c", _events(args.events // 10, 1.7e9))
         print(f"one transaction each:   {single:>10,.0f} events/s")
+        print(f"row (checks + JSON):    {row_cost(_events(args.events, 1.7e9)):>10.2f} us CPU "
+              "per event (min of 5)")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ class EventKind(str, Enum):
 
 
 KINDS = frozenset(k.value for k in EventKind)
-_EVENT_ID = re.compile("[0-9a-f]{32}")
+EVENT_ID = re.compile("[0-9a-f]{32}")
+"""An event id, and so a goal id: 32 lowercase hex digits (a UUIDv7)."""
 
 _random = random.SystemRandom()
 _RAND_BITS = 74
@@ -159,7 +160,7 @@ def from_json(data: Any) -> Event:
     if not isinstance(data, dict):
         raise EventFormatError("an event must be a JSON object")
     event_id = data.get("id")
-    if not isinstance(event_id, str) or not _EVENT_ID.fullmatch(event_id):
+    if not isinstance(event_id, str) or not EVENT_ID.fullmatch(event_id):
         raise EventFormatError("'id' must be 32 lowercase hex digits")
     kind = data.get("kind")
     if kind not in KINDS:

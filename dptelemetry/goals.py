@@ -11,12 +11,20 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from dptelemetry.durations import TIMEBOX_RANGE, TIMEBOX_WORDS
 from dptelemetry.errors import DptError
-from dptelemetry.events import Event, EventKind, new_event_id, utf8_safe
+from dptelemetry.events import EVENT_ID, Event, EventKind, new_event_id, utf8_safe
+from dptelemetry.limits import (
+    GOAL_NOTE,
+    GOAL_TARGET,
+    GOAL_TITLE,
+    GOAL_WEAKNESS,
+    check_text,
+)
 from dptelemetry.store.db import Store
 
 ACTIVE_GOAL_FILE = "active-goal"
@@ -58,6 +66,13 @@ def one_line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", utf8_safe(text)).split())
 
 
+def _text(payload: Mapping[str, object], key: str) -> str | None:
+    """A text field as a goal shows it; a store from before the event schema may hold
+    anything there."""
+    value = payload.get(key)
+    return value if isinstance(value, str) else None
+
+
 def goals_from_events(events: Iterable[Event]) -> list[Goal]:
     """Fold goal events (any order, any extra kinds) into goals, oldest first."""
     goals: dict[str, Goal] = {}
@@ -70,8 +85,8 @@ def goals_from_events(events: Iterable[Event]) -> list[Goal]:
                 id=event.goal_id,
                 title=one_line(str(p.get("title", ""))) or "(untitled)",
                 started=event.ts,
-                target=p.get("target"),
-                weakness=p.get("weakness"),
+                target=_text(p, "target"),
+                weakness=_text(p, "weakness"),
                 timebox=float(timebox) if isinstance(timebox, (int, float)) else None,
             )
         elif event.kind == EventKind.GOAL_END:
@@ -83,7 +98,7 @@ def goals_from_events(events: Iterable[Event]) -> list[Goal]:
             goals[goal.id] = replace(
                 goal, ended=event.ts,
                 rating=rating if isinstance(rating, int) else None,
-                note=event.payload.get("note"),
+                note=_text(event.payload, "note"),
             )
     return sorted(goals.values(), key=lambda g: g.started)
 
@@ -121,19 +136,26 @@ def start_goal(
     timebox: float | None = None,
     source: str = "cli",
 ) -> tuple[Goal, list[Goal]]:
-    """Start a goal, ending any that is still open first. Returns (new goal, ended goals)."""
-    clean = one_line(title)
+    """Start a goal, ending any that is still open first. Returns (new goal, ended goals).
+
+    Every text is one line, within its limit (dptelemetry/limits.py), checked before anything
+    is written."""
+    clean = check_text(GOAL_TITLE, one_line(title))
     if not clean:
         raise DptError("a goal needs a title")
+    payload: dict[str, object] = {"title": clean}
+    for key, value, limit in (("target", target, GOAL_TARGET),
+                              ("weakness", weakness, GOAL_WEAKNESS)):
+        if value is not None and one_line(value):
+            payload[key] = check_text(limit, one_line(value))
+    if timebox is not None:
+        low, high = TIMEBOX_RANGE
+        if not low <= timebox <= high:
+            raise DptError(TIMEBOX_WORDS)
+        payload["timebox_s"] = timebox
     ended = [_end(store, goal, now=now, rating=None, note=None, source=source, reason="replaced")
              for goal in load_goals(store) if goal.active]
     goal_id = new_event_id(now)
-    payload: dict[str, object] = {"title": clean}
-    for key, value in (("target", target), ("weakness", weakness)):
-        if value is not None and one_line(value):
-            payload[key] = one_line(value)
-    if timebox is not None:
-        payload["timebox_s"] = timebox
     store.append([Event(kind=EventKind.GOAL_START.value, ts=now, source=source,
                         payload=payload, goal_id=goal_id, id=goal_id)])
     sync_active_goal_file(store, home)
@@ -152,6 +174,8 @@ def end_goal(
     """End the active goal with an optional self-rating (1-10) and note."""
     if rating is not None and not 1 <= rating <= 10:
         raise DptError(f"a rating is 1 to 10, not {rating}")
+    if note is not None:
+        check_text(GOAL_NOTE, note)
     goal = active_goal(load_goals(store))
     if goal is None:
         raise NoActiveGoalError("no active goal to end (start one with: dpt goal start TITLE)")
@@ -197,6 +221,6 @@ def read_active_goal_file(home: Path) -> tuple[str, str] | None:
         lines = (home / ACTIVE_GOAL_FILE).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    if len(lines) < 2 or not lines[0] or not lines[1]:
-        return None
+    if len(lines) != 2 or not lines[0] or not EVENT_ID.fullmatch(lines[1]):
+        return None  # not a file `sync_active_goal_file` wrote
     return lines[0], lines[1]

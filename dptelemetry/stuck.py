@@ -9,6 +9,7 @@ from __future__ import annotations
 from dptelemetry.errors import DptError
 from dptelemetry.events import Event, EventKind
 from dptelemetry.goals import active_goal, load_goals
+from dptelemetry.limits import STUCK_TEXT, check_text
 from dptelemetry.store.db import Store
 
 IMPULSES = ("search", "ask", "switch", "other")
@@ -22,7 +23,7 @@ def log_stuck(
         raise ValueError(f"impulse must be one of {', '.join(IMPULSES)}")
     if not text.split():
         raise DptError("a stuck moment needs text: say what you were trying to do")
-    payload: dict[str, object] = {"text": " ".join(text.split())}
+    payload: dict[str, object] = {"text": check_text(STUCK_TEXT, " ".join(text.split()))}
     if impulse:
         payload["impulse"] = impulse
     goal = active_goal(load_goals(store))

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from conftest import RunDpt
 
 from dptelemetry.goals import ACTIVE_GOAL_FILE
@@ -91,3 +92,59 @@ def test_a_title_with_undecodable_bytes_is_stored_and_mirrored(run_dpt: RunDpt,
     assert started.returncode == 0, started.stderr
     assert (dpt_home / "active-goal").read_text().splitlines()[0] == "caf\\xe9 kata"
     assert "caf\\xe9 kata" in run_dpt("goal", "status").stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["goal", "start", "t" * 10_000], "a goal title is at most 200 characters; this one has "
+                                      "10,000"),
+    (["goal", "start", "kata", "--target", "x " * 501], "a goal's target is at most 500"),
+    (["goal", "start", "kata", "--weakness", "w" * 501], "a goal's weak spot is at most 500"),
+    (["goal", "end", "--note", "n" * 2001], "a goal's note is at most 2,000 characters"),
+    (["stuck", "s" * 1001], "a stuck moment's text is at most 1,000 characters"),
+])
+def test_a_text_over_its_limit_is_one_clear_line_and_changes_nothing(
+        run_dpt: RunDpt, dpt_home: Path, args: list[str], message: str) -> None:
+    assert run_dpt("goal", "start", "the goal before").returncode == 0
+    before = (dpt_home / ACTIVE_GOAL_FILE).read_text()
+    with open_store(dpt_home) as store:
+        count = store.count()
+
+    result = run_dpt(*args)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"dpt: error: {message}")
+    assert len(result.stderr.splitlines()) == 1
+    with open_store(dpt_home) as store:
+        assert store.count() == count
+    assert (dpt_home / ACTIVE_GOAL_FILE).read_text() == before
+
+
+def test_texts_at_their_limit_are_kept_whole(run_dpt: RunDpt, dpt_home: Path) -> None:
+    title = "t" * 200
+    assert run_dpt("goal", "start", title, "--target", "x" * 500).returncode == 0
+    assert run_dpt("stuck", "s" * 1000).returncode == 0
+    assert run_dpt("goal", "end", "--note", "n" * 2000).returncode == 0
+    with open_store(dpt_home) as store:
+        stored = {e.kind: e.payload for e in store.iter_events()}
+    assert stored["goal_start"]["title"] == title
+    assert stored["stuck"]["text"] == "s" * 1000
+    assert stored["goal_end"]["note"] == "n" * 2000
+    listed = json.loads(run_dpt("goal", "list", "--format", "json").stdout)
+    assert (listed[0]["title"], listed[0]["note"]) == (title, "n" * 2000)
+
+
+def test_goal_texts_of_the_wrong_type_in_an_old_store_are_left_out(run_dpt: RunDpt,
+                                                                    dpt_home: Path) -> None:
+    # before the event schema, `dpt import` let a number in as a note: goal list exited 70
+    from tests.analysis.builders import DayBuilder, store_unchecked
+
+    day = DayBuilder()
+    goal = day.goal(0, "kata")
+    day.add("goal_end", 60, source="cli", goal_id=goal.goal_id, note=5, rating=7)
+    with open_store(dpt_home) as store:
+        store_unchecked(store.path, day.events)
+    result = run_dpt("goal", "list", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert [(g["title"], g["note"], g["rating"]) for g in json.loads(result.stdout)] == [
+        ("kata", None, 7)]
+    assert run_dpt("goal", "list").returncode == 0

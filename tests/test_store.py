@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dptelemetry.events import Event, EventKind, new_event_id
+from dptelemetry.events import Event, EventFormatError, EventKind, new_event_id
 from dptelemetry.store import (
     StoreCorruptError,
     StoreTooNewError,
@@ -181,6 +181,26 @@ def test_batched_writer_spools_when_the_store_is_unusable_and_loses_nothing(
     with open_store() as store:
         assert list(store.iter_events()) == events
     assert list((dpt_home / SPOOL_DIR).iterdir()) == []
+
+
+def test_an_event_that_breaks_the_schema_never_costs_the_others(dpt_home: Path) -> None:
+    bad = Event(kind=EventKind.EDIT.value, ts=1_700_000_000.5, source="lsp",
+                payload={"inserted": -1})
+    with open_store() as store, pytest.raises(EventFormatError, match=r"payload\.inserted"):
+        store.append([_edit(1_700_000_000.0), bad])  # a direct append: all or nothing
+    errors: list[str] = []
+    writer = BatchWriter(on_error=errors.append)  # capture: the others are written
+    for event in (_edit(1_700_000_001.0), bad, _edit(1_700_000_002.0)):
+        writer.put(event)
+    writer.close()
+    assert errors == ["dptelemetry: events left out, they break the event schema (1 of this "
+                      "batch; edit event: payload.inserted: expected `int` >= 0)"]
+    warning = record_fail_open([bad, _edit(1_700_000_003.0)])
+    assert warning == ("dptelemetry: not recorded: edit event: payload.inserted: expected "
+                       "`int` >= 0")
+    with open_store() as store:
+        assert [e.ts for e in store.iter_events()] == [1_700_000_001.0, 1_700_000_002.0,
+                                                       1_700_000_003.0]
 
 
 def test_record_fail_open_spools_and_warns_once_when_locked(dpt_home: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dptelemetry.capture.testrun_limits import MAX_FAILURES, MAX_TEST_ID
+from dptelemetry.limits import MAX_NAME
 
 GREEN, RED, OTHER = "green", "red", "other"
 COUNT_FIELDS = ("passed", "failed", "errors", "skipped", "xfailed", "xpassed")
@@ -40,7 +41,8 @@ class TestCounts:
         if self.failures is None:
             self.failures = []
         if len(self.failures) < MAX_FAILURES:
-            self.failures.append((test_id[:MAX_TEST_ID], exception_type))
+            self.failures.append((test_id[:MAX_TEST_ID],
+                                  None if exception_type is None else exception_type[:MAX_NAME]))
 
     @property
     def red(self) -> bool:
@@ -142,7 +144,7 @@ def record_test_run(run: TestRun) -> str | None:
         from dptelemetry.config import data_home, load_config
         from dptelemetry.events import Event, EventKind
         from dptelemetry.goals import read_active_goal_file
-        from dptelemetry.privacy import stored_path
+        from dptelemetry.privacy import private_event
         from dptelemetry.store import record_fail_open
 
         config = load_config()
@@ -157,8 +159,8 @@ def record_test_run(run: TestRun) -> str | None:
             source=run.source,
             payload=run.payload(),
             goal_id=goal[1] if goal else None,
-            repo=stored_path(str(root) if root else None, config.privacy.hash_paths),
+            repo=str(root) if root else None,
         )
-        return record_fail_open([event], home)
+        return record_fail_open([private_event(event, config.privacy.hash_paths)], home)
     except Exception as exc:
         return f"dptelemetry: test run not recorded ({exc})"

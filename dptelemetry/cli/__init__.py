@@ -23,6 +23,7 @@ COMMANDS = {
     "goal": "dptelemetry.cli.goal:goal",
     "stuck": "dptelemetry.cli.stuck:stuck",
     "export": "dptelemetry.cli.transfer:export",
+    "store": "dptelemetry.cli.store:store",
     "import": "dptelemetry.cli.transfer:import_events",
     "config": "dptelemetry.cli.settings:config",
     "plugins": "dptelemetry.cli.plugins:plugins",

@@ -26,6 +26,7 @@ def cli_config() -> Config:
 def cli_store() -> Iterator[Store]:
     """The store for a command that writes: waits for the write lock a few seconds."""
     with open_store(data_home()) as store:
+        _say_notes(store)
         yield store
 
 
@@ -34,7 +35,13 @@ def cli_reader() -> Iterator[Store]:
     """The store for a command that only reads: works while a writer holds the lock, with
     events waiting in the spool, and in a read-only data home."""
     with open_reader(data_home()) as store:
+        _say_notes(store)
         yield store
+
+
+def _say_notes(store: Store) -> None:
+    for note in store.notes:
+        click.echo(f"dpt: note: {note}", err=True)
 
 
 def local_time(ts: float, fmt: str = "%H:%M") -> str:

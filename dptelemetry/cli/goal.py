@@ -122,13 +122,14 @@ def list_goals(fmt: str) -> None:
         click.echo("No goals yet. Start one with: dpt goal start TITLE")
         return
     from dptelemetry.cli.output import write_table
+    from dptelemetry.limits import shown
     from dptelemetry.render.console import NOTHING
 
     write_table(("started", "goal", "duration", "time box", "rating", "note"), [(
         local_time(g.started, "%Y-%m-%d %H:%M"),
-        g.title + (" (active)" if g.active else ""),
+        shown(g.title) + (" (active)" if g.active else ""),
         format_duration(g.elapsed(now)),
         format_duration(g.timebox) if g.timebox else NOTHING,
         f"{g.rating}/10" if g.rating else NOTHING,
-        g.note or "",
+        shown(g.note or ""),
     ) for g in goals], wrap=("note",))

@@ -13,6 +13,7 @@ import click
 
 from dptelemetry import clock
 from dptelemetry.errors import DptError
+from dptelemetry.private_files import write_private
 
 if TYPE_CHECKING:
     from dptelemetry.render.document import Document
@@ -67,12 +68,13 @@ def cannot_write(output: object, exc: OSError) -> DptError:
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """`text` to `output`, or to stdout when it is None or `-`."""
+    """`text` to `output` (readable by you only: it holds your practice data), or to stdout
+    when it is None or `-`."""
     try:
         if output is None or str(output) == "-":
             click.echo(text, nl=False)
         else:
-            output.write_text(text, encoding="utf-8")
+            write_private(output, text)
     except BrokenPipeError:
         raise  # the reader left: the entry point's to handle
     except OSError as exc:

@@ -63,12 +63,12 @@ def render(report: DayReport | WeekSummary, fmt: str, output: Path | None) -> No
 def html_file(day: date, week: bool) -> Path:
     """Where HTML goes when stdout is a terminal: a page printed there would be noise."""
     from dptelemetry.config import data_home
+    from dptelemetry.private_files import private_dir
 
-    folder = data_home() / "reports"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = private_dir(data_home(), "reports")
     except OSError as exc:
-        raise cannot_write(folder, exc) from None
+        raise cannot_write(data_home() / "reports", exc) from None
     return folder / f"dpt-{'week' if week else 'summary'}-{day.isoformat()}.html"
 
 

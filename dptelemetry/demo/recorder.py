@@ -50,6 +50,7 @@ from dptelemetry.durations import parse_duration
 from dptelemetry.errors import DptError
 from dptelemetry.events import Event, EventKind
 from dptelemetry.goals import active_goal, end_goal, load_goals, start_goal
+from dptelemetry.private_files import private_dir
 from dptelemetry.store import open_store
 from dptelemetry.stuck import log_stuck
 
@@ -141,7 +142,7 @@ class DayRecorder:
     # -- set-up -------------------------------------------------------------------------------
 
     async def prepare(self) -> None:
-        self.home.mkdir(parents=True)
+        private_dir(self.home)
         self.project.mkdir()
         self.config.write_text("# dpt demo: defaults for everything\n")
         (self.folder / "gitconfig").write_text(

@@ -10,6 +10,7 @@ from rich.rule import Rule
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from dptelemetry.limits import shown
 from dptelemetry.render.console import MAX_WIDTH, PIPE_WIDTH, fitted_table, plain
 from dptelemetry.render.document import (
     Bullets,
@@ -63,7 +64,8 @@ def _strip(strip: Strip) -> list[Text]:
 
 
 def _table(table: Table, width: int) -> RichTable:
-    return fitted_table(table.columns, table.rows, width, wrap=table.wrap,
+    return fitted_table(table.columns, [[shown(cell) for cell in row] for row in table.rows],
+                        width, wrap=table.wrap,
                         styles=[TONES.get(tone or "", "") for tone in table.tones])
 
 
@@ -72,17 +74,17 @@ def _bullets(bullets: Bullets) -> RichTable:
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")
     for item in bullets.items:
-        grid.add_row("-", Text(item))
+        grid.add_row("-", Text(shown(item)))
     return grid
 
 
 def _section(console: Console, section: Section) -> None:
     console.print()
-    console.print(Rule(Text(section.title, style="bold"), align="left", style="dim"),
+    console.print(Rule(Text(shown(section.title), style="bold"), align="left", style="dim"),
                   width=console.width if console.width <= MAX_WIDTH else RULE_WIDTH)
     for block in section.blocks:
         if isinstance(block, Paragraph):
-            console.print(Text(block.text, style=TONES.get(block.tone or "", "")))
+            console.print(Text(shown(block.text), style=TONES.get(block.tone or "", "")))
         elif isinstance(block, Bullets):
             console.print(_bullets(block))
         elif isinstance(block, Table):
@@ -91,15 +93,15 @@ def _section(console: Console, section: Section) -> None:
             for line in _strip(block.strip):
                 console.print(line)
     if section.note:
-        console.print(Text(section.note, style="dim italic"))
+        console.print(Text(shown(section.note), style="dim italic"))
 
 
 def print_document(console: Console, document: Document) -> None:
-    console.print(Text(document.title, style="bold"))
-    console.print(Text(document.headline))
+    console.print(Text(shown(document.title), style="bold"))
+    console.print(Text(shown(document.headline)))
     for section in document.sections:
         _section(console, section)
     if document.footer:
         console.print()
         for line in document.footer:
-            console.print(Text(line, style="dim"))
+            console.print(Text(shown(line), style="dim"))

@@ -2,41 +2,38 @@
 
 Several writers at once (language servers, hooks, pytest, the CLI) lose nothing: WAL, a busy
 timeout, and short `BEGIN IMMEDIATE` transactions, so the write lock is taken up front and the
-timeout applies. The file is created 0600 inside a 0700 data home.
+timeout applies. Its files on disk (private, never a link, set aside as one) are
+`dptelemetry/store/files.py`'s.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, NamedTuple
 
 from dptelemetry.config import data_home
-from dptelemetry.errors import DptError
-from dptelemetry.events import Event, json_utf8_safe, utf8_safe
+from dptelemetry.events import Event, utf8_safe
+from dptelemetry.schema import check_envelope, stored_payload
 from dptelemetry.store import migrations
+from dptelemetry.store.errors import StoreCorruptError, StoreError, StoreTooNewError
+from dptelemetry.store.files import (
+    create_private,
+    refuse_a_file_as_home,
+    store_files,
+    store_path,
+    tightened_note,
+)
 
-STORE_FILENAME = "events.sqlite3"
 _COLUMNS = "ts_ms, id, kind, source, goal_id, repo, path, payload"
-_INSERT = f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+_PLACES = ", ".join("?" * len(_COLUMNS.split(", ")))
+_INSERT = f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES ({_PLACES})"
 _GOAL_KINDS = "kind IN ('goal_start', 'goal_end')"  # must match the partial index
-
-
-class StoreError(DptError):
-    """The store cannot be used right now; nothing in it was changed."""
-
-
-class StoreCorruptError(StoreError):
-    pass
-
-
-class StoreTooNewError(StoreError):
-    pass
 
 
 class KindColumns(NamedTuple):
@@ -49,15 +46,12 @@ class KindColumns(NamedTuple):
     """each payload's JSON text, as stored"""
 
 
-def store_path(home: Path | None = None) -> Path:
-    return (home or data_home()) / STORE_FILENAME
-
-
 def _row(event: Event) -> tuple[Any, ...]:
-    payload = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))
+    """The event as a row, once it follows the event schema (EventFormatError otherwise)."""
+    check_envelope(event)
     return (round(event.ts * 1000), event.id, event.kind, utf8_safe(event.source),
             event.goal_id, _optional_utf8(event.repo), _optional_utf8(event.path),
-            json_utf8_safe(payload))
+            stored_payload(event.kind, event.payload))
 
 
 def _optional_utf8(text: str | None) -> str | None:
@@ -81,9 +75,12 @@ def _sqlite_errors(path: Path) -> Iterator[None]:
                 f"the store {path} is locked by another writer; try again in a moment"
             ) from None
         if "malformed" in text or "not a database" in text or "corrupt" in text:
+            _, wal, shm = store_files(path)
             raise StoreCorruptError(
-                f"the store {path} is damaged ({text}); it was left untouched. "
-                "Move it aside to start a new one, or restore it from a backup or export"
+                f"the store {path} is damaged ({text}); it was left untouched. To start a new "
+                f"one, set it aside with the {wal.name} and {shm.name} beside it, which may "
+                "hold its last events: `dpt store set-aside` moves the three together; or "
+                "restore it from a backup or export"
             ) from None
         raise StoreError(f"the store {path} cannot be used: {text}") from None
 
@@ -94,6 +91,9 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        self.notes: list[str] = []
+        """What the user should hear about this opening, one line each (the CLI prints
+        them): files others could read, now private; what a migration could not carry."""
 
     def __enter__(self) -> Store:
         return self
@@ -110,18 +110,50 @@ class Store:
     def append(self, events: Iterable[Event], chunk: int = 10_000) -> int:
         """Insert events, skipping ids already stored; returns how many were new.
 
-        Large inputs are written in chunks, each its own short transaction.
+        Every event is checked against the event schema first: one that does not follow it
+        raises EventFormatError and nothing is written. Large inputs are written in chunks,
+        each its own short transaction.
         """
+        rows = [_row(event) for event in events]
         added = 0
-        batch: list[tuple[Any, ...]] = []
-        for event in events:
-            batch.append(_row(event))
-            if len(batch) >= chunk:
-                added += self._insert(batch)
-                batch = []
-        if batch:
-            added += self._insert(batch)
+        for start in range(0, len(rows), chunk):
+            added += self._insert(rows[start:start + chunk])
         return added
+
+    def append_all_or_nothing(self, events: Iterable[Event], chunk: int = 10_000
+                              ) -> tuple[int, int]:
+        """Insert every event or none, however many, holding few of them in memory at a
+        time; returns (how many were new, how many were given).
+
+        The events are streamed into a temporary table (a file SQLite deletes as it opens
+        it, so a killed process leaves nothing behind) in short transactions that take no
+        lock on the store, then copied into the store in one transaction. An error in
+        `events` (EventFormatError from the schema, or whatever the iterable raises) or a
+        kill at any point before that transaction commits leaves the store as it was.
+        """
+        conn = self._conn
+        with _sqlite_errors(self.path):
+            conn.execute("PRAGMA temp_store = FILE")
+            conn.execute(f"CREATE TEMP TABLE incoming AS SELECT {_COLUMNS} FROM events "
+                         "WHERE 0")
+        try:
+            given = 0
+            rows = map(_row, events)
+            while batch := list(islice(rows, chunk)):
+                with _sqlite_errors(self.path):
+                    conn.execute("BEGIN")
+                    conn.executemany(f"INSERT INTO temp.incoming VALUES ({_PLACES})", batch)
+                    conn.execute("COMMIT")
+                given += len(batch)
+            with self._transaction():
+                added: int = conn.execute(f"INSERT OR IGNORE INTO events ({_COLUMNS}) "
+                                          f"SELECT {_COLUMNS} FROM temp.incoming "
+                                          "ORDER BY ts_ms, id").rowcount
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            conn.execute("DROP TABLE temp.incoming")
+        return added, given
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -279,29 +311,6 @@ class Store:
             return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def _create_private(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
-
-
-def refuse_a_file_as_home(home: Path) -> None:
-    """A data home that is a file, or lies under one, is said to be so (creating the store
-    in it would only say "File exists" or "Not a directory")."""
-    named = os.environ.get("DPT_HOME")
-    name = "DPT_HOME" if named and Path(named).expanduser() == home else "the data home"
-    for folder in (home, *home.parents):
-        if folder.is_dir():
-            return
-        if folder == home and folder.exists():
-            raise StoreError(f"{name} is a file, not a folder: {home}")
-        if folder.exists():
-            raise StoreError(f"{name} {home} cannot be a folder: {folder} is a file")
-
-
 def open_store(
     home: Path | None = None,
     *,
@@ -318,17 +327,20 @@ def open_store(
     refuse_a_file_as_home(home)
     path = store_path(home)
     try:
-        _create_private(path)
+        tightened = create_private(path)
     except OSError as exc:
         raise StoreError(f"cannot create the store {path}: {exc.strerror or exc}") from None
     with _sqlite_errors(path):
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     try:
-        _prepare(conn, path, timeout, target_version)
+        notes = _prepare(conn, path, timeout, target_version)
     except BaseException:
         conn.close()
         raise
     store = Store(conn, path)
+    if tightened:
+        notes.insert(0, tightened_note(tightened))
+    store.notes = notes
     if ingest_spool:
         from dptelemetry.store.spool import ingest
 
@@ -345,7 +357,8 @@ def refuse_newer(version: int, path: Path) -> None:
         )
 
 
-def _prepare(conn: sqlite3.Connection, path: Path, timeout: float, target: int) -> None:
+def _prepare(conn: sqlite3.Connection, path: Path, timeout: float, target: int) -> list[str]:
+    """Settings, and migration up to `target`; returns the migration's notes for the user."""
     with _sqlite_errors(path):
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         refuse_newer(version, path)
@@ -354,14 +367,14 @@ def _prepare(conn: sqlite3.Connection, path: Path, timeout: float, target: int) 
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         if version >= target:
-            return
+            return []
         conn.execute("BEGIN IMMEDIATE")
         try:
             # Another process may have migrated while we waited for the lock.
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version < target:
-                migrations.migrate(conn, version, target)
+            notes = migrations.migrate(conn, version, target) if version < target else []
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    return notes

@@ -1,14 +1,25 @@
 """The store's schema history. Version N is reached by running steps 1..N in order.
 
 Each step runs inside the caller's transaction, so a migration either completes or leaves
-the store as it was. Never edit a released step; add a new one.
+the store as it was. Never edit a released step; add a new one. (Step 2 was amended once,
+for stores it could not migrate at all: see `_v2_clustered_by_time`.) A step may return
+notes for the user: what it could not carry over, and where that was kept.
+
+Timestamps without a UTC offset: every event is stamped in UTC, so a schema-1 stamp with
+no offset is read as UTC, never in the local time zone of whoever migrates the store
+(docs/events.md). An import line must carry its offset (`events.from_json`).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+
+from dptelemetry.schema import END_MS, FIRST_MS
+
+UNREADABLE_V1 = "unreadable_v1_events"
+"""Rows of a schema-1 store whose time could not be read, kept as they were."""
 
 
 def _v1_prototype(conn: sqlite3.Connection) -> None:
@@ -28,9 +39,13 @@ def _v1_prototype(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX events_ts ON events(ts)")
 
 
-def _v2_clustered_by_time(conn: sqlite3.Connection) -> None:
+def _v2_clustered_by_time(conn: sqlite3.Connection) -> list[str]:
     """Integer milliseconds, rows clustered by time: a day is one contiguous range even in
-    a year-sized store. A partial index keeps goal history cheap to read."""
+    a year-sized store. A partial index keeps goal history cheap to read.
+
+    Amended after release for stores it could not migrate: a row whose time cannot be read
+    (or lies outside 1970-9999) used to fail the migration, so every command failed; it is
+    now kept aside, as it was, in `unreadable_v1_events`. Stores it migrated are unchanged."""
     conn.execute(
         """CREATE TABLE events_v2 (
             ts_ms INTEGER NOT NULL,
@@ -47,10 +62,35 @@ def _v2_clustered_by_time(conn: sqlite3.Connection) -> None:
     rows = conn.execute(
         "SELECT ts, id, kind, source, goal_id, repo, path, payload FROM events"
     )
-    conn.executemany(
-        "INSERT INTO events_v2 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        ((_iso_to_ms(row[0]), *row[1:]) for row in rows),
-    )
+    unreadable: list[tuple[object, ...]] = []
+    naive = 0
+
+    def readable() -> Iterator[tuple[object, ...]]:
+        nonlocal naive
+        for row in rows:
+            try:
+                ms, had_offset = _iso_to_ms(row[0])
+            except (TypeError, ValueError, OverflowError):
+                unreadable.append(row)
+                continue
+            naive += not had_offset
+            yield (ms, *row[1:])
+
+    conn.executemany("INSERT INTO events_v2 VALUES (?, ?, ?, ?, ?, ?, ?, ?)", readable())
+    notes = []
+    if naive:
+        times = "time" if naive == 1 else "times"
+        notes.append(f"migrating the store from schema 1: read {naive} event {times} with no "
+                     "UTC offset as UTC, the time zone every event is stamped in")
+    if unreadable:
+        conn.execute(f"CREATE TABLE {UNREADABLE_V1} AS SELECT ts, id, kind, source, goal_id, "
+                     "repo, path, payload FROM events WHERE 0")
+        conn.executemany(f"INSERT INTO {UNREADABLE_V1} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         unreadable)
+        events = "event" if len(unreadable) == 1 else "events"
+        notes.append(f"migrating the store from schema 1: left out {len(unreadable)} {events} "
+                     f"whose time cannot be read (such as {str(unreadable[0][0])[:40]!r}), "
+                     f"kept as they were in the table {UNREADABLE_V1}")
     conn.execute("DROP TABLE events")
     conn.execute("ALTER TABLE events_v2 RENAME TO events")
     conn.execute("CREATE UNIQUE INDEX events_id ON events(id)")
@@ -58,6 +98,7 @@ def _v2_clustered_by_time(conn: sqlite3.Connection) -> None:
         "CREATE INDEX events_goal_history ON events(kind, ts_ms) "
         "WHERE kind IN ('goal_start', 'goal_end')"
     )
+    return notes
 
 
 def _v3_day_metrics(conn: sqlite3.Connection) -> None:
@@ -108,11 +149,17 @@ def _v4_day_trends(conn: sqlite3.Connection) -> None:
     )
 
 
-def _iso_to_ms(text: str) -> int:
-    return round(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
+def _iso_to_ms(text: str) -> tuple[int, bool]:
+    """(ms since the epoch, whether `text` had an offset); no offset means UTC."""
+    stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    had_offset = stamp.tzinfo is not None
+    ms = round(stamp.replace(tzinfo=stamp.tzinfo or timezone.utc).timestamp() * 1000)
+    if not FIRST_MS <= ms < END_MS:
+        raise ValueError(f"{text!r} is not between 1970 and 9999")
+    return ms, had_offset
 
 
-STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+STEPS: tuple[Callable[[sqlite3.Connection], list[str] | None], ...] = (
     _v1_prototype,
     _v2_clustered_by_time,
     _v3_day_metrics,
@@ -121,8 +168,11 @@ STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 LATEST = len(STEPS)
 
 
-def migrate(conn: sqlite3.Connection, current: int, target: int = LATEST) -> None:
-    """Run the steps from `current` up to `target` and record the new version."""
+def migrate(conn: sqlite3.Connection, current: int, target: int = LATEST) -> list[str]:
+    """Run the steps from `current` up to `target` and record the new version; returns the
+    steps' notes for the user."""
+    notes: list[str] = []
     for step in STEPS[current:target]:
-        step(conn)
+        notes += step(conn) or []
     conn.execute(f"PRAGMA user_version = {int(target)}")
+    return notes

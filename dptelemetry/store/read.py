@@ -25,15 +25,14 @@ from pathlib import Path
 from dptelemetry.config import data_home
 from dptelemetry.events import Event
 from dptelemetry.store import migrations, spool
-from dptelemetry.store.db import (
-    _COLUMNS,
-    Store,
-    StoreError,
-    _row,
-    _sqlite_errors,
+from dptelemetry.store.db import _COLUMNS, Store, _row, _sqlite_errors, refuse_newer
+from dptelemetry.store.errors import StoreError
+from dptelemetry.store.files import (
     refuse_a_file_as_home,
-    refuse_newer,
+    refuse_links,
     store_path,
+    tighten_store,
+    tightened_note,
 )
 
 LOCK_WAIT = 0.1
@@ -47,14 +46,22 @@ def open_reader(home: Path | None = None) -> Store:
     home = home or data_home()
     refuse_a_file_as_home(home)
     path = store_path(home)
+    refuse_links(path)
+    tightened = tighten_store(path)
+    notes = [tightened_note(tightened)] if tightened else []
     conn, writable = _connect(path)
     try:
         with _sqlite_errors(path):
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             refuse_newer(version, path)
-            if version < migrations.LATEST and not (writable and _migrate(conn, version)):
-                conn, writable = _memory_copy(conn, version), False
+            if version < migrations.LATEST:
+                migrated = _migrate(conn, version) if writable else None
+                if migrated is None:
+                    conn, writable = _memory_copy(conn, version), False
+                else:
+                    notes += migrated
         store = Store(conn, path)
+        store.notes = notes
         if writable:
             with suppress(StoreError, OSError):  # locked or read-only: merged below instead
                 spool.ingest(store, home)
@@ -98,24 +105,24 @@ def _has_wal(path: Path) -> bool:
         return False
 
 
-def _migrate(conn: sqlite3.Connection, version: int) -> bool:
-    """Migrate in place if the lock is free now; False if it is not, or if the file cannot
-    be written (read-only, disk full)."""
+def _migrate(conn: sqlite3.Connection, version: int) -> list[str] | None:
+    """Migrate in place if the lock is free now, returning the migration's notes; None if it
+    is not, or if the file cannot be written (read-only, disk full)."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError:
-        return False
+        return None
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        migrations.migrate(conn, version)
+        notes = migrations.migrate(conn, version)
         conn.execute("COMMIT")
     except sqlite3.OperationalError:
         conn.execute("ROLLBACK")
-        return False
+        return None
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return True
+    return notes
 
 
 def _memory_copy(conn: sqlite3.Connection, version: int) -> sqlite3.Connection:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dptelemetry.events import Event, EventFormatError, from_json, to_jsonl
+from dptelemetry.private_files import PRIVATE_FILE, private_dir
 
 if TYPE_CHECKING:
     from dptelemetry.store.db import Store
@@ -30,11 +31,10 @@ _STALE_CLAIM_SECONDS = 120.0
 
 def spool_events(home: Path, events: Iterable[Event]) -> Path:
     """Write the events to a new spool file; returns its path. Raises OSError on failure."""
-    directory = home / SPOOL_DIR
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory = private_dir(home, SPOOL_DIR)
     name = f"{time.time_ns()}-{uuid.uuid4().hex}"
     tmp = directory / f"{name}.tmp"
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         for event in events:
             fh.write(to_jsonl(event) + "\n")
@@ -83,6 +83,9 @@ def ingest(store: Store, home: Path) -> int:
             continue
         try:
             added += store.append(events)
+        except EventFormatError:  # one breaks the event schema: set aside, never lost
+            claimed.replace(claimed.with_name(f"{claimed.name}.bad"))
+            continue
         except BaseException:
             # Locked or failing: give the file back now, not after the stale-claim wait
             claimed.replace(claimed.with_name(f"{claimed.name.split('.')[0]}.jsonl"))

@@ -20,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dptelemetry.config import data_home
-from dptelemetry.events import Event
+from dptelemetry.events import Event, EventFormatError
+from dptelemetry.schema import valid_events
 from dptelemetry.store.db import Store, open_store
 from dptelemetry.store.spool import ingest, spool_events
 
@@ -125,6 +126,13 @@ class BatchWriter:
                 if _identity(store.path) == self._file:
                     break
             self.written += len(batch)
+        except EventFormatError:  # a capture bug, never the store's: keep the others
+            batch, problems = valid_events(batch)
+            self._report(f"dptelemetry: events left out, they break the event schema "
+                         f"({len(problems)} of this batch; {problems[0]})")
+            if batch:
+                self._write(batch)
+            return
         except Exception as exc:
             self._report(f"dptelemetry: cannot write the store ({exc}); spooling events")
             self._close_store()

@@ -6,9 +6,13 @@ is exact in binary floating point.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, timezone, tzinfo
+from pathlib import Path
 from typing import Any
 
 from dptelemetry.analysis.builder import build_timeline
@@ -94,3 +98,14 @@ class DayBuilder:
     def timeline(self, **kw: Any) -> Timeline:
         return build_timeline(self.events, kw.pop("thresholds", self.thresholds), self.day,
                               self.tz, goals=self.goals(), **kw)
+
+
+def store_unchecked(path: Path, events: Iterable[Event]) -> None:
+    """Write events straight into the store file, as a version before the event schema did:
+    for readers that must still cope with what such a store may hold."""
+    rows = [(round(e.ts * 1000), e.id, e.kind, e.source, e.goal_id, e.repo, e.path,
+             json.dumps(e.payload, ensure_ascii=False, separators=(",", ":")))
+            for e in events]
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.executemany("INSERT INTO events (ts_ms, id, kind, source, goal_id, repo, path, "
+                         "payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)

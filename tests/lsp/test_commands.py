@@ -82,6 +82,11 @@ async def test_a_goal_started_in_a_terminal_reaches_the_server_within_a_second_o
     ("dpt.stuck", [42], "text must be text"),
     ("dpt.stuck", [" \n "], "say what you were trying to do"),
     ("dpt.goal.start", [" \t "], "a goal needs a title"),
+    ("dpt.stuck", ["s" * 1001], "a stuck moment's text is at most 1,000 characters; this one "
+                                "has 1,001"),
+    ("dpt.goal.start", ["t" * 201], "a goal title is at most 200 characters"),
+    ("dpt.goal.start", [{"title": "kata", "weakness": "w" * 501}],
+     "a goal's weak spot is at most 500"),
 ])
 async def test_bad_command_arguments_get_one_clear_error_and_change_nothing(
     client: LanguageClient, dpt_home: Path, name: str, arguments: list[object], message: str

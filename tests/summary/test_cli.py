@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.analysis.builders import DAY, DayBuilder
+from dptelemetry.store import open_store
+from tests.analysis.builders import DAY, DayBuilder, store_unchecked
 from tests.conftest import RunDpt
 from tests.summary.conftest import Summary, validate
-from tests.summary.days import HOUR, store_days
+from tests.summary.days import HOUR, UTC_ENV, store_days
 from tests.testrun_helpers import run_in_terminal
 
 
@@ -109,3 +110,21 @@ def test_the_strip_of_a_short_day_says_when_it_is(summary: Summary, dpt_home: Pa
         typing = next(i for i, line in enumerate(lines) if line.startswith("typing"))
         assert lines[typing - 1] == " " * 8 + "09:01"
         assert lines[typing].rstrip() == "typing  " + "█" * 3
+
+
+def test_a_huge_text_from_an_old_store_is_shown_cut(run_dpt: RunDpt, dpt_home: Path) -> None:
+    # A store written before the text limits may hold a stuck note of megabytes, and rich
+    # wraps a text in time that grows with its square (2 MB: 6 s): the text report shows the
+    # first 2,000 characters of any one text (benchmarks/long_texts.py times it).
+    day = DayBuilder()
+    day.goal(5, "g" * 300_000)
+    day.edits([10, 11, 12])
+    day.add("stuck", 20, source="cli", text="stuck " * 50_000)
+    with open_store(dpt_home) as store:
+        store_unchecked(store.path, day.events)
+
+    for command in (["summary", "--date", DAY.isoformat()], ["goal", "list"]):
+        result = run_dpt(*command, env=UTC_ENV)
+        assert result.returncode == 0, result.stderr
+        assert 2_000 < len(result.stdout) < 20_000
+        assert "…" in result.stdout

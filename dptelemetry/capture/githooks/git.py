@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dptelemetry.errors import DptError
+from dptelemetry.limits import GOAL_TITLE
 
 TRAILER_KEY = "Practice-Goal"
 
@@ -86,7 +87,8 @@ def _parse(text: str) -> list[CommitFacts]:
                 deletions += int(removed) if removed.isdigit() else 0
         commits.append(CommitFacts(
             sha=sha, parents=tuple(parents.split()), authored=float(authored),
-            committed=float(committed), goal=values[0] if values else None, subject=subject,
+            committed=float(committed), subject=subject,
+            goal=values[0][:GOAL_TITLE.chars] if values else None,  # none longer: no match
             files=files, insertions=insertions, deletions=deletions,
         ))
     return commits

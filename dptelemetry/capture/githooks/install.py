@@ -30,6 +30,7 @@ from dptelemetry.capture.githooks.shims import (
     template_id,
 )
 from dptelemetry.errors import DptError
+from dptelemetry.private_files import private_dir, private_tree
 
 TEMPLATE_DIR = "git-template"
 
@@ -200,6 +201,8 @@ def _default_template() -> Path | None:
 def install_global(home: Path, settings: ShimSettings) -> tuple[Path, InstallResult]:
     """Shims into git's template: dptelemetry's own one unless `init.templateDir` is set."""
     hooks, ours = template_hooks_dir(home)
+    if ours:
+        private_dir(home)  # our template lives in the data home
     if ours and global_template() is None:
         template = hooks.parent
         default = _default_template()
@@ -207,7 +210,10 @@ def install_global(home: Path, settings: ShimSettings) -> tuple[Path, InstallRes
             shutil.copytree(default, template, symlinks=True)
         template.mkdir(parents=True, exist_ok=True)
         run_git(["config", "--global", "init.templateDir", str(template)])
-    return hooks, install(hooks, settings)
+    result = install(hooks, settings)
+    if ours:
+        private_tree(hooks.parent)
+    return hooks, result
 
 
 def uninstall_global(home: Path) -> tuple[Path, tuple[list[str], list[str], list[str]]]:

@@ -20,7 +20,9 @@ from dptelemetry.capture.githooks.git import CommitFacts, read_commits, repo_roo
 from dptelemetry.config import ConfigError, data_home, load_config
 from dptelemetry.events import Event, EventKind, new_event_id
 from dptelemetry.goals import Goal, goal_titled, load_goals, read_active_goal_file
-from dptelemetry.privacy import stored_path
+from dptelemetry.limits import MAX_NAME
+from dptelemetry.privacy import private_event
+from dptelemetry.private_files import private_dir, write_private
 from dptelemetry.store import Store, StoreError, open_store, record_fail_open
 
 WARNING_FILE = "hook-warning"
@@ -35,13 +37,13 @@ def commit_event_id(repo: Path, facts: CommitFacts) -> str:
 def _commit_event(repo: Path, facts: CommitFacts, *, branch: str | None, goal_id: str | None,
                   rewritten_from: str | None, hash_paths: bool) -> Event:
     payload = {
-        "sha": facts.sha, "branch": branch, "goal": facts.goal, "files": facts.files,
-        "insertions": facts.insertions, "deletions": facts.deletions,
+        "sha": facts.sha, "branch": branch and branch[:MAX_NAME], "goal": facts.goal,
+        "files": facts.files, "insertions": facts.insertions, "deletions": facts.deletions,
         "rewritten_from": rewritten_from, "merge": len(facts.parents) > 1,
     }
-    return Event(kind=EventKind.COMMIT.value, ts=clock.now(), source="git", payload=payload,
-                 goal_id=goal_id, repo=stored_path(str(repo), hash_paths),
-                 id=commit_event_id(repo, facts))
+    return private_event(Event(kind=EventKind.COMMIT.value, ts=clock.now(), source="git",
+                               payload=payload, goal_id=goal_id, repo=str(repo),
+                               id=commit_event_id(repo, facts)), hash_paths)
 
 
 def _made_by(repo: Path, sha: str) -> str:
@@ -161,4 +163,4 @@ def record_detached(hook: str, args: Sequence[str], pairs: str) -> None:
     if warning:
         line = " ".join(warning.removeprefix("dptelemetry: ").split())
         with contextlib.suppress(Exception):
-            (data_home() / WARNING_FILE).write_text(line + "\n", encoding="utf-8")
+            write_private(private_dir(data_home()) / WARNING_FILE, line + "\n")

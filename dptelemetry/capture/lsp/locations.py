@@ -15,7 +15,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from dptelemetry.events import utf8_safe
-from dptelemetry.privacy import stored_path
+from dptelemetry.limits import MAX_PATH
+from dptelemetry.privacy import hashed, stored_path
 
 _DRIVE = re.compile(r"^/[A-Za-z]:")
 
@@ -83,21 +84,13 @@ class Locator:
 
     def _stored(self, repo: str | None, path: str) -> Location:
         if self.hash_paths:
-            return Location(repo=_hashed(repo), path=_hashed(path))
-        return Location(repo=utf8_safe(repo) if repo else None, path=utf8_safe(path))
+            return Location(repo=stored_path(repo, True), path=hashed(path))
+        return Location(repo=utf8_safe(repo)[:MAX_PATH] if repo else None,
+                        path=utf8_safe(path)[:MAX_PATH])
 
 
 def _paths(uris: Iterable[str]) -> list[Path]:
     return [Path(path) for uri in uris if (path := uri_to_path(uri))]
-
-
-def _hashed(path: str | None) -> str | None:
-    if path is None:
-        return None
-    try:
-        return stored_path(path, True)
-    except UnicodeEncodeError:  # a lone surrogate no file name can hold
-        return stored_path(utf8_safe(path), True)
 
 
 def git_root(directory: Path) -> Path | None:

@@ -15,6 +15,8 @@ from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from dptelemetry.private_files import PRIVATE_FILE, private_dir
+
 LOG_FILE = Path("logs") / "lsp.log"
 _OWN = "dptelemetry"
 
@@ -46,8 +48,9 @@ class _PrivateFile(RotatingFileHandler):
         super().emit(record)
 
     def _open(self) -> TextIOWrapper:
-        Path(self.baseFilename).parent.mkdir(mode=0o700, exist_ok=True)
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        folder = Path(self.baseFilename).parent  # again: the data home may have been removed
+        private_dir(folder.parent, folder.name)
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
         return TextIOWrapper(os.fdopen(fd, "ab"), encoding="utf-8",
                              errors="backslashreplace", write_through=True)
 
@@ -65,7 +68,7 @@ def start_logging(home: Path) -> Path:
     logging.raiseExceptions = False  # a log we cannot write must not break the server
     handler: logging.Handler
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(home, *LOG_FILE.parent.parts)
         handler = _PrivateFile(path, maxBytes=1_000_000, backupCount=1, delay=True)
     except OSError:
         handler = logging.NullHandler()
