@@ -65,8 +65,12 @@ def install(repo: Path | None, global_: bool, force: bool) -> None:
     else:
         click.echo(f"Already installed and current in {where}.")
     for hook in result.chained:
-        click.echo(f"Kept your {hook} as {hook}{LEGACY_SUFFIX}: it runs first, and "
-                   "'dpt hooks uninstall' puts it back.")
+        click.echo(f"Kept your {hook} as {hook}{LEGACY_SUFFIX}: it runs first, as git would "
+                   "run it, and 'dpt hooks uninstall' puts it back.")
+    for hook in result.programs:
+        click.echo(f"dpt: warning: your {hook} is not a shell script, so it runs as "
+                   f"{hook}{LEGACY_SUFFIX}: a program that reads its own name from argv[0] "
+                   "may behave differently", err=True)
     if global_:
         shared = installer.global_hooks_path()
         if shared:

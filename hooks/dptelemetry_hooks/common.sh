@@ -9,21 +9,76 @@ dpt_warn() {
 }
 
 # True when a hook was here before dptelemetry (kept as <hook>.dpt-legacy, in dpt_legacy)
-# and git would run it.
+# and git would run it. dpt_hook_path is the path git runs this hook by.
 dpt_has_legacy() {
     [ "$DPT_CHAIN" = yes ] || return 1
     case $0 in
-        */*) dpt_legacy=${0%/*}/$DPT_HOOK.dpt-legacy ;;
-        *) dpt_legacy=./$DPT_HOOK.dpt-legacy ;;
+        */*) dpt_hook_path=${0%/*}/$DPT_HOOK ;;
+        *) dpt_hook_path=$DPT_HOOK ;;
     esac
+    dpt_legacy=$dpt_hook_path.dpt-legacy
     [ -x "$dpt_legacy" ]
 }
 
-# That hook runs first, with the same arguments and input; its exit status counts as if it
-# were alone.
+# That hook runs first, exactly as git would have run it: same arguments, input, directory
+# and environment, its exit status counting as if it were alone, and $0 the hook's own
+# path (husky and pre-commit find their files from $0). So a shell script is read by the
+# shell it names (sh, as git does, when it has no #! line) with $0 set to that path; only
+# another kind of program runs under its kept name.
 dpt_run_legacy() {
     dpt_has_legacy || return 0
-    "$dpt_legacy" "$@"
+    if dpt_legacy_shell; then
+        dpt_quote "$dpt_legacy"
+        "$dpt_shell" ${dpt_option:+"$dpt_option"} -c ". $dpt_quoted" "$dpt_hook_path" "$@"
+    else
+        "$dpt_legacy" "$@"
+    fi
+}
+
+# True when the kept hook is a shell script; its interpreter and the one argument the
+# kernel would pass it (the rest of the #! line) into dpt_shell and dpt_option.
+dpt_legacy_shell() {
+    dpt_line= dpt_shell= dpt_option=
+    IFS= read -r dpt_line < "$dpt_legacy"
+    case $dpt_line in
+        '#!'*) ;;
+        "$(printf '\177')ELF"*) return 1 ;;
+        *) dpt_shell=/bin/sh; return 0 ;;
+    esac
+    dpt_line=${dpt_line#??}
+    dpt_line=${dpt_line#"${dpt_line%%[![:blank:]]*}"}
+    dpt_shell=${dpt_line%%[[:blank:]]*}
+    dpt_option=${dpt_line#"$dpt_shell"}
+    dpt_option=${dpt_option#"${dpt_option%%[![:blank:]]*}"}
+    dpt_option=${dpt_option%"${dpt_option##*[![:blank:]]}"}
+    dpt_line=${dpt_shell##*/}
+    if [ "$dpt_line" = env ]; then  # #!/usr/bin/env sh, #!/usr/bin/env -S bash -e
+        dpt_line=${dpt_option#-S}
+        dpt_line=${dpt_line#"${dpt_line%%[![:blank:]]*}"}
+        dpt_line=${dpt_line%%[[:blank:]]*}
+    else
+        case $dpt_option in
+            - | --) dpt_option= ;;
+            -* | '') ;;
+            *) return 1 ;;  # a script name, not an option
+        esac
+    fi
+    case $dpt_line in
+        sh | bash | dash | ksh | ksh93 | mksh | ash | posh | yash) return 0 ;;
+    esac
+    return 1
+}
+
+# $1 as one shell word, in dpt_quoted.
+dpt_quote() {
+    dpt_quoted= dpt_rest=$1
+    while :; do
+        case $dpt_rest in
+            *\'*) dpt_quoted="$dpt_quoted${dpt_rest%%\'*}'\\''" dpt_rest=${dpt_rest#*\'} ;;
+            *) break ;;
+        esac
+    done
+    dpt_quoted="'$dpt_quoted$dpt_rest'"
 }
 
 # git's directory for this worktree (into dpt_git_dir), found without running git: hooks
@@ -102,7 +157,7 @@ dpt_record() {
     if [ -z "$dpt_input" ]; then
         "$@" </dev/null >/dev/null 2>&1 &
     else
-        printf '%s\n' "$dpt_input" | "$@" >/dev/null 2>&1 &
+        printf '%s' "$dpt_input" | "$@" >/dev/null 2>&1 &
     fi
 }
 # --- end of the common part ---------------------------------------------------------------
