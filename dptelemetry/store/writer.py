@@ -3,7 +3,9 @@
 `put` is one lock-free queue append. One thread owns the SQLite connection and commits
 batches at least every `max_delay` seconds, on `flush`, and on `close`, so a killed process
 loses at most the last `max_delay` of events. If the store cannot be written, the batch goes
-to the spool instead (fail-open), and the error is reported once through `on_error`.
+to the spool instead (in the data home, or in the fallback directory when the home cannot take
+it: fail-open), and the error is reported once through `on_error`, saying why and where the
+events wait.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from dptelemetry.config import data_home
 from dptelemetry.events import Event
+from dptelemetry.store import fallback
 from dptelemetry.store.db import Store, open_store
 from dptelemetry.store.spool import spool_events
 
@@ -111,15 +114,19 @@ class BatchWriter:
             self.written += len(batch)
             return
         except Exception as exc:
-            self._report(f"dptelemetry: cannot write the store ({exc}); spooling events")
+            reason = fallback.explain(self.home, exc)
             if self._store is not None:
                 self._store.close()
                 self._store = None
         try:
-            spool_events(self.home, batch)
+            kept = spool_events(self.home, batch)
             self.spooled += len(batch)
         except Exception as exc:
-            self._report(f"dptelemetry: cannot spool events either ({exc}); {len(batch)} lost")
+            self._report(f"dptelemetry: cannot record events ({reason}) nor keep them for "
+                         f"later ({exc}); {len(batch)} lost")
+            return
+        self._report(f"dptelemetry: cannot write the store ({reason}); events wait in "
+                     f"{kept.parent} until it can take them")
 
     def _report(self, message: str) -> None:
         key = message.split("(", maxsplit=1)[0]

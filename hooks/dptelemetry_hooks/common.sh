@@ -128,15 +128,39 @@ dpt_head() {
     [ -n "$dpt_sha" ]
 }
 
+# A problem a recorder left in file $1, shown once (an empty file: it could not even write
+# why, which a full disk does).
+dpt_show_warning() {
+    [ -f "$1" ] || return 0
+    dpt_line=
+    IFS= read -r dpt_line < "$1"
+    rm -f "$1"
+    dpt_warn "an earlier commit: ${dpt_line:-not recorded, and the reason could not be written either (is the disk full?)}"
+}
+
+# True when the data home is a writable directory, or one can be made there. (A full disk
+# only shows when writing: the recorder finds it.)
+dpt_home_writable() {
+    dpt_dir=$dpt_home
+    while [ ! -e "$dpt_dir" ] && [ "${dpt_dir%/*}" != "$dpt_dir" ]; do
+        dpt_dir=${dpt_dir%/*}
+    done
+    [ -d "${dpt_dir:-/}" ] && [ -w "${dpt_dir:-/}" ]
+}
+
 # Start `dpt hooks record ARGS...` in the background, with $dpt_input (if any) on its stdin
 # and no terminal output: the commit never waits for Python or the store. A problem the
-# recorder met last time is shown now.
+# recorder met last time is shown now. When the data home cannot be written, the recorder
+# still keeps the commit, in the fallback directory (dptelemetry/store/fallback.py, the
+# same path computed here for the install's data home), and it is said now, once.
 dpt_record() {
-    if [ -s "$dpt_home/hook-warning" ]; then
-        IFS= read -r dpt_line < "$dpt_home/hook-warning"
-        rm -f "$dpt_home/hook-warning"
-        dpt_warn "an earlier commit: $dpt_line"
+    dpt_fallback=
+    if [ "$dpt_home" = "$DPT_INSTALL_HOME" ]; then
+        dpt_fallback=${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}/$DPT_INSTALL_FALLBACK
     fi
+    dpt_show_warning "$dpt_home/hook-warning"
+    [ -n "$dpt_fallback" ] && [ -O "${dpt_fallback%/*}" ] &&
+        dpt_show_warning "$dpt_fallback/hook-warning"
     if [ -x "$DPT_INSTALL_PYTHON" ] && [ -f "$DPT_INSTALL_PACKAGE/__init__.py" ]; then
         set -- "$DPT_INSTALL_PYTHON" -m dptelemetry hooks record "$@"
     elif command -v dpt >/dev/null 2>&1; then
@@ -145,13 +169,16 @@ dpt_record() {
         dpt_warn "commit not recorded: dptelemetry is gone from $DPT_INSTALL_PYTHON and no dpt is on PATH (reinstall, then run: dpt hooks install)"
         return 0
     fi
-    if [ -e "$dpt_home" ] && { [ ! -d "$dpt_home" ] || [ ! -w "$dpt_home" ]; }; then
-        dpt_warn "commit not recorded: the data home $dpt_home is not a writable directory"
-        return 0
+    if ! dpt_home_writable; then
+        dpt_warn "the data home $dpt_home is not a writable directory: this commit waits in ${dpt_fallback:-a private temporary directory} until it is"
+        DPT_HOOK_WARNED=1
+        export DPT_HOOK_WARNED
     fi
     DPT_HOME=$dpt_home
     export DPT_HOME
     unset GIT_INDEX_FILE
+    # What the recorder writes holds paths. (A chained hook ran before, with the user's umask.)
+    umask 077
     # Niced, so it yields the CPU to git finishing the commit and to whatever comes next.
     command -v nice >/dev/null 2>&1 && set -- nice -n 10 "$@"
     if [ -z "$dpt_input" ]; then

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from dptelemetry.capture.githooks import HOOKS
+from dptelemetry.store import fallback
 
 LEGACY_SUFFIX = ".dpt-legacy"
 MARKER = "# dptelemetry hook shim:"
@@ -66,6 +67,7 @@ DPT_HOOK={shlex.quote(hook)}
 DPT_INSTALL_HOME={shlex.quote(settings.home)}
 DPT_INSTALL_PYTHON={shlex.quote(settings.python)}
 DPT_INSTALL_PACKAGE={shlex.quote(settings.package)}
+DPT_INSTALL_FALLBACK={shlex.quote(fallback.name(Path(settings.home)))}
 DPT_CHAIN={"yes" if chain else "no"}
 # end templated
 """
