@@ -3,12 +3,15 @@ their goal, and commits that go through whatever state dptelemetry is in."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import signal
+import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -232,3 +235,19 @@ def test_the_commit_never_waits_for_the_recorder(installed: Path, git: Git,
     finally:
         if pidfile.exists():
             os.kill(int(pidfile.read_text()), signal.SIGTERM)
+
+
+def test_a_store_that_fails_in_another_way_still_keeps_the_commit(
+        installed: Path, git: Git, start_goal: Callable[..., None], dpt_home: Path) -> None:
+    """Not a StoreError: an old schema's timestamp that cannot be read makes reading the
+    goals raise. The commit is still recorded."""
+    start_goal(GOAL)
+    with closing(sqlite3.connect(dpt_home / "events.sqlite3")) as conn, conn:
+        conn.execute("UPDATE events SET ts_ms = 'yesterday' WHERE kind = 'goal_start'")
+    done = commit_file(git, "a.txt", "a\n", "-m", "subject")
+    assert done.returncode == 0, done.stderr
+    wait_for_recorders(dpt_home)
+    with closing(sqlite3.connect(dpt_home / "events.sqlite3")) as conn:
+        shas = [json.loads(payload)["sha"] for (payload,) in conn.execute(
+            "SELECT payload FROM events WHERE kind = 'commit'")]
+    assert shas == [git("rev-parse", "HEAD").stdout.strip()]
