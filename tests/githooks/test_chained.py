@@ -110,6 +110,9 @@ def test_husky_blocks_and_passes_before_after_install_and_after_uninstall(
     rerun = subprocess.run(["node", str(husky)], cwd=repo, capture_output=True, text=True,
                            timeout=60, check=False)
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    status = run_dpt("hooks", "status", "--repo", str(repo)).stdout
+    assert ("commit-msg          not installed: another tool wrote its hook over ours (husky "
+            "does on npm install); install again\n") in status
     again = run_dpt("hooks", "install", "--repo", str(repo))
     assert again.returncode == 0, again.stderr
     blocks_and_passes("reinstalled", 3)

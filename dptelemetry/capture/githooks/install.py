@@ -113,10 +113,13 @@ def template_hooks_dir(home: Path) -> tuple[Path, bool]:
 
 
 def hook_state(directory: Path, hook: str, settings: ShimSettings) -> HookState:
-    path = directory / hook
-    chained = os.path.lexists(directory / f"{hook}{LEGACY_SUFFIX}")
+    path, legacy = directory / hook, directory / f"{hook}{LEGACY_SUFFIX}"
+    chained = os.path.lexists(legacy)
     if not os.path.lexists(path):
         return HookState(hook, "missing", chained=chained)
+    if _stale_copy(path, legacy):
+        return HookState(hook, "foreign", "another tool wrote its hook over ours (husky does "
+                         "on npm install); install again")
     if not is_ours(path):
         return HookState(hook, "foreign", "another tool's hook; install keeps it and runs it "
                          "first", chained=chained)
