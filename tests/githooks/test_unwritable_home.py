@@ -47,6 +47,9 @@ def test_a_data_home_under_a_regular_file_is_said_once_a_commit_and_loses_nothin
         assert done.stderr == said  # the second commit's line is not doubled by the first's
         wait_for_recorders(home)
     assert len(list((waits / "spool").glob("*.jsonl"))) == 2
+    status = run_dpt("hooks", "status", "--repo", str(repo), env=env)
+    assert (f"waiting in {waits}: 2 batch(es) the data home could not take; any dpt command "
+            "stores them once it can\n") in status.stdout
 
     blocker.unlink()
     assert recorded_shas(home) == set(git("rev-list", "HEAD").stdout.split())
@@ -99,6 +102,8 @@ def test_with_nowhere_to_keep_it_the_loss_is_still_said(
     wait_for_recorders(home)
     assert (home / "hook-warning").read_bytes() == b""
     assert (home / "hook-warning").stat().st_mode & 0o777 == 0o600
+    status = run_dpt("hooks", "status", "--repo", str(repo), env=env)
+    assert "last recorder problem: not recorded, reason unknown\n" in status.stdout
     done = commit_file(git, "b.txt", "b\n", "-m", "said", env=env)
     assert done.returncode == 0
     assert done.stderr == ("dptelemetry: an earlier commit: not recorded, and the reason could "
