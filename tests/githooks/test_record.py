@@ -251,3 +251,24 @@ def test_a_store_that_fails_in_another_way_still_keeps_the_commit(
         shas = [json.loads(payload)["sha"] for (payload,) in conn.execute(
             "SELECT payload FROM events WHERE kind = 'commit'")]
     assert shas == [git("rev-parse", "HEAD").stdout.strip()]
+
+
+def test_a_config_file_that_is_not_toml_never_costs_a_commit(
+        installed: Path, git: Git, start_goal: Callable[..., None], dpt_home: Path) -> None:
+    start_goal(GOAL)
+    config = Path(os.environ["DPT_CONFIG"])
+    config.write_text("x = = [\n")
+    first = commit_file(git, "a.txt", "a\n", "-m", "one")
+    assert (first.returncode, first.stderr) == (0, "")
+    (event,) = commit_events(dpt_home, 1)
+    assert event.goal_id == active_goal_id(dpt_home)
+    warning = dpt_home / "hook-warning"
+    assert warning.stat().st_mode & 0o777 == 0o600  # it names paths
+    config.unlink()
+    second = commit_file(git, "b.txt", "b\n", "-m", "two")
+    assert second.returncode == 0
+    assert second.stderr == (
+        f"dptelemetry: an earlier commit: config file {config} is not valid TOML: Invalid "
+        "value (at line 1, column 5); using the defaults, with paths stored hashed until it "
+        "is fixed\n")
+    assert len(commit_events(dpt_home, 2)) == 2
