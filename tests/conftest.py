@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from smalldisk import SmallDisk
+from smalldisk import SmallDisk, UnwritableHome
+
+from dptelemetry.store import open_store
 
 RunDpt = Callable[..., "subprocess.CompletedProcess[str]"]
 
@@ -83,3 +85,21 @@ def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
         yield SmallDisk(mount)
     finally:
         subprocess.run(["umount", "--lazy", str(mount)], check=False)  # recorders may linger
+
+
+@pytest.fixture(params=["data home under a file", "full disk"])
+def unwritable_home(request: pytest.FixtureRequest, tmp_path: Path) -> UnwritableHome:
+    """A data home that takes no write: under a regular file, then on a full disk (which
+    already holds a store, as a home that filled up would)."""
+    if request.param == "full disk":
+        disk: SmallDisk = request.getfixturevalue("small_disk")
+        home = disk.path / "home"
+        open_store(home).close()
+        disk.fill()
+        return UnwritableHome(home, f"no space is left on the device of the data home {home}",
+                              disk.free)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    home = blocker / "home"
+    return UnwritableHome(home, f"the data home {home} is not a writable directory",
+                          blocker.unlink)

@@ -1,10 +1,13 @@
-"""A really full disk, for the tests of what capture does when the data home cannot take a
-write: the `small_disk` fixture (tests/conftest.py) mounts one."""
+"""A data home that cannot take a write, for the tests of what capture does then: a really
+full disk (the `small_disk` fixture in tests/conftest.py mounts one), or a home under a
+regular file (the `unwritable_home` fixture gives each in turn)."""
 
 from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -29,3 +32,12 @@ class SmallDisk:
 
     def free(self) -> None:
         self._filler.unlink()
+
+
+@dataclass(frozen=True)
+class UnwritableHome:
+    home: Path
+    why: str
+    """What a warning names as the reason."""
+    mend: Callable[[], None]
+    """Makes the home writable again."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smalldisk import SmallDisk
+from smalldisk import UnwritableHome
 from testrun_helpers import only_run, recorded_runs, run_in_terminal
 
 from dptelemetry.capture.testrun_limits import MAX_FAILURES
@@ -432,22 +432,10 @@ def test_a_config_file_that_is_not_toml_never_costs_a_run_and_is_said_once(
     assert len(recorded_runs(dpt_home)) == 4
 
 
-@pytest.mark.parametrize("trouble", ["data home under a file", "full disk"])
 def test_a_data_home_that_cannot_take_the_run_keeps_it_and_the_next_session_says_so(
-    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    request: pytest.FixtureRequest, trouble: str
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, unwritable_home: UnwritableHome
 ) -> None:
-    if trouble == "full disk":
-        disk: SmallDisk = request.getfixturevalue("small_disk")
-        home = disk.path / "home"
-        open_store(home).close()
-        disk.fill()
-        why = f"no space is left on the device of the data home {home}"
-    else:
-        blocker = tmp_path / "a-file"
-        blocker.write_text("")
-        home = blocker / "home"
-        why = f"the data home {home} is not a writable directory"
+    home = unwritable_home.home
     monkeypatch.setenv("DPT_HOME", str(home))
     pytester.makepyfile("def test_one(): pass\n")
 
@@ -457,13 +445,10 @@ def test_a_data_home_that_cannot_take_the_run_keeps_it_and_the_next_session_says
     second, _ = session(pytester)
     [said] = [line for line in second.stderr.lines if "dptelemetry" in line]
     assert said.startswith(f"dptelemetry: the last test run: could not record in {home} (")
-    assert why in said
+    assert unwritable_home.why in said
     assert said.endswith("until it can")
+    assert not home.is_dir() or list(home.rglob("*.tmp")) == []
 
-    if trouble == "full disk":
-        assert list(home.rglob("*.tmp")) == []
-        disk.free()
-    else:
-        blocker.unlink()
+    unwritable_home.mend()
     open_store(home).close()  # any opening of the store reads back what waited
     assert len(recorded_runs(home)) == 2

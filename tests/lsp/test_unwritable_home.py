@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from smalldisk import SmallDisk
+from smalldisk import UnwritableHome
 
 from dptelemetry.capture.lsp.log import LOG_FILE
 from dptelemetry.store import fallback, open_store
@@ -21,21 +21,10 @@ def typed_edits(home: Path) -> int:
         return len(store.events_between(0, 2**40, kinds=["edit"]))
 
 
-@pytest.mark.parametrize("trouble", ["data home under a file", "full disk"])
 def test_edits_wait_elsewhere_and_the_server_says_why_once(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest,
-        trouble: str) -> None:
-    if trouble == "full disk":
-        disk: SmallDisk = request.getfixturevalue("small_disk")
-        home = disk.path / "home"
-        open_store(home).close()
-        disk.fill()
-        why = f"no space is left on the device of the data home {home}"
-    else:
-        blocker = tmp_path / "a-file"
-        blocker.write_text("")
-        home = blocker / "home"
-        why = f"the data home {home} is not a writable directory"
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        unwritable_home: UnwritableHome) -> None:
+    home = unwritable_home.home
     monkeypatch.setenv("DPT_HOME", str(home))
     process, client = start_server()
     try:
@@ -57,14 +46,11 @@ def test_edits_wait_elsewhere_and_the_server_says_why_once(
     said = [line for line in process.stderr.read().decode().splitlines()
             if "cannot write the store" in line]
     assert len(said) == 1, said
-    assert why in said[0]
+    assert unwritable_home.why in said[0]
     assert said[0].endswith(f"events wait in {fallback.directory(home)}/spool until it can "
                             "take them")
-    if trouble == "full disk":
-        assert list(home.rglob("*.tmp")) == []
-        disk.free()
-    else:
-        blocker.unlink()
+    assert not home.is_dir() or list(home.rglob("*.tmp")) == []
+    unwritable_home.mend()
     assert typed_edits(home) == 20
 
 
