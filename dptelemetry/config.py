@@ -3,7 +3,10 @@
 Every setting has a documented default; a TOML file (`DPT_CONFIG`, else `config.toml` in
 `DPT_HOME` when that is set, else the platform config dir) or a client's options may override
 it. A bad value never stops capture: it falls back to the default and leaves a warning, and
-`dpt config` shows each effective value with where it came from.
+`dpt config` shows each effective value with where it came from. So does a file that cannot
+be read at all (not TOML, not UTF-8, unreadable): one warning naming the file and the line,
+and the defaults, except that paths are stored hashed until it is fixed (the file may have
+asked for that, and a path stored in the clear cannot be taken back).
 """
 
 from __future__ import annotations
@@ -17,13 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from dptelemetry.durations import format_duration, parse_duration
-from dptelemetry.errors import DptError
 
 APP_NAME = "dptelemetry"
-
-
-class ConfigError(DptError):
-    """The config file cannot be read at all (missing permissions, not TOML)."""
 
 
 def data_home() -> Path:
@@ -185,20 +183,34 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """The parsed file, `{}` if it does not exist; ConfigError if it cannot be read."""
+_UNREADABLE_FILE: dict[str, Any] = {"privacy": {"hash_paths": True}}
+"""What stands in for a file that cannot be read: its privacy choice is unknown."""
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str | None]:
+    """(the parsed file, None); `{}` if it does not exist. For a file that cannot be used,
+    `{}` and one line saying why, naming the file and, where it can, the line."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-            return data
-    except FileNotFoundError:
-        return {}
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+        raw = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):  # no such file: nothing configured
+        return {}, None
+    except OSError as exc:
+        return {}, f"cannot read config file {path}: {exc.strerror or exc}"
+    try:
+        return tomllib.loads(raw.decode("utf-8")), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        why = f"not UTF-8 text (at line {line})"
+    except tomllib.TOMLDecodeError as exc:
+        lines = len(raw.decode("utf-8").splitlines()) or 1
+        why = f"not valid TOML: {str(exc).replace('end of document', f'line {lines}, its end')}"
+    except RecursionError:
+        why = "not valid TOML: nested too deeply"
+    return {}, f"config file {path} is {why}"
 
 
 def load_config(
@@ -208,19 +220,24 @@ def load_config(
 ) -> Config:
     """The effective config: defaults, then the TOML file, then `overrides` (same shape).
 
-    Raises ConfigError only when the file exists but cannot be parsed; a bad single value
-    falls back to its default and is reported in `Config.warnings`.
+    Never raises: a bad single value falls back to its default, and a file that cannot be
+    read at all to the defaults with paths hashed, each reported in `Config.warnings`.
     """
     path = config_path() if path is None else path
-    layers = [(read_toml(path), str(path))]
-    if overrides:
-        layers.append((dict(overrides), overrides_source))
     values: dict[str, dict[str, Any]] = {s: {} for s in _SECTIONS}
     sources: dict[str, str] = {}
     warnings: list[str] = []
     plugin_settings: dict[str, dict[str, Any]] = {}
-    for data, source in layers:
-        _apply_layer(data, source, values, sources, warnings, plugin_settings)
+    data, problem = read_toml(path)
+    layers = [(data, str(path))]
+    if problem:
+        warnings.append(f"{problem}; using the defaults, with paths stored hashed until "
+                        "it is fixed")
+        layers.append((_UNREADABLE_FILE, f"{path} (unreadable)"))
+    if overrides:
+        layers.append((dict(overrides), overrides_source))
+    for layer, source in layers:
+        _apply_layer(layer, source, values, sources, warnings, plugin_settings)
 
     thresholds = Thresholds(**values["thresholds"])
     edges = [thresholds.burst_gap, thresholds.medium_pause, thresholds.long_pause,

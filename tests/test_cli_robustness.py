@@ -81,11 +81,24 @@ def test_a_store_from_a_newer_version_is_refused_and_untouched(run_dpt: RunDpt,
     assert _stored_bytes(dpt_home) == before
 
 
-def test_an_unparsable_config_file_is_one_line(run_dpt: RunDpt, tmp_path: Path) -> None:
-    (tmp_path / "dpt-config.toml").write_text("thresholds = [\n")
-    result = run_dpt("config")
-    assert result.returncode == 1
-    assert "cannot read config file" in _one_line(result.stderr)
+@pytest.mark.parametrize(("args", "reads_config"), [
+    (["config"], True), (["summary"], True), (["plugins"], True),
+    (["goal", "start", "kata"], False), (["export", "--format", "jsonl"], False),
+])
+def test_an_unparsable_config_file_is_one_warning_and_the_defaults(
+        run_dpt: RunDpt, tmp_path: Path, args: list[str], reads_config: bool) -> None:
+    config = tmp_path / "dpt-config.toml"
+    config.write_text("[thresholds]\nburst_gap = \"4s\"\nx = = [\n")
+    result = run_dpt(*args)
+    assert result.returncode == 0, result.stderr
+    if not reads_config:
+        assert result.stderr == ""
+        return
+    assert _one_line(result.stderr) == (
+        f"dpt: warning: config file {config} is not valid TOML: Invalid value (at line 3, "
+        "column 5); using the defaults, with paths stored hashed until it is fixed")
+    if args == ["config"]:
+        assert "thresholds.burst_gap" in result.stdout and '"5s"' in result.stdout
 
 
 def test_dpt_config_shows_values_sources_and_warnings(run_dpt: RunDpt, tmp_path: Path) -> None:

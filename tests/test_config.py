@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dptelemetry.config import ConfigError, Thresholds, config_path, load_config
+from dptelemetry.config import Thresholds, config_path, load_config
 from dptelemetry.durations import format_duration, parse_duration
 
 
@@ -79,11 +79,30 @@ def test_pause_edges_out_of_order_fall_back_together(tmp_path: Path) -> None:
     assert any("must hold" in w for w in config.warnings)
 
 
-def test_unparsable_file_is_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("raw, why", [
+    (b"x = = [\n", "is not valid TOML: Invalid value (at line 1, column 5)"),
+    (b"[thresholds]\nburst_gap = 4\n[thresholds]\n", "is not valid TOML: Cannot declare"),
+    (b"a = 1\nb = '\xff'\n", "is not UTF-8 text (at line 2)"),
+    (b"x = " + b"[" * 5000, "is not valid TOML: nested too deeply"),
+    (b"a = 1\nthresholds = [\n", "is not valid TOML: Invalid value (at line 2, its end)"),
+])
+def test_a_file_that_cannot_be_parsed_is_one_warning_and_the_defaults(
+        tmp_path: Path, raw: bytes, why: str) -> None:
     path = tmp_path / "config.toml"
-    path.write_text("[thresholds\n")
-    with pytest.raises(ConfigError, match="cannot read config file"):
-        load_config(path)
+    path.write_bytes(raw)
+    config = load_config(path)
+    assert config.thresholds == Thresholds()
+    assert config.capture.pytest is True
+    assert config.privacy.hash_paths is True  # the file may have asked for it
+    [warning] = config.warnings
+    assert warning.startswith(f"config file {path} {why}")
+    assert warning.endswith("; using the defaults, with paths stored hashed until it is fixed")
+
+
+def test_a_file_that_cannot_be_read_is_one_warning(tmp_path: Path) -> None:
+    config = load_config(tmp_path)  # a directory
+    assert config.warnings == (f"cannot read config file {tmp_path}: Is a directory; using the "
+                               "defaults, with paths stored hashed until it is fixed",)
 
 
 def test_config_path_follows_dpt_home_when_dpt_config_is_unset(

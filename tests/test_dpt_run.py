@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from conftest import RunDpt
+from smalldisk import SmallDisk
 from testrun_helpers import only_run, recorded_runs, run_in_terminal
 
 from dptelemetry.capture.runner import TAIL_BYTES
-from dptelemetry.store import store_path
+from dptelemetry.store import fallback, open_store, store_path
 
 PY = sys.executable
 
@@ -292,3 +293,58 @@ def test_ctrl_c_typed_at_a_terminal_reaches_the_command_once(
     assert process.wait(30) == 130
     assert count.read_text() == "1"
     assert only_run(dpt_home).payload["exit_code"] == 130
+
+
+def test_a_config_file_that_is_not_toml_is_one_warning_and_the_run_is_recorded(
+    run_dpt: RunDpt, dpt_home: Path
+) -> None:
+    config = Path(os.environ["DPT_CONFIG"])
+    config.write_text("x = = [\n")
+
+    result = run_dpt("run", "--", "true")
+
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr == (
+        f"dptelemetry: config file {config} is not valid TOML: Invalid value (at line 1, "
+        "column 5); using the defaults, with paths stored hashed until it is fixed\n")
+    assert only_run(dpt_home).payload["outcome"] == "green"
+
+
+def test_a_data_home_under_a_regular_file_keeps_the_run_for_later_and_says_so(
+    run_dpt: RunDpt, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    home = blocker / "home"
+
+    result = run_dpt("run", "--", PY, "-c", "raise SystemExit(3)", env={"DPT_HOME": str(home)})
+
+    assert result.returncode == 3
+    waits = Path(os.environ["XDG_RUNTIME_DIR"]) / fallback.name(home)
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith(f"dptelemetry: could not record in {home} (DPT_HOME {home} "
+                              f"cannot be a folder: {blocker} is a file")
+    assert warning.endswith(f"the data home {home} is not a writable directory); kept in "
+                            f"{waits} until it can")
+    blocker.unlink()
+    open_store(home).close()  # any opening of the store reads back what waited
+    assert only_run(home).payload["exit_code"] == 3
+
+
+def test_on_a_full_disk_the_run_waits_elsewhere_and_no_partial_file_is_left(
+    run_dpt: RunDpt, small_disk: SmallDisk
+) -> None:
+    home = small_disk.path / "home"
+    env = {"DPT_HOME": str(home)}
+    assert run_dpt("run", "--", "true", env=env).returncode == 0
+    small_disk.fill()
+
+    result = run_dpt("run", "--", "false", env=env)
+
+    assert result.returncode == 1
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith(f"dptelemetry: could not record in {home} (")
+    assert f"no space is left on the device of the data home {home}" in warning
+    assert list(home.rglob("*.tmp")) == []
+    small_disk.free()
+    assert sorted(run.payload["exit_code"] for run in recorded_runs(home)) == [0, 1]

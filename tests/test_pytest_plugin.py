@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from smalldisk import UnwritableHome
 from testrun_helpers import only_run, recorded_runs, run_in_terminal
 
 from dptelemetry.capture.testrun_limits import MAX_FAILURES
@@ -373,8 +374,9 @@ def test_a_corrupt_store_never_changes_the_session(
 
 @pytest.mark.parametrize("break_it, warning", [
     ("corrupt store", "store unavailable"),
-    ("data home is a file", "not recorded"),
-    ("config is not TOML", "not recorded"),
+    ("data home is a file", "until it can"),
+    ("config is not TOML", "is not valid TOML: Expected ']' at the end of a table declaration "
+                           "(at line 1, column 9)"),
 ])
 def test_in_a_terminal_a_broken_store_costs_one_warning_line_and_nothing_else(
     pytester: pytest.Pytester, dpt_home: Path, break_it: str, warning: str
@@ -407,3 +409,55 @@ def test_the_recorder_reads_the_run_from_stdin_and_says_what_went_wrong(
     assert bad.returncode == 1
     assert bad.stderr.startswith("dptelemetry: test run not recorded (unreadable run")
     assert len(bad.stderr.splitlines()) == 1
+
+
+def test_a_config_file_that_is_not_toml_never_costs_a_run_and_is_said_once(
+    pytester: pytest.Pytester, dpt_home: Path
+) -> None:
+    """In a pipe nobody reads the recorder's stderr when it is done: the next session says
+    what it met, once."""
+    config = Path(os.environ["DPT_CONFIG"])
+    config.write_text("x = = [\n")
+    pytester.makepyfile("def test_one(): pass\n")
+
+    first, recorder = session(pytester)
+    assert (first.ret, recorder) == (0, 1)
+    assert "dptelemetry" not in first.stderr.str()
+    assert len(recorded_runs(dpt_home)) == 1
+
+    second, _ = session(pytester)
+    said = [line for line in second.stderr.lines if "dptelemetry" in line]
+    assert said == [f"dptelemetry: the last test run: config file {config} is not valid TOML: "
+                    "Invalid value (at line 1, column 5); using the defaults, with paths "
+                    "stored hashed until it is fixed"]
+    assert len(recorded_runs(dpt_home)) == 2
+
+    config.unlink()
+    third, recorder = session(pytester)
+    assert [line for line in third.stderr.lines if "dptelemetry" in line] == said
+    fourth, recorder = session(pytester)
+    assert recorder == 0
+    assert "dptelemetry" not in fourth.stderr.str()
+    assert len(recorded_runs(dpt_home)) == 4
+
+
+def test_a_data_home_that_cannot_take_the_run_keeps_it_and_the_next_session_says_so(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, unwritable_home: UnwritableHome
+) -> None:
+    home = unwritable_home.home
+    monkeypatch.setenv("DPT_HOME", str(home))
+    pytester.makepyfile("def test_one(): pass\n")
+
+    first, recorder = session(pytester)
+    assert (first.ret, recorder) == (0, 1)
+    assert "dptelemetry" not in first.stderr.str()
+    second, _ = session(pytester)
+    [said] = [line for line in second.stderr.lines if "dptelemetry" in line]
+    assert said.startswith(f"dptelemetry: the last test run: could not record in {home} (")
+    assert unwritable_home.why in said
+    assert said.endswith("until it can")
+    assert not home.is_dir() or list(home.rglob("*.tmp")) == []
+
+    unwritable_home.mend()
+    open_store(home).close()  # any opening of the store reads back what waited
+    assert len(recorded_runs(home)) == 2

@@ -5,7 +5,9 @@ next to nothing. At start-up it imports only modules pytest has already imported
 session it counts outcomes in memory. When the session ends it notes the run, and as pytest
 closes (`pytest_unconfigure`, last) it hands the run to a detached recorder process
 (`dptelemetry.capture.pytest_recorder`), which reads the config and writes the one event: importing
-the store here would cost twice the plugin's 10 ms budget.
+the store here would cost twice the plugin's 10 ms budget. What went wrong there (a broken
+config, a full disk) is shown at the end of the next session when nobody could read it then
+(stderr not a terminal): the recorder leaves it in the plugin's folder of pytest's cache.
 Under pytest-xdist only the controller records; each worker just names, on a failing report,
 the exception behind it, because only the worker still has the exception object.
 `-p no:dptelemetry` or `capture.pytest = false` in the config turns it off.
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
 EXCEPTION_ATTRIBUTE = "dptelemetry_exception"
 """Set on failing reports: the exception's class name. Travels with the report to the
 xdist controller, which has only the serialised report."""
+
+WARNINGS_FILE = "recorder-warnings"
+_PREFIX = "dptelemetry: "
 
 _NOT_A_TEST_RUN = ("collectonly", "showfixtures", "show_fixtures_per_test", "setuponly",
                    "setupplan")
@@ -147,10 +152,26 @@ class SessionTally:
         # but the interpreter's own exit.
         if self._run is None:
             return
-        from dptelemetry.capture.pytest_recorder import start_recorder
+        from dptelemetry.capture.pytest_recorder import WARNINGS_TO, start_recorder
 
+        self._run[WARNINGS_TO] = self._show_earlier_warnings()
         try:
             self.recorder = start_recorder(self._run)
         except OSError as exc:
             sys.stderr.write(
                 f"dptelemetry: test run not recorded (cannot start the recorder: {exc})\n")
+
+    def _show_earlier_warnings(self) -> str | None:
+        """Print what an earlier session's recorder left; returns where this one's may go
+        (None without pytest's cache)."""
+        from dptelemetry.capture import deferred
+
+        cache = getattr(self._config, "cache", None)
+        try:
+            path = cache.mkdir("dptelemetry") / WARNINGS_FILE if cache else None
+        except OSError:
+            return None
+        left = deferred.take(path) if path else None
+        for line in (left or "").splitlines():
+            sys.stderr.write(f"dptelemetry: the last test run: {line.removeprefix(_PREFIX)}\n")
+        return str(path) if path else None

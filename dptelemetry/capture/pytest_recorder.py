@@ -13,8 +13,9 @@ process exits, when the kernel closes it (or until the host lets go, see `Record
 then does Python start and store the run.
 
 The plugin uses `start_recorder`; `python -m dptelemetry.capture.pytest_recorder < run.json` works
-too. It exits 0 when the run was stored (or capture is switched off), 1 after printing the
-one warning line.
+too. It exits 0 when the run was stored without a problem (or capture is switched off), 1
+after saying what went wrong: on its stderr when that is a terminal, else in the file the run
+names as `WARNINGS_TO` (the plugin's folder in pytest's cache), which the next session shows.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ NICE = ("nice", "-n", "10")
 WAIT_FOR_HOST = 'run=$(cat) && printf "%s\\n" "$run" | exec "$0" -c "$1"'
 """sh: read the run until the input ends (the host exited or let go), then start Python."""
 START = "import sys; from dptelemetry.capture.pytest_recorder import main; sys.exit(main())"
+WARNINGS_TO = "warnings_to"
+"""In the run handed over: the file for warnings nobody is there to read now, or None."""
 
 
 class Recorder:
@@ -84,19 +87,31 @@ def start_recorder(run: dict[str, Any]) -> Recorder:
 
 def main() -> int:
     import json
+    from pathlib import Path
 
+    from dptelemetry.capture import deferred
     from dptelemetry.capture.testrun import TestRun, record_test_run
 
+    warnings_to = None
     try:
-        run = TestRun.from_json(json.load(sys.stdin.buffer))
+        data = json.load(sys.stdin.buffer)
+        warnings_to = data.pop(WARNINGS_TO, None)
+        run = TestRun.from_json(data)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        warning: str | None = f"dptelemetry: test run not recorded (unreadable run: {exc})"
+        warnings = [f"dptelemetry: test run not recorded (unreadable run: {exc})"]
     else:
-        warning = record_test_run(run)
-    if warning:
-        print(warning, file=sys.stderr)
-        return 1
-    return 0
+        warnings = record_test_run(run)
+    if not warnings:
+        return 0
+    text = "".join(f"{line}\n" for line in warnings)
+    if warnings_to and not os.isatty(2):
+        try:
+            deferred.leave(Path(warnings_to), text)
+            return 1
+        except OSError:
+            pass
+    sys.stderr.write(text)
+    return 1
 
 
 if __name__ == "__main__":

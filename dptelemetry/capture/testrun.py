@@ -134,11 +134,13 @@ class TestRun:
         return payload
 
 
-def record_test_run(run: TestRun) -> str | None:
+def record_test_run(run: TestRun) -> list[str]:
     """Store the run as one `test_run` event, fail-open.
 
-    Returns None, or ONE warning line for the host to print. `capture.pytest = false` in the
-    config turns off recording from the pytest plugin (`dpt run` is always asked for).
+    Returns the warning lines for the host to print, each once: config problems (a broken
+    config file means defaults, never a lost run), and why the store could not take the
+    run and where it waits instead. `capture.pytest = false` in the config turns off
+    recording from the pytest plugin (`dpt run` is always asked for).
     """
     try:
         from dptelemetry.config import data_home, load_config
@@ -148,8 +150,9 @@ def record_test_run(run: TestRun) -> str | None:
         from dptelemetry.store import record_fail_open
 
         config = load_config()
+        warnings = [f"dptelemetry: {warning}" for warning in config.warnings]
         if run.source == "pytest" and not config.capture.pytest:
-            return None
+            return warnings
         home = data_home()
         goal = read_active_goal_file(home)
         root = repository_root(run.directory)
@@ -161,6 +164,7 @@ def record_test_run(run: TestRun) -> str | None:
             goal_id=goal[1] if goal else None,
             repo=str(root) if root else None,
         )
-        return record_fail_open([private_event(event, config.privacy.hash_paths)], home)
+        kept = record_fail_open([private_event(event, config.privacy.hash_paths)], home)
+        return warnings + ([kept.warning] if kept.warning else [])
     except Exception as exc:
-        return f"dptelemetry: test run not recorded ({exc})"
+        return [f"dptelemetry: test run not recorded ({exc})"]

@@ -65,8 +65,12 @@ def install(repo: Path | None, global_: bool, force: bool) -> None:
     else:
         click.echo(f"Already installed and current in {where}.")
     for hook in result.chained:
-        click.echo(f"Kept your {hook} as {hook}{LEGACY_SUFFIX}: it runs first, and "
-                   "'dpt hooks uninstall' puts it back.")
+        click.echo(f"Kept your {hook} as {hook}{LEGACY_SUFFIX}: it runs first, as git would "
+                   "run it, and 'dpt hooks uninstall' puts it back.")
+    for hook in result.programs:
+        click.echo(f"dpt: warning: your {hook} is not a shell script, so it runs as "
+                   f"{hook}{LEGACY_SUFFIX}: a program that reads its own name from argv[0] "
+                   "may behave differently", err=True)
     if global_:
         shared = installer.global_hooks_path()
         if shared:
@@ -114,6 +118,8 @@ def status(repo: Path | None, global_: bool) -> None:
     from dptelemetry.capture.githooks.record import WARNING_FILE
     from dptelemetry.capture.githooks.shims import LEGACY_SUFFIX, ShimSettings
     from dptelemetry.config import data_home
+    from dptelemetry.store import fallback
+    from dptelemetry.store.spool import SPOOL_DIR
 
     target = _target(repo, global_)
     settings = ShimSettings.current()
@@ -139,9 +145,16 @@ def status(repo: Path | None, global_: bool) -> None:
         click.echo("To install or update: dpt hooks install" + (" --global" if global_ else ""))
     click.echo(f"data home: {settings.home}")
     click.echo(f"recorder:  {settings.python}")
-    warning = Path(settings.home) / WARNING_FILE
-    if warning.is_file():
-        click.echo(f"last recorder problem: {warning.read_text(encoding='utf-8').strip()}")
+    home = Path(settings.home)
+    elsewhere = fallback.directory(home)
+    for warning in (home / WARNING_FILE, *([elsewhere / WARNING_FILE] if elsewhere else [])):
+        if warning.is_file():
+            problem = warning.read_text(encoding="utf-8", errors="replace").strip()
+            click.echo(f"last recorder problem: {problem or 'not recorded, reason unknown'}")
+    waiting = len(list((elsewhere / SPOOL_DIR).glob("*.jsonl"))) if elsewhere else 0
+    if waiting:
+        click.echo(f"waiting in {elsewhere}: {waiting} batch(es) the data home could not "
+                   "take; any dpt command stores them once it can")
 
 
 @hooks.command(hidden=True)

@@ -34,22 +34,21 @@ def run(command: tuple[str, ...]) -> int:
     except CommandError as exc:
         click.echo(f"dpt: {exc}", err=True)
         return exc.exit_status
-    warning = _record(command, finished)
-    if warning:
+    for warning in _record(command, finished):
         click.echo(warning, err=True)
     return shell_exit_status(finished.exit_code)
 
 
-def _record(command: Sequence[str], finished: Finished) -> str | None:
-    """Store the run; one warning line if that failed. Never raises: the command's exit
-    status must come through whatever happens here (a parser tripping on odd output too)."""
+def _record(command: Sequence[str], finished: Finished) -> list[str]:
+    """Store the run; the warning lines to show. Never raises: the command's exit status
+    must come through whatever happens here (a parser tripping on odd output too)."""
     from dptelemetry.capture.runner_output import parse_output, runner_from_command
     from dptelemetry.capture.testrun import TestRun, record_test_run
 
     try:
         parsed = parse_output(finished.lines)
     except Exception as exc:
-        return f"dptelemetry: test run not recorded (cannot read its output: {exc})"
+        return [f"dptelemetry: test run not recorded (cannot read its output: {exc})"]
     return record_test_run(TestRun(
         source="run",
         runner=parsed.runner if parsed else runner_from_command(command),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from dptelemetry.events import Event
 from dptelemetry.schema import valid_events
+from dptelemetry.store import fallback
 from dptelemetry.store.db import KindColumns, Store, open_store
 from dptelemetry.store.errors import StoreCorruptError, StoreError, StoreTooNewError
 from dptelemetry.store.files import set_aside, store_path
@@ -15,6 +17,7 @@ from dptelemetry.store.read import open_reader
 from dptelemetry.store.spool import spool_events
 
 __all__ = [
+    "Kept",
     "KindColumns",
     "Store",
     "StoreCorruptError",
@@ -28,31 +31,44 @@ __all__ = [
 ]
 
 
+class Kept(NamedTuple):
+    """What became of events handed to `record_fail_open`."""
+
+    warning: str | None
+    """None when they were stored; else one line for the host to show."""
+    lost: bool = False
+    """Neither stored nor kept anywhere for later."""
+
+
 def record_fail_open(
     events: Sequence[Event], home: Path | None = None, timeout: float = 1.0
-) -> str | None:
+) -> Kept:
     """Write events for a host that must never fail because of us (hooks, pytest).
 
-    Returns None when stored, else one warning line for the host to print; in that case the
-    events wait in the spool and reach the store on its next opening. An event that breaks
-    the event schema (a capture bug) is left out, and the warning says why.
+    When the store cannot take them, they wait in the spool (in the data home, or in the
+    fallback directory when the home cannot take even that) and reach the store on its next
+    opening; the warning says so, and why. An event that
+    breaks the event schema (a capture bug) is left out, and the warning says why.
     """
     from dptelemetry.config import data_home
 
     try:
         home = home or data_home()
     except Exception as exc:
-        return f"dptelemetry: cannot find the data home ({exc}); nothing recorded"
+        return Kept(f"dptelemetry: cannot find the data home ({exc}); nothing recorded", True)
     events, problems = valid_events(events)
     left_out = f"dptelemetry: not recorded: {problems[0]}" if problems else None
     try:
         with open_store(home, timeout=timeout) as store:
             store.append(events)
-        return left_out
+        return Kept(left_out, lost=not events)
     except Exception as exc:
-        reason = exc
+        reason = fallback.explain(home, exc)
     try:
-        spool_events(home, events)
+        kept = spool_events(home, events)
     except Exception as exc:
-        return f"dptelemetry: not recorded ({reason}; spool failed: {exc})"
-    return f"dptelemetry: store unavailable ({reason}); kept in the spool for later"
+        return Kept(f"dptelemetry: not recorded: {reason}; {exc}", True)
+    if kept.is_relative_to(home):
+        return Kept(f"dptelemetry: store unavailable ({reason}); kept in the spool for later")
+    return Kept(f"dptelemetry: could not record in {home} ({reason}); kept in "
+                f"{kept.parent.parent} until it can")

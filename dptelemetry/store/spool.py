@@ -2,11 +2,14 @@
 
 A writer that finds the store locked, damaged or unwritable drops its batch into
 `DPT_HOME/spool/` as one complete file (written under a temporary name, then renamed), so a
-reader never sees half a file. The next store opening claims each file by renaming it and
-imports it; event ids make a repeated import harmless, so nothing is lost or doubled. An
-import that finds the store locked gives the file back under its old name at once. Readers
-that cannot import (`waiting`) read every file without claiming it, those another process
-is importing right now included.
+reader never sees half a file; where the data home cannot take even that (a full disk, a
+home that is not a writable directory), into the same layout in the fallback directory
+(`dptelemetry.store.fallback`). A write that fails leaves no partial file behind. The next
+store opening claims each file, from both places, by renaming it and imports it; event ids
+make a repeated import harmless, so nothing is lost or doubled. An import that finds the
+store locked gives the file back under its old name at once. Readers that cannot import
+(`waiting`) read every file without claiming it, those another process is importing right
+now included.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from dptelemetry.events import Event, EventFormatError, from_json, to_jsonl
 from dptelemetry.private_files import PRIVATE_FILE, private_dir
+from dptelemetry.store import fallback
 
 if TYPE_CHECKING:
     from dptelemetry.store.db import Store
@@ -30,38 +34,64 @@ _STALE_CLAIM_SECONDS = 120.0
 
 
 def spool_events(home: Path, events: Iterable[Event]) -> Path:
-    """Write the events to a new spool file; returns its path. Raises OSError on failure."""
-    directory = private_dir(home, SPOOL_DIR)
+    """Write the events to a new spool file, in the data home or else in the fallback
+    directory; returns its path. OSError, saying why for both places, when neither works."""
+    batch = list(events)
+    try:
+        return _write(home / SPOOL_DIR, batch)
+    except OSError as exc:
+        in_home = f"cannot spool in {home}: {exc.strerror or exc}"
+    try:
+        return _write(fallback.make_directory(home) / SPOOL_DIR, batch)
+    except OSError as exc:
+        raise OSError(f"{in_home}; nor in {fallback.base()}: {exc.strerror or exc}") from None
+
+
+def _write(directory: Path, events: list[Event]) -> Path:
+    private_dir(directory.parent, directory.name)
     name = f"{time.time_ns()}-{uuid.uuid4().hex}"
     tmp = directory / f"{name}.tmp"
     fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        for event in events:
-            fh.write(to_jsonl(event) + "\n")
-    final = directory / f"{name}.jsonl"
-    tmp.replace(final)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for event in events:
+                fh.write(to_jsonl(event) + "\n")
+        final = directory / f"{name}.jsonl"
+        tmp.replace(final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return final
 
 
+def _directories(home: Path) -> list[Path]:
+    elsewhere = fallback.directory(home)
+    return [home / SPOOL_DIR] + ([elsewhere / SPOOL_DIR] if elsewhere else [])
+
+
 def pending(home: Path) -> list[Path]:
-    """Spool files waiting to be imported (complete ones, and claims abandoned by a crash)."""
-    directory = home / SPOOL_DIR
-    try:
-        entries = list(os.scandir(directory))
-    except FileNotFoundError:
-        return []
+    """Spool files waiting to be imported (complete ones, and claims abandoned by a crash),
+    in the data home and in the fallback directory. Removes temporary files a crash left."""
     now = time.time()
     found = []
-    for entry in entries:
-        if entry.name.endswith(".jsonl"):
-            found.append(Path(entry.path))
-        elif ".claimed-" in entry.name and not entry.name.endswith(".bad"):
+    for directory in _directories(home):
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith(".jsonl"):
+                found.append(Path(entry.path))
+                continue
             try:
-                if now - entry.stat().st_mtime > _STALE_CLAIM_SECONDS:
-                    found.append(Path(entry.path))
+                stale = now - entry.stat().st_mtime > _STALE_CLAIM_SECONDS
             except FileNotFoundError:
                 continue
-    return sorted(found)
+            if stale and entry.name.endswith(".tmp"):
+                Path(entry.path).unlink(missing_ok=True)  # its writer died long ago
+            elif stale and ".claimed-" in entry.name and not entry.name.endswith(".bad"):
+                found.append(Path(entry.path))
+    return sorted(found, key=lambda path: path.name)
 
 
 def ingest(store: Store, home: Path) -> int:

@@ -10,6 +10,9 @@ the next batch tries the store again, and the first one that gets in imports the
 The store file is checked around each batch: one deleted or replaced under the open
 connection (moved aside, a new data home) is noticed, reported, and recreated, and the batch
 goes into the file at the store's path, never only into an unlinked one.
+
+A batch that cannot be kept in the data home (a full disk, a home that is not a writable
+directory) waits in the fallback directory instead, and the report says where.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from dptelemetry.config import data_home
 from dptelemetry.events import Event, EventFormatError
 from dptelemetry.schema import valid_events
+from dptelemetry.store import fallback
 from dptelemetry.store.db import Store, open_store
 from dptelemetry.store.spool import ingest, spool_events
 
@@ -134,9 +138,8 @@ class BatchWriter:
                 self._write(batch)
             return
         except Exception as exc:
-            self._report(f"dptelemetry: cannot write the store ({exc}); spooling events")
             self._close_store()
-            self._spool(batch)
+            self._spool(batch, fallback.explain(self.home, exc))
             return
         if self._spool_waiting:
             try:
@@ -162,13 +165,17 @@ class BatchWriter:
             self._store.close()
             self._store = None
 
-    def _spool(self, batch: list[Event]) -> None:
+    def _spool(self, batch: list[Event], reason: str) -> None:
         try:
-            spool_events(self.home, batch)
+            kept = spool_events(self.home, batch)
             self.spooled += len(batch)
             self._spool_waiting = True
         except Exception as exc:
-            self._report(f"dptelemetry: cannot spool events either ({exc}); {len(batch)} lost")
+            self._report(f"dptelemetry: cannot record events ({reason}) nor keep them for "
+                         f"later ({exc}); {len(batch)} lost")
+            return
+        self._report(f"dptelemetry: cannot write the store ({reason}); events wait in "
+                     f"{kept.parent} until it can take them")
 
     def _report(self, message: str) -> None:
         key = message.split("(", maxsplit=1)[0]

@@ -111,7 +111,7 @@ def test_install_refuses_when_a_foreign_hook_and_a_legacy_copy_both_exist(
         repo: Path, run_dpt: RunDpt) -> None:
     hooks = repo / ".git" / "hooks"
     write_hook(hooks / "commit-msg", "exit 0")
-    write_hook(hooks / "commit-msg.dpt-legacy", "exit 0")
+    write_hook(hooks / "commit-msg.dpt-legacy", "exit 1")
     before = snapshot(hooks)
     done = run_dpt("hooks", "install", "--repo", str(repo))
     assert done.returncode == 1

@@ -3,12 +3,15 @@ their goal, and commits that go through whatever state dptelemetry is in."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import signal
+import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -190,8 +193,9 @@ def test_a_data_home_that_cannot_be_written_is_one_warning(installed: Path, git:
     not_a_dir.write_text("")
     done = commit_file(git, "a.txt", "a\n", "-m", "subject", env={"DPT_HOME": str(not_a_dir)})
     assert done.returncode == 0
-    assert done.stderr == (f"dptelemetry: commit not recorded: the data home {not_a_dir} "
-                           "is not a writable directory\n")
+    assert done.stderr == (f"dptelemetry: the data home {not_a_dir} is not a writable "
+                           "directory: this commit waits in a private temporary directory "
+                           "until it is\n")  # not the install's data home: its path is unknown
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write to a read-only directory")
@@ -231,3 +235,40 @@ def test_the_commit_never_waits_for_the_recorder(installed: Path, git: Git,
     finally:
         if pidfile.exists():
             os.kill(int(pidfile.read_text()), signal.SIGTERM)
+
+
+def test_a_store_that_fails_in_another_way_still_keeps_the_commit(
+        installed: Path, git: Git, start_goal: Callable[..., None], dpt_home: Path) -> None:
+    """Not a StoreError: an old schema's timestamp that cannot be read makes reading the
+    goals raise. The commit is still recorded."""
+    start_goal(GOAL)
+    with closing(sqlite3.connect(dpt_home / "events.sqlite3")) as conn, conn:
+        conn.execute("UPDATE events SET ts_ms = 'yesterday' WHERE kind = 'goal_start'")
+    done = commit_file(git, "a.txt", "a\n", "-m", "subject")
+    assert done.returncode == 0, done.stderr
+    wait_for_recorders(dpt_home)
+    with closing(sqlite3.connect(dpt_home / "events.sqlite3")) as conn:
+        shas = [json.loads(payload)["sha"] for (payload,) in conn.execute(
+            "SELECT payload FROM events WHERE kind = 'commit'")]
+    assert shas == [git("rev-parse", "HEAD").stdout.strip()]
+
+
+def test_a_config_file_that_is_not_toml_never_costs_a_commit(
+        installed: Path, git: Git, start_goal: Callable[..., None], dpt_home: Path) -> None:
+    start_goal(GOAL)
+    config = Path(os.environ["DPT_CONFIG"])
+    config.write_text("x = = [\n")
+    first = commit_file(git, "a.txt", "a\n", "-m", "one")
+    assert (first.returncode, first.stderr) == (0, "")
+    (event,) = commit_events(dpt_home, 1)
+    assert event.goal_id == active_goal_id(dpt_home)
+    warning = dpt_home / "hook-warning"
+    assert warning.stat().st_mode & 0o777 == 0o600  # it names paths
+    config.unlink()
+    second = commit_file(git, "b.txt", "b\n", "-m", "two")
+    assert second.returncode == 0
+    assert second.stderr == (
+        f"dptelemetry: an earlier commit: config file {config} is not valid TOML: Invalid "
+        "value (at line 1, column 5); using the defaults, with paths stored hashed until it "
+        "is fixed\n")
+    assert len(commit_events(dpt_home, 2)) == 2

@@ -2,8 +2,12 @@
 
 The directory is the one git really uses (`git rev-parse --git-path hooks`: it follows
 `core.hooksPath`, and linked worktrees share their main repository's). A hook that is
-already there is kept as `<hook>.dpt-legacy` and run first by our shim; uninstalling
-renames it back, so what was there before comes back byte for byte.
+already there is kept as `<hook>.dpt-legacy` and run first by our shim, as git would have
+run it (see common.sh: a shell script sees its own hook path as `$0`, which husky and
+pre-commit need); uninstalling renames it back, so what was there before comes back byte
+for byte. A hook manager that rewrites its hook over our shim (husky does on every `npm
+install`) leaves a kept copy identical to the hook in place: that copy is stale, and
+install and uninstall drop it.
 
 `--global` writes the shims into git's template directory (`init.templateDir`), which
 `git init` and `git clone` copy into every new repository. A global `core.hooksPath` would
@@ -27,6 +31,7 @@ from dptelemetry.capture.githooks.shims import (
     installed_settings,
     is_ours,
     render,
+    runs_as_itself,
     template_id,
 )
 from dptelemetry.errors import DptError
@@ -51,6 +56,9 @@ class InstallResult:
     unchanged: tuple[str, ...]
     chained: tuple[str, ...]
     """Hooks that were here before and now run first, from `<hook>.dpt-legacy`."""
+    programs: tuple[str, ...] = ()
+    """Those of `chained` that are not shell scripts: they see `<hook>.dpt-legacy` as their
+    own name."""
 
 
 def _inside(path: Path, parent: Path) -> bool:
@@ -106,10 +114,13 @@ def template_hooks_dir(home: Path) -> tuple[Path, bool]:
 
 
 def hook_state(directory: Path, hook: str, settings: ShimSettings) -> HookState:
-    path = directory / hook
-    chained = os.path.lexists(directory / f"{hook}{LEGACY_SUFFIX}")
+    path, legacy = directory / hook, directory / f"{hook}{LEGACY_SUFFIX}"
+    chained = os.path.lexists(legacy)
     if not os.path.lexists(path):
         return HookState(hook, "missing", chained=chained)
+    if _stale_copy(path, legacy):
+        return HookState(hook, "foreign", "another tool wrote its hook over ours (husky does "
+                         "on npm install); install again")
     if not is_ours(path):
         return HookState(hook, "foreign", "another tool's hook; install keeps it and runs it "
                          "first", chained=chained)
@@ -142,39 +153,64 @@ def _write_executable(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """Both are the same symlink, or files with the same bytes."""
+    try:
+        if a.is_symlink() or b.is_symlink():
+            return a.is_symlink() and b.is_symlink() and a.readlink() == b.readlink()
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _stale_copy(path: Path, legacy: Path) -> bool:
+    """A kept copy identical to a foreign hook back in its place (a hook manager rewrote
+    its hook over our shim): nothing is lost by dropping the copy."""
+    return os.path.lexists(path) and not is_ours(path) and os.path.lexists(legacy) \
+        and _same_file(path, legacy)
+
+
 def install(directory: Path, settings: ShimSettings) -> InstallResult:
     """Write every shim into `directory`; idempotent. Checks everything before changing
     anything, so a refusal leaves the directory as it was."""
     for hook in HOOKS:
         path, legacy = directory / hook, directory / f"{hook}{LEGACY_SUFFIX}"
-        if os.path.lexists(path) and not is_ours(path) and os.path.lexists(legacy):
+        if os.path.lexists(path) and not is_ours(path) and os.path.lexists(legacy) \
+                and not _stale_copy(path, legacy):
             raise DptError(
                 f"both {path} and {legacy.name} exist and neither is dptelemetry's shim; "
                 "move one of them aside, then install again"
             )
     directory.mkdir(parents=True, exist_ok=True)
-    written, unchanged, chained = [], [], []
+    written, unchanged, chained, programs = [], [], [], []
     for hook in HOOKS:
         path, legacy = directory / hook, directory / f"{hook}{LEGACY_SUFFIX}"
         text = render(hook, settings)
         if os.path.lexists(path) and not is_ours(path):
-            path.rename(legacy)
+            path.replace(legacy)
             chained.append(hook)
+            if not runs_as_itself(legacy):
+                programs.append(hook)
         if path.is_file() and os.access(path, os.X_OK) and \
                 path.read_text(encoding="utf-8", errors="replace") == text:
             unchanged.append(hook)
             continue
         _write_executable(path, text)
         written.append(hook)
-    return InstallResult(tuple(written), tuple(unchanged), tuple(chained))
+    return InstallResult(tuple(written), tuple(unchanged), tuple(chained), tuple(programs))
 
 
 def uninstall(directory: Path) -> tuple[list[str], list[str], list[str]]:
     """Remove our shims and put kept hooks back. Returns (removed, restored, left alone):
-    a hook that another tool wrote over ours is left alone, with its legacy file."""
+    a hook that another tool wrote over ours is left alone, with its legacy file, unless
+    that file is a stale copy of it."""
     removed, restored, left = [], [], []
     for hook in HOOKS:
         path, legacy = directory / hook, directory / f"{hook}{LEGACY_SUFFIX}"
+        if _stale_copy(path, legacy):
+            legacy.unlink()
+            restored.append(hook)
+            continue
         if os.path.lexists(path) and not is_ours(path):
             if os.path.lexists(legacy):
                 left.append(hook)

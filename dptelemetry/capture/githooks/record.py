@@ -3,7 +3,9 @@
 It runs after git has returned, so it may take its time: it reads the commit from git,
 links it to a goal, and stores one `commit` event. It never reports to the terminal (the
 user's prompt is back by then); a problem becomes one line in `hook-warning` in the data
-home, which the next commit's shim prints. The event id is derived from the repository
+home (or, when the home cannot take it, in the fallback directory), which the next commit's
+shim prints. Whatever fails, the commit event is kept for later where anything can be
+written (`record_fail_open`). The event id is derived from the repository
 and the sha, so a commit seen twice (an amend inside a rebase is reported by both) is
 stored once.
 """
@@ -16,16 +18,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dptelemetry import clock
+from dptelemetry.capture import deferred
 from dptelemetry.capture.githooks.git import CommitFacts, read_commits, repo_root, run_git
-from dptelemetry.config import ConfigError, data_home, load_config
+from dptelemetry.config import data_home, load_config
 from dptelemetry.events import Event, EventKind, new_event_id
 from dptelemetry.goals import Goal, goal_titled, load_goals, read_active_goal_file
 from dptelemetry.limits import MAX_NAME
 from dptelemetry.privacy import private_event
-from dptelemetry.private_files import private_dir, write_private
-from dptelemetry.store import Store, StoreError, open_store, record_fail_open
+from dptelemetry.store import Kept, Store, fallback, open_store, record_fail_open
 
 WARNING_FILE = "hook-warning"
+SHIM_WARNED = "DPT_HOOK_WARNED"
+"""Set by a shim that has told the user the data home cannot be written."""
 _REFLOG_DEPTH = 50
 
 
@@ -127,40 +131,59 @@ def _commit_events(store: Store | None, home: Path, repo: Path, hook: str,
             for new, old in rewritten.items()]
 
 
-def record(hook: str, args: Sequence[str], pairs: str, cwd: Path) -> str | None:
-    """Store the commit events for one hook call; returns a warning line or None.
+def record(hook: str, args: Sequence[str], pairs: str, cwd: Path) -> tuple[list[str], Kept]:
+    """Store the commit events for one hook call: (config warnings, what became of them).
 
     `hook` is `commit` or `merge` (args: sha, branch) or `rewrite` (args: amend|rebase;
     `pairs` holds git's "old new" lines).
     """
     home = data_home()
-    warning = None
-    try:
-        hash_paths = load_config().privacy.hash_paths
-    except ConfigError as exc:
-        hash_paths, warning = True, f"{exc}; the repository path was stored hashed"
+    config = load_config()
+    hash_paths = config.privacy.hash_paths
     repo = repo_root(cwd)
     events = None
     try:
         with open_store(home) as store:
             events = _commit_events(store, home, repo, hook, args, pairs, hash_paths)
             store.append(events)
-        return warning
-    except StoreError:  # keep the facts in the spool for later, with their goal links if made
+        kept = Kept(None)
+    except Exception:  # whatever failed, keep the facts for later, with goal links if made
         if events is None:  # the store could not even be read
             events = _commit_events(None, home, repo, hook, args, pairs, hash_paths)
-        return record_fail_open(events, home, timeout=5.0) or warning
+        kept = record_fail_open(events, home, timeout=5.0)
+    return list(config.warnings), kept
 
 
 def record_detached(hook: str, args: Sequence[str], pairs: str) -> None:
-    """Entry point for the shims: never raises, leaves any problem in `hook-warning`."""
+    """Entry point for the shims: never raises, leaves any problem in `hook-warning`.
+
+    A shim that found the data home unwritable has said so already (SHIM_WARNED): then only
+    a commit that could not be kept anywhere is worth another warning.
+    """
     with contextlib.suppress(OSError):
         os.setsid()  # out of the terminal's process group: a Ctrl-C after commit spares us
     try:
-        warning = record(hook, args, pairs, Path.cwd())
+        warnings, kept = record(hook, args, pairs, Path.cwd())
     except Exception as exc:
-        warning = f"commit not recorded: {type(exc).__name__}: {exc}"
-    if warning:
-        line = " ".join(warning.removeprefix("dptelemetry: ").split())
+        warnings, kept = [], Kept(f"commit not recorded: {type(exc).__name__}: {exc}", True)
+    if kept.warning and (kept.lost or not os.environ.get(SHIM_WARNED)):
+        warnings.append(kept.warning)
+    if warnings:
+        line = "; ".join(" ".join(w.removeprefix("dptelemetry: ").split()) for w in warnings)
         with contextlib.suppress(Exception):
-            write_private(private_dir(data_home()) / WARNING_FILE, line + "\n")
+            _leave_warning(data_home(), line)
+
+
+def _leave_warning(home: Path, line: str) -> None:
+    """Where the next commit's shim looks: the data home, else the fallback directory. If
+    neither takes the text, an empty file in the home still says that something failed."""
+    target = home / WARNING_FILE
+    try:
+        deferred.leave(target, line + "\n")
+        return
+    except OSError:
+        pass
+    try:
+        deferred.leave(fallback.make_directory(home) / WARNING_FILE, line + "\n")
+    except OSError:
+        deferred.leave(target, "")

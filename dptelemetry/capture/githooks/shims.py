@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import shlex
+import subprocess
 import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from dptelemetry.capture.githooks import HOOKS
+from dptelemetry.store import fallback
 
 LEGACY_SUFFIX = ".dpt-legacy"
 MARKER = "# dptelemetry hook shim:"
@@ -58,16 +60,31 @@ def render(hook: str, settings: ShimSettings, chain: bool = True) -> str:
     header = f"""#!/bin/sh
 {MARKER} {hook} (template {template_id(hook)})
 # Written by `dpt hooks install`: reinstalling overwrites edits. `dpt hooks uninstall`
-# removes it and puts back the hook that was here before (kept as {hook}{LEGACY_SUFFIX}).
+# removes it and puts back the hook that was here before (kept as {hook}{LEGACY_SUFFIX},
+# and run first as if it were still here).
 # start templated
 DPT_HOOK={shlex.quote(hook)}
 DPT_INSTALL_HOME={shlex.quote(settings.home)}
 DPT_INSTALL_PYTHON={shlex.quote(settings.python)}
 DPT_INSTALL_PACKAGE={shlex.quote(settings.package)}
+DPT_INSTALL_FALLBACK={shlex.quote(fallback.name(Path(settings.home)))}
 DPT_CHAIN={"yes" if chain else "no"}
 # end templated
 """
     return header + _source("common.sh") + _source(hook)
+
+
+def runs_as_itself(legacy: Path) -> bool:
+    """True when the shims run this kept hook with `$0` its own hook path, as git would (a
+    shell script); False for another kind of program, which runs as `<hook>.dpt-legacy`.
+    The shims' own shell code decides, so the answer is theirs."""
+    probe = _source("common.sh") + 'dpt_legacy=$1\ndpt_legacy_shell\n'
+    try:
+        done = subprocess.run(["sh", "-c", probe, "sh", str(legacy)], capture_output=True,
+                              check=False, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
 
 
 def is_ours(path: Path) -> bool:

@@ -1,6 +1,8 @@
 """The server's log: a small private file in the data home, never stdout, never the editor.
 
-Stdout carries JSON-RPC, and a passive recorder must not pop messages in the editor. The log
+Stdout carries JSON-RPC, and a passive recorder must not pop messages in the editor. When the
+file cannot be written (a full disk, a data home that is not a writable directory), lines go
+to stderr instead, which editors keep in their own log for the server. The log
 must not hold document text either, yet pygls logs whole messages (a failed `didChange` with
 its text). So third-party records keep only their message template, and exceptions only
 their type and where they were raised; our own messages never include text or paths.
@@ -8,8 +10,10 @@ their type and where they were raised; our own messages never include text or pa
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sys
 import traceback
 from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
@@ -39,7 +43,8 @@ def describe(error: BaseException) -> str:
 
 class _PrivateFile(RotatingFileHandler):
     """Rotating at 1 MB, one old file kept; created readable by its owner only. A file
-    deleted or moved meanwhile (the data home removed) is created again, not written unseen."""
+    deleted or moved meanwhile (the data home removed) is created again, not written unseen;
+    a line it cannot write goes to stderr."""
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.stream is not None and not _same_file(self.stream, self.baseFilename):
@@ -53,6 +58,11 @@ class _PrivateFile(RotatingFileHandler):
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
         return TextIOWrapper(os.fdopen(fd, "ab"), encoding="utf-8",
                              errors="backslashreplace", write_through=True)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):
+            sys.stderr.write(self.format(record) + "\n")
+            sys.stderr.flush()
 
 
 def _same_file(stream: TextIOWrapper, path: str) -> bool:
@@ -71,7 +81,7 @@ def start_logging(home: Path) -> Path:
         private_dir(home, *LOG_FILE.parent.parts)
         handler = _PrivateFile(path, maxBytes=1_000_000, backupCount=1, delay=True)
     except OSError:
-        handler = logging.NullHandler()
+        handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(PrivateFormatter())
     root = logging.getLogger()
     root.handlers = [handler]

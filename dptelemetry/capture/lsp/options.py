@@ -7,12 +7,10 @@ value means defaults, and every problem is gathered into one warning for the log
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from dptelemetry.config import Config, ConfigError, load_config
+from dptelemetry.config import Config, load_config
 
 SOURCE = "initializationOptions"
 
@@ -25,11 +23,7 @@ def session_config(options: Any) -> tuple[Config, str | None]:
         overrides = options
     elif options is not None:
         problems.append(f"{SOURCE} must be an object like the config file; ignored")
-    try:
-        config = load_config(overrides=overrides, overrides_source=SOURCE)
-    except ConfigError as exc:  # keep the client's options (hash_paths!) even then
-        problems.append(f"{exc}; using the defaults")
-        config = load_config(Path(os.devnull), overrides=overrides, overrides_source=SOURCE)
+    config = load_config(overrides=overrides, overrides_source=SOURCE)
     problems.extend(config.warnings)
     if not problems:
         return config, None
