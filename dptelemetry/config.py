@@ -137,7 +137,7 @@ def _show(value: Any) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(f'"{v}"' for v in value) + "]"
     if isinstance(value, float):
-        return f'"{format_duration(value)}"' if value >= 60 else f'"{value:g}s"'
+        return f'"{format_duration(value, exact=True)}"'
     return repr(value) if isinstance(value, str) else str(value)
 
 

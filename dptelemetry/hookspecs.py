@@ -59,6 +59,7 @@ from dptelemetry.analysis.timeline import (
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict
 from dptelemetry.config import Config
+from dptelemetry.durations import format_duration
 
 PROJECT = "dptelemetry"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -95,6 +96,7 @@ __all__ = [
     "changed_runs",
     "error_quotient",
     "failure_sets",
+    "format_duration",
     "hookimpl",
     "hookspec",
     "median",

@@ -118,17 +118,22 @@ class _Clock:
         return f"{self(start)}-{self(end)}"
 
 
+def limit(seconds: float) -> str:
+    """A limit as configured, to the second: lengths compared with it are cut down (`dur`)."""
+    return dur(seconds, exact=True)
+
+
 def bin_ranges(t: Thresholds) -> dict[str, str]:
     """Each pause bin's range, as the thresholds make it."""
-    return {"short": f"{dur(t.burst_gap)}-{dur(t.medium_pause)}",
-            "medium": f"{dur(t.medium_pause)}-{dur(t.long_pause)}",
-            "long": f"{dur(t.long_pause)}-{dur(t.idle_timeout)}",
-            "break": f"{dur(t.idle_timeout)} or more"}
+    return {"short": f"{limit(t.burst_gap)}-{limit(t.medium_pause)}",
+            "medium": f"{limit(t.medium_pause)}-{limit(t.long_pause)}",
+            "long": f"{limit(t.long_pause)}-{limit(t.idle_timeout)}",
+            "break": f"{limit(t.idle_timeout)} or more"}
 
 
 def threshold_words(t: Thresholds) -> str:
     bins = ", ".join(f"{name} {span}" for name, span in bin_ranges(t).items())
-    return (f"burst gap {dur(t.burst_gap)}; pauses {bins}; a break ends a session; "
+    return (f"burst gap {limit(t.burst_gap)}; pauses {bins}; a break ends a session; "
             f"assisted edit: one change inserting more than {t.assisted_edit_chars} "
             f"characters")
 
@@ -199,7 +204,7 @@ def _sessions(summary: DaySummary, clock: _Clock) -> Section:
         (Table(("#", "Time", "Active", "Bursts", "Runs", "Zone"), rows,
                tuple(s.zone.zone.value for s in summary.sessions)),
          Bullets(reasons)),
-        f"A gap of {dur(summary.thresholds.idle_timeout)} or more (idle_timeout) ends a "
+        f"A gap of {limit(summary.thresholds.idle_timeout)} or more (idle_timeout) ends a "
         f"session; active time is the sessions' length. Zones (comfort, learning, panic) "
         f"follow the Learning Zone Model with heuristic boundaries from the strain signals "
         f"and red runs: a reading of the day, not a verdict on you.")
@@ -226,10 +231,10 @@ def _pauses(summary: DaySummary, clock: _Clock) -> Section:
                   for x in p.longest)))
     return Section(
         "pauses", "Typing and pauses", tuple(blocks),
-        f"A burst is a run of typed edits less than {dur(t.burst_gap)} apart (burst_gap); a "
+        f"A burst is a run of typed edits less than {limit(t.burst_gap)} apart (burst_gap); a "
         f"pause is the gap between two bursts, binned at medium_pause "
-        f"{dur(t.medium_pause)}, long_pause {dur(t.long_pause)} and idle_timeout "
-        f"{dur(t.idle_timeout)}. Median, p90 and longest leave breaks out.")
+        f"{limit(t.medium_pause)}, long_pause {limit(t.long_pause)} and idle_timeout "
+        f"{limit(t.idle_timeout)}. Median, p90 and longest leave breaks out.")
 
 
 def _tests(summary: DaySummary) -> Section:
@@ -281,7 +286,7 @@ def _commits(summary: DaySummary, clock: _Clock) -> Section:
 def _stuck(summary: DaySummary, clock: _Clock) -> Section:
     t = summary.thresholds
     note = (f"Logged: `dpt stuck TEXT --impulse ...`. Detected: a silence of "
-            f"{dur(t.long_pause)} (long_pause) up to {dur(t.idle_timeout)} (idle_timeout) "
+            f"{limit(t.long_pause)} (long_pause) up to {limit(t.idle_timeout)} (idle_timeout) "
             f"right after a red run.")
     if not summary.stuck_moments:
         return Section("stuck", "Stuck moments",

@@ -23,6 +23,7 @@ from dptelemetry.hookspecs import (
     Suggestion,
     Timeline,
     active_spans,
+    format_duration,
     median,
 )
 
@@ -85,7 +86,7 @@ def _stretches(timeline: Timeline, config: Config,
             continue
         signals.append(Signal(
             name="long_stretch", severity=level, start=start, end=end,
-            summary=f"{(end - start) / 60:.0f} min of work without a break of "
+            summary=f"{format_duration(end - start)} of work without a break of "
                     f"{settings['break_minutes']} min or more",
             evidence={"stretch_s": round(end - start, 1)},
             threshold=limits.crossed("stretch_s", end - start),
@@ -138,7 +139,7 @@ def _late(timeline: Timeline, config: Config, settings: Mapping[str, Any]) -> Si
             if any(s.start < b and s.end > a for a, b in spans)]
     return Signal(
         name="late_hours", severity=level, start=late[0].start, end=late[-1].end,
-        summary=f"{seconds / 60:.0f} min of active time between "
+        summary=f"{format_duration(seconds)} of active time between "
                 f"{settings['late_from_hour']:02d}:00 and {settings['late_until_hour']:02d}:00",
         evidence={"late_active_s": round(seconds, 1)},
         threshold=limits.crossed("late_active_s", seconds),

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dptelemetry import hookimpl
-from dptelemetry.hookspecs import Config, Lever, Limits, Signal, Suggestion, Timeline
+from dptelemetry.hookspecs import (
+    Config,
+    Lever,
+    Limits,
+    Signal,
+    Suggestion,
+    Timeline,
+    format_duration,
+)
 
 NAME = "goal_drift"
 DEFAULTS: Mapping[str, object] = {
@@ -46,8 +54,8 @@ def _no_goal(timeline: Timeline, config: Config) -> Signal | None:
     return Signal(
         name="no_goal", severity=level, start=timeline.sessions[0].start,
         end=timeline.sessions[-1].end,
-        summary=f"{free / 60:.0f} of {total / 60:.0f} active minutes ({free / total:.0%}) "
-                f"with no practice goal",
+        summary=f"{format_duration(free)} of {format_duration(total)} active time "
+                f"({free / total:.0%}) with no practice goal",
         evidence={"no_goal_s": round(free, 1), "active_s": round(total, 1)},
         threshold=limits.crossed("no_goal_share", free / total),
         suggestion=START_GOAL, struggle=False,
@@ -88,8 +96,8 @@ def _overruns(timeline: Timeline, config: Config) -> list[Signal]:
         signals.append(Signal(
             name="timebox_overrun", severity=level, start=max(goal.started, timeline.start),
             end=min(goal.ended or timeline.sessions[-1].end, timeline.end),
-            summary=f"goal '{goal.title}' had a {goal.timebox / 60:.0f}-minute box and took "
-                    f"{used / 60:.0f} active minutes today",
+            summary=f"goal '{goal.title}' had a {format_duration(goal.timebox)} time box and "
+                    f"took {format_duration(used)} of active time today",
             evidence={"goal": goal.title, "timebox_s": goal.timebox,
                       "active_s": round(used, 1)},
             threshold=limits.crossed("timebox_used", used / goal.timebox),

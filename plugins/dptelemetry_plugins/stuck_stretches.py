@@ -21,6 +21,7 @@ from dptelemetry.hookspecs import (
     Signal,
     Suggestion,
     Timeline,
+    format_duration,
 )
 
 NAME = "stuck_stretches"
@@ -77,7 +78,7 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
             signals.append(Signal(
                 name="red_stretch", severity=level, start=streak.start,
                 end=stretch_end(streak, session),
-                summary=f"red for {seconds / 60:.0f} min of active time over "
+                summary=f"red for {format_duration(seconds)} of active time over "
                         f"{len(streak.runs)} runs {state}",
                 evidence={"red_active_s": round(seconds, 1), "red_runs": len(streak.runs),
                           "recovered": int(streak.recovered_by is not None),
@@ -95,7 +96,7 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
                 name="pause_after_red", severity=level, start=detected[0].start,
                 end=detected[-1].end,
                 summary=f"{len(detected)} long silences right after red runs (longest "
-                        f"{longest / 60:.0f} min)",
+                        f"{format_duration(longest)})",
                 evidence={"pauses": len(detected), "longest_s": round(longest, 1),
                           "total_s": round(sum(m.seconds for m in detected), 1)},
                 threshold=pause_limits.crossed("pauses_after_red", len(detected)),
