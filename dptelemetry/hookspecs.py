@@ -44,6 +44,7 @@ from dptelemetry.analysis.timeline import (
     Edit,
     EditBurst,
     Episode,
+    File,
     FileSwitch,
     Pause,
     PauseBin,
@@ -55,6 +56,7 @@ from dptelemetry.analysis.timeline import (
     active_spans,
     changed_runs,
     failure_sets,
+    file_name,
     verdict_runs,
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict
@@ -74,6 +76,7 @@ __all__ = [
     "Edit",
     "EditBurst",
     "Episode",
+    "File",
     "FileSwitch",
     "History",
     "Lever",
@@ -96,6 +99,7 @@ __all__ = [
     "changed_runs",
     "error_quotient",
     "failure_sets",
+    "file_name",
     "format_duration",
     "hookimpl",
     "hookspec",

@@ -1,14 +1,14 @@
 """Reads one local day from the store into a Timeline, fast enough for a 200,000-event day.
 
-An hour at a time, in one pass over its rows, SQLite hands over the keystroke edits as three
-JSON arrays (stamps, paths, payloads), so no Python object is made per row on the way, and
-the other events as Events. msgspec decodes the payloads straight into typed fields (no dict
-per keystroke, type checks in C) and the columns are zipped into `Edit` tuples without Python
-code per edit. A payload that does not fit those types (a float count, a malformed text)
-sends the whole day through `edit_from`, which decides each odd field exactly as the plain
-builder does. The cyclic garbage collector is paused meanwhile: hundreds of thousands of new
-tuples would otherwise set off collection after collection, each walking every live object,
-for no cycle to find."""
+An hour at a time, in one pass over its rows, SQLite hands over the keystroke edits as four
+JSON arrays (stamps, paths, payloads, repositories), so no Python object is made per row on
+the way, and the other events as Events. msgspec decodes the payloads straight into typed
+fields (no dict per keystroke, type checks in C) and the columns are zipped into `Edit`
+tuples without Python code per edit. A payload that does not fit those types (a float
+count, a malformed text) sends the whole day through `edit_from`, which decides each odd
+field exactly as the plain builder does. The cyclic garbage collector is paused meanwhile:
+hundreds of thousands of new tuples would otherwise set off collection after collection,
+each walking every live object, for no cycle to find."""
 
 from __future__ import annotations
 
@@ -58,8 +58,10 @@ def read_span(store: Store, start: float, end: float,
         decoded = edits_from_columns(columns, thresholds, paths)
         if decoded is None:  # an odd payload somewhere: decide every field in Python
             rows = store.payloads_between(start, end, EDIT)
-            return (decode_edits([ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows],
-                                 [json.loads(text) for _, _, text in rows], thresholds),
+            return (decode_edits([ms / 1000 for ms, _, _, _ in rows],
+                                 [path for _, _, path, _ in rows],
+                                 [json.loads(text) for _, _, _, text in rows], thresholds,
+                                 [repo for _, repo, _, _ in rows]),
                     store.events_between(start, end, exclude=(EDIT,)))
         edits += decoded
         others += more
@@ -108,8 +110,9 @@ def edits_from_columns(columns: KindColumns, thresholds: Thresholds,
     """Edit events' columns decoded into Edits, as `edit_from` decides each; None when a
     payload does not fit `EditFields` or the stamps are out of order.
 
-    Edits on one file share one path string, taken from (and added to) `paths`: a day
-    names a few files 200,000 times, and equal strings that are one object compare at once."""
+    Edits on one file share one path string and one repository string, taken from (and
+    added to) `paths`: a day names a few files 200,000 times, and equal strings that are one
+    object compare at once."""
     try:
         ms, fields = _STAMPS(columns.stamps), _FIELDS(columns.payloads)
     except msgspec.MsgspecError:
@@ -124,7 +127,7 @@ def edits_from_columns(columns: KindColumns, thresholds: Thresholds,
         assisted = [size > limit if flag is None else flag
                     for flag, size in zip(assisted, inserted, strict=True)]
     known = {} if paths is None else paths
-    named = _PATHS(columns.paths)
+    named, repos = _PATHS(columns.paths), _PATHS(columns.repos)
     rows = zip(map(truediv, ms, repeat(1000)), map(known.setdefault, named, named), inserted,
-               deleted, line, lines, assisted, strict=True)
+               deleted, line, lines, assisted, map(known.setdefault, repos, repos), strict=True)
     return list(map(tuple.__new__, repeat(Edit), rows))

@@ -60,7 +60,8 @@ LONGEST_PAUSES = 5
 @dataclass(frozen=True)
 class PauseSpot:
     """One pause inside work and where it fell: the file typed in last before it and the
-    file typed in first after it (None where the editor gave no path)."""
+    file typed in first after it, each a repository and a path (None where the editor gave
+    none)."""
 
     start: float
     end: float
@@ -68,6 +69,8 @@ class PauseSpot:
     bin: PauseBin
     path_before: str | None
     path_after: str | None
+    repo_before: str | None = None
+    repo_after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,13 +218,15 @@ def _plain(value: Any, tz: tzinfo | None, name: str = "") -> Any:
 
 def _longest_pauses(timeline: Timeline, pauses: Sequence[Pause]) -> tuple[PauseSpot, ...]:
     longest = sorted(pauses, key=lambda p: (-p.seconds, p.start))[:LONGEST_PAUSES]
-    # A pause runs from a burst's last typed edit to the next burst's first one.
-    return tuple(PauseSpot(p.start, p.end, p.seconds, p.bin,
-                           _typed_edit(timeline.edits, bisect_right(timeline.edits, p.start,
-                                                                    key=_TS) - 1, -1).path,
-                           _typed_edit(timeline.edits, bisect_left(timeline.edits, p.end,
-                                                                   key=_TS), 1).path)
-                 for p in longest)
+    spots = []
+    for p in longest:
+        # A pause runs from a burst's last typed edit to the next burst's first one.
+        before = _typed_edit(timeline.edits,
+                             bisect_right(timeline.edits, p.start, key=_TS) - 1, -1)
+        after = _typed_edit(timeline.edits, bisect_left(timeline.edits, p.end, key=_TS), 1)
+        spots.append(PauseSpot(p.start, p.end, p.seconds, p.bin, before.path, after.path,
+                               before.repo, after.repo))
+    return tuple(spots)
 
 
 def _typed_edit(edits: Sequence[Edit], index: int, step: int) -> Edit:

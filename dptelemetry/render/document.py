@@ -17,6 +17,7 @@ from dptelemetry.analysis.history import MIN_DAYS
 from dptelemetry.analysis.next_session import Recommendation, severity_word
 from dptelemetry.analysis.signals import Signal
 from dptelemetry.analysis.summary import DaySummary, GoalWork
+from dptelemetry.analysis.timeline import file_name
 from dptelemetry.analysis.week import WeekSummary
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Thresholds
@@ -210,6 +211,10 @@ def _sessions(summary: DaySummary, clock: _Clock) -> Section:
         f"and red runs: a reading of the day, not a verdict on you.")
 
 
+def _file(repo: str | None, path: str | None, repos: set[str | None]) -> str:
+    return NOTHING if path is None else file_name((repo, path), repos)
+
+
 def _pauses(summary: DaySummary, clock: _Clock) -> Section:
     t = summary.thresholds
     b, p = summary.bursts, summary.pauses
@@ -224,10 +229,13 @@ def _pauses(summary: DaySummary, clock: _Clock) -> Section:
               tuple((name, ranges[name], str(p.bins.get(name, 0))) for name in ranges)),
     ]
     if p.longest:
+        repos = {r for x in p.longest for r, path in ((x.repo_before, x.path_before),
+                                                       (x.repo_after, x.path_after)) if path}
         blocks.append(Table(
             ("Longest pauses", "Length", "Bin", "File before → after"),
             tuple((clock.span(x.start, x.end), dur(x.seconds), x.bin.value,
-                   f"{x.path_before or NOTHING} → {x.path_after or NOTHING}")
+                   f"{_file(x.repo_before, x.path_before, repos)} → "
+                   f"{_file(x.repo_after, x.path_after, repos)}")
                   for x in p.longest)))
     return Section(
         "pauses", "Typing and pauses", tuple(blocks),

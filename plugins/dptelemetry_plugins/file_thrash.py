@@ -65,7 +65,7 @@ def busiest_window(session: Session, settings: Mapping[str, Any]) -> Thrash | No
         green = bisect_left(greens, end) > bisect_left(greens, switch.ts)
         if growth < settings["max_net_chars"] and not green and (
                 best is None or j - i > best.switches):
-            files = {w.to_path for w in switches[i:j]} | {switch.from_path}
+            files = {w.to_file for w in switches[i:j]} | {switch.from_file}
             best = Thrash(switch.ts, switches[j - 1].ts, j - i, len(files), growth)
     return best
 

@@ -37,19 +37,21 @@ class DayBuilder:
         return self.start + offset
 
     def add(self, kind: str, offset: float, source: str = "lsp", path: str | None = None,
-            goal_id: str | None = None, **payload: Any) -> Event:
+            goal_id: str | None = None, repo: str = "/repo", **payload: Any) -> Event:
+        """One event; `repo` is the repository of `path` (none without a path)."""
         event = Event(kind=kind, ts=self.at(offset), source=source, payload=payload,
-                      path=path, goal_id=goal_id, repo="/repo" if path else None)
+                      path=path, goal_id=goal_id, repo=repo if path else None)
         self.events.append(event)
         return event
 
     def edit(self, offset: float, inserted: int = 1, deleted: int = 0, path: str = "a.py",
-             line: int = 0, lines: int = 1, assisted: bool | None = False) -> Event:
+             line: int = 0, lines: int = 1, assisted: bool | None = False,
+             repo: str = "/repo") -> Event:
         payload: dict[str, Any] = {"language": "python", "inserted": inserted,
                                    "deleted": deleted, "line": line, "lines": lines}
         if assisted is not None:
             payload["assisted"] = assisted
-        return self.add("edit", offset, path=path, **payload)
+        return self.add("edit", offset, path=path, repo=repo, **payload)
 
     def edits(self, offsets: Iterable[float], **kw: Any) -> None:
         for offset in offsets:
