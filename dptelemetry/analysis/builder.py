@@ -136,7 +136,7 @@ def _commit(event: Event) -> Commit:
     return Commit(ts=event.ts, sha=str(p.get("sha", "")),
                   goal=goal if isinstance(goal, str) and goal else None,
                   files=_number(p, "files"), insertions=_number(p, "insertions"),
-                  deletions=_number(p, "deletions"))
+                  deletions=_number(p, "deletions"), goal_id=event.goal_id)
 
 
 def _stuck(event: Event) -> StuckMoment:

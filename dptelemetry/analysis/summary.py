@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
@@ -25,6 +26,7 @@ from dptelemetry.analysis.reader import paused_gc, read_timeline
 from dptelemetry.analysis.signals import Section, Signal
 from dptelemetry.analysis.stats import median, percentile
 from dptelemetry.analysis.timeline import (
+    Commit,
     Edit,
     Pause,
     PauseBin,
@@ -37,7 +39,7 @@ from dptelemetry.analysis.timeline import (
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict, classify, day_zone
 from dptelemetry.config import Config, Thresholds
-from dptelemetry.goals import load_goals
+from dptelemetry.goals import Goal, goal_titled, load_goals
 from dptelemetry.plugins import PluginFailure, StrainPluginManager, get_plugin_manager
 from dptelemetry.store import Store
 
@@ -133,7 +135,8 @@ class GoalWork:
     title: str
     active_seconds: float
     commits: int
-    """Commits whose trailer names this goal."""
+    """Commits whose trailer names this goal: linked by the goal id they were recorded
+    with, by the trailer's title only for commits recorded without one."""
     started: float
     ended: float | None
     timebox_s: float | None
@@ -266,12 +269,24 @@ def _run_stats(timeline: Timeline) -> TestRunStats:
     )
 
 
+def _tagged_goal(commit: Commit, goals: Sequence[Goal]) -> str | None:
+    """The id of the goal a tagged commit counts for: the one it was recorded under, else
+    (an older record) the goal its trailer names at the commit's time."""
+    if commit.goal is None:
+        return None
+    if commit.goal_id is not None:
+        return commit.goal_id
+    named = goal_titled(goals, commit.goal, commit.ts)
+    return named.id if named else None
+
+
 def _goal_work(timeline: Timeline) -> tuple[GoalWork, ...]:
     seconds = timeline.goal_seconds()
+    commits = Counter(_tagged_goal(c, timeline.goals) for c in timeline.commits)
     return tuple(
         GoalWork(id=g.id, title=g.title, active_seconds=seconds.get(g.id, 0.0),
-                 commits=sum(1 for c in timeline.commits if c.goal == g.title),
-                 started=g.started, ended=g.ended, timebox_s=g.timebox, rating=g.rating)
+                 commits=commits[g.id], started=g.started, ended=g.ended,
+                 timebox_s=g.timebox, rating=g.rating)
         for g in timeline.goals
     )
 

@@ -194,6 +194,8 @@ class Commit:
     files: int
     insertions: int
     deletions: int
+    goal_id: str | None = None
+    """The goal the commit was recorded under (the trailer's goal, else the active one)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,9 +72,11 @@ class DayBuilder:
     def green(self, offset: float, duration: float = 1.0) -> Event:
         return self.run(offset, "green", duration=duration)
 
-    def commit(self, offset: float, goal: str | None = None) -> Event:
-        return self.add("commit", offset, source="git", sha="0" * 40, branch="main", goal=goal,
-                        files=1, insertions=3, deletions=1)
+    def commit(self, offset: float, goal: str | None = None,
+               goal_id: str | None = None) -> Event:
+        """A commit with the trailer `goal`, recorded under the goal `goal_id`."""
+        return self.add("commit", offset, source="git", goal_id=goal_id, sha="0" * 40,
+                        branch="main", goal=goal, files=1, insertions=3, deletions=1)
 
     def goal(self, offset: float, title: str, timebox: float | None = None) -> Event:
         payload: dict[str, Any] = {"title": title}

@@ -85,3 +85,22 @@ def test_what_came_after_a_stuck_moment_knows_the_repository(tmp_path: Path) -> 
     assert (moment.repo, moment.path) == TWO_REPOSITORIES[0]
     assert moment.next_step == "switched to another file"  # was "edited the same file"
 
+
+
+def test_goals_with_the_same_title_each_count_their_own_commits(tmp_path: Path) -> None:
+    day = DayBuilder()
+    first = day.goal(NINE, "kata")
+    day.end_goal(NINE + 3600, first)
+    second = day.goal(NINE + 7200, "kata")
+    for goal, offset in ((first, NINE + 1800), (first, NINE + 2700),
+                         (second, NINE + 9000), (second, NINE + 9900)):
+        day.edit(offset - 60)
+        day.commit(offset, goal="kata", goal_id=goal.goal_id)
+    summary = summary_of(tmp_path / "ids", day)
+    assert [(g.id, g.commits) for g in summary.goals] == [
+        (first.goal_id, 2), (second.goal_id, 2)]  # was 4 and 4
+    # a commit recorded without a goal id goes by its trailer: the "kata" running at 11:50
+    day.commit(NINE + 10200, goal="kata")
+    summary = summary_of(tmp_path / "title", day)
+    assert [g.commits for g in summary.goals] == [2, 3]
+    assert summary.commits.tagged == 5
