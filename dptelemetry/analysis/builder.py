@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, tzinfo
 from itertools import compress, islice, pairwise, repeat
-from operator import add, is_not, itemgetter, ne, not_, or_
+from operator import add, is_not, itemgetter, lt, ne, not_, or_
 from typing import Any
 
 from dptelemetry.analysis.days import day_bounds
@@ -57,7 +57,6 @@ def edit_from(ts: float, path: str | None, payload: Mapping[str, Any],
               thresholds: Thresholds, repo: str | None) -> Edit:
     """Decode one edit event's payload (docs/events.md), tolerating missing fields."""
     inserted = _number(payload, "inserted")
-    flagged = payload.get("assisted")
     line = payload.get("line")
     return Edit(
         ts=ts,
@@ -66,15 +65,20 @@ def edit_from(ts: float, path: str | None, payload: Mapping[str, Any],
         deleted=_number(payload, "deleted"),
         line=line if isinstance(line, int) and not isinstance(line, bool) else None,
         lines=max(1, _number(payload, "lines")),
-        # The capture point judged each change on its own; without its verdict, judge the
-        # event's total size against the threshold in force now.
-        assisted=flagged if isinstance(flagged, bool)
-        else inserted > thresholds.assisted_edit_chars,
+        assisted=inserted > thresholds.assisted_edit_chars,
         repo=repo,
     )
 
 
-_EDIT_FIELDS = ("inserted", "deleted", "line", "lines", "assisted")
+def assisted_flags(inserted: Iterable[int], thresholds: Thresholds) -> list[bool]:
+    """Which edits are assisted, judged now by their stored size against the
+    `assisted_edit_chars` in force, so changing the limit reclassifies every day. The
+    payload's own `assisted` is the capture point's verdict at its limit then: a record,
+    not used here."""
+    return list(map(lt, repeat(thresholds.assisted_edit_chars), inserted))
+
+
+_EDIT_FIELDS = ("inserted", "deleted", "line", "lines")
 
 
 def decode_edits(stamps: Sequence[float], paths: Sequence[str | None],
@@ -87,9 +91,10 @@ def decode_edits(stamps: Sequence[float], paths: Sequence[str | None],
         columns = [list(map(itemgetter(key), payloads)) for key in _EDIT_FIELDS]
     except (KeyError, TypeError):
         columns = []
-    if columns and all(set(map(type, column)) <= {int} for column in columns[:4]) and (
-            set(map(type, columns[4])) <= {bool} and min(columns[3], default=1) > 0):
-        rows = zip(stamps, paths, *columns, repos, strict=True)
+    if columns and all(set(map(type, column)) <= {int} for column in columns) and (
+            min(columns[3], default=1) > 0):
+        rows = zip(stamps, paths, *columns, assisted_flags(columns[0], thresholds), repos,
+                   strict=True)
         return list(map(tuple.__new__, repeat(Edit), rows))
     return [edit_from(ts, path, payload, thresholds, repo)
             for ts, path, payload, repo in zip(stamps, paths, payloads, repos, strict=True)]

@@ -23,7 +23,7 @@ from operator import attrgetter, truediv
 
 import msgspec
 
-from dptelemetry.analysis.builder import EDIT, assemble_timeline, decode_edits
+from dptelemetry.analysis.builder import EDIT, assemble_timeline, assisted_flags, decode_edits
 from dptelemetry.analysis.days import day_bounds
 from dptelemetry.analysis.timeline import Edit, Timeline
 from dptelemetry.config import Thresholds
@@ -89,20 +89,19 @@ def paused_gc() -> Iterator[None]:
 
 class EditFields(msgspec.Struct, gc=False):
     """An edit payload's sizes (docs/events.md) as `edit_from` reads them when each is
-    well typed; a missing field takes the value `edit_from` gives it, except `assisted`,
-    which then depends on the thresholds (None here, decided in `edits_from_columns`)."""
+    well typed; a missing field takes the value `edit_from` gives it. Whether the edit is
+    assisted is decided from `inserted` (`assisted_flags`), not read."""
 
     inserted: int = 0
     deleted: int = 0
     line: int | None = None
     lines: int = 1
-    assisted: bool | None = None
 
 
 _STAMPS = msgspec.json.Decoder(list[int]).decode
 _PATHS = msgspec.json.Decoder(list[str | None]).decode
 _FIELDS = msgspec.json.Decoder(list[EditFields]).decode
-_FIELD_COLUMNS = tuple(map(attrgetter, ("inserted", "deleted", "line", "lines", "assisted")))
+_FIELD_COLUMNS = tuple(map(attrgetter, ("inserted", "deleted", "line", "lines")))
 
 
 def edits_from_columns(columns: KindColumns, thresholds: Thresholds,
@@ -119,13 +118,10 @@ def edits_from_columns(columns: KindColumns, thresholds: Thresholds,
         return None
     if len(ms) != len(fields) or ms != sorted(ms):  # one text held two; rows out of order
         return None
-    inserted, deleted, line, lines, assisted = (list(map(get, fields)) for get in _FIELD_COLUMNS)
+    inserted, deleted, line, lines = (list(map(get, fields)) for get in _FIELD_COLUMNS)
     if min(lines, default=1) < 1:
         lines = list(map(max, repeat(1), lines))
-    if None in assisted:  # the capture point gave no verdict: judge the size by today's limit
-        limit = thresholds.assisted_edit_chars
-        assisted = [size > limit if flag is None else flag
-                    for flag, size in zip(assisted, inserted, strict=True)]
+    assisted = assisted_flags(inserted, thresholds)
     known = {} if paths is None else paths
     named, repos = _PATHS(columns.paths), _PATHS(columns.repos)
     rows = zip(map(truediv, ms, repeat(1000)), map(known.setdefault, named, named), inserted,

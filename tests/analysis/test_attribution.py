@@ -104,3 +104,28 @@ def test_goals_with_the_same_title_each_count_their_own_commits(tmp_path: Path) 
     summary = summary_of(tmp_path / "title", day)
     assert [g.commits for g in summary.goals] == [2, 3]
     assert summary.commits.tagged == 5
+
+
+def pastes(flagged: bool) -> DayBuilder:
+    """Typing from 09:00 with three pastes of 250, 400 and 500 characters among it, each
+    flagged `flagged` by the capture point (as its limit then decided)."""
+    day = DayBuilder()
+    for i, size in enumerate((250, 400, 500)):
+        t = NINE + 60 * i
+        day.edits([t, t + 1, t + 2], inserted=2)
+        day.edit(t + 3, inserted=size, assisted=flagged)
+    return day
+
+
+def test_edits_are_assisted_by_the_limit_in_force(tmp_path: Path) -> None:
+    raised = summary_of(tmp_path / "raised", pastes(flagged=True),
+                        toml="[thresholds]\nassisted_edit_chars = 1000\n")
+    assert (raised.assisted.count, raised.assisted.inserted) == (0, 0)  # was 3, 1150
+    assert (raised.bursts.edits, raised.bursts.inserted) == (12, 18 + 1150)
+    text = rendered(raised)
+    assert "None: every recorded edit was typed." in text
+    assert "more than 1000 characters" in text and "inserted 1150 characters" not in text
+    lowered = summary_of(tmp_path / "lowered", pastes(flagged=False),
+                         toml="[thresholds]\nassisted_edit_chars = 300\n")
+    assert (lowered.assisted.count, lowered.assisted.inserted) == (2, 900)  # was 0, 0
+    assert "2 assisted edits inserted 900 characters" in rendered(lowered)
