@@ -99,6 +99,11 @@ class Config:
         value = self.plugins.settings.get(plugin, {}).get(key, default)
         return value if _same_kind(value, default) else default
 
+    def sets(self, plugin: str, key: str, default: Any) -> bool:
+        """Whether `[plugins.<plugin>] key` is given a usable value (of the default's kind)."""
+        given = self.plugins.settings.get(plugin, {})
+        return key in given and _same_kind(given[key], default)
+
     def plugin_settings(self, plugin: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
         """Every setting a plugin declares in `defaults`, as `plugin_setting` reads each."""
         return {key: self.plugin_setting(plugin, key, value) for key, value in defaults.items()}

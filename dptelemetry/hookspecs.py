@@ -119,7 +119,8 @@ def dpt_strain_signals(  # type: ignore[empty-body]
     """Signs of strain in the day's timeline, each with its numbers, limit and suggestion.
 
     `history` holds your own past samples of the metrics from `dpt_day_metrics`; use
-    `history.limits(metric, cold_start)` to compare with your p90 once a week of it exists.
+    `history.limits(metric, cold_start)` to compare with your p90 once a week of it exists
+    (limits set in the config, `Limits.configured`, hold regardless).
     """
 
 

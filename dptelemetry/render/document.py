@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dptelemetry.analysis.days import local_datetime
-from dptelemetry.analysis.history import MIN_DAYS
+from dptelemetry.analysis.history import LOOKBACK_DAYS, MIN_DAYS
 from dptelemetry.analysis.next_session import Recommendation, severity_word
 from dptelemetry.analysis.signals import Signal
 from dptelemetry.analysis.summary import DaySummary, GoalWork
@@ -346,9 +346,11 @@ def _signals(summary: DaySummary, clock: _Clock) -> Section:
         Paragraph("No strain signal today.", "good"),)
     return Section("signals", "Strain signals", blocks,
                    "Most severe first; severity 0.50 at the warning limit rising to 1.00 at "
-                   f"the strong limit. Limits are the population's until {MIN_DAYS} days of "
-                   f"your own history hold a metric, then your own p90/p95 "
-                   f"({plural(summary.baseline_days, 'past day')} available).")
+                   "the strong limit. Each threshold says which limit applied: one set in "
+                   "your config; your own p90/p95, for a metric its plugin keeps a baseline "
+                   f"of, once {MIN_DAYS} of the last {LOOKBACK_DAYS} days hold it "
+                   f"({plural(summary.baseline_days, 'past day')} with samples); else the "
+                   f"default, with its source.")
 
 
 def week_table(week: WeekSummary) -> Table:

@@ -6,6 +6,9 @@ the same lines again and again.
   S4; Carter & Dewan: editing falls relative to running when stuck; Epp 2011 and Vizer 2009:
   deletions rise with stress).
 - rewrite_loop: one line changed (something deleted there) in many separate bursts.
+
+Limits: churn 0.45 (the research note's S4) and 0.6 (a design choice), then your baseline of
+each session's worst window; rewrite_loop 8 and 15 bursts, design choices, no baseline.
 """
 
 from __future__ import annotations
@@ -37,8 +40,8 @@ DEFAULTS: Mapping[str, object] = {
     "warn": 0.45, "strong": 0.6, "window_minutes": 10, "min_runs": 3, "max_net_chars": 200,
     "rewrite_warn": 8, "rewrite_strong": 15,
 }
-CHURN_BASIS = "design default from the research note (S4)"
-REWRITE_BASIS = "design default: the same line rewritten in many separate bursts"
+CHURN_BASIS = "0.45 from the research note (S4); the strong limit is a design choice"
+REWRITE_BASIS = "a design choice: the same line rewritten in many separate bursts"
 MAX_LINES = 20
 """Lines of one deleting edit that count as rewritten; a larger deletion is a clean-up."""
 _TS, _PATH, _DELETED = attrgetter("ts"), attrgetter("path"), attrgetter("deleted")

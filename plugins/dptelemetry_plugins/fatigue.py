@@ -2,8 +2,9 @@
 
 Research note, S8. Late hours: commits made around and after midnight were buggier in Linux
 and PostgreSQL (Eyolfson, Tan & Lam, MSR 2011). The 90-minute stretch and the 70 % pace are
-design defaults, not literature values. These signals say "rest", not "too hard", so they do
-not count toward a session's zone.
+design defaults, not literature values; every limit here is a design choice with no personal
+baseline. These signals say "rest", not "too hard", so they do not count toward a session's
+zone.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ DEFAULTS: Mapping[str, object] = {
     "late_strong_minutes": 60, "decline_warn": 0.3, "decline_strong": 0.5,
     "pause_growth": 1.5, "edge_minutes": 30,
 }
-STRETCH_BASIS = "design default (research note S8)"
-LATE_BASIS = "design default; late commits were buggier (Eyolfson et al., MSR 2011)"
-DECLINE_BASIS = "design default (research note S8)"
+STRETCH_BASIS = "a design choice (research note S8)"
+LATE_BASIS = "a design choice; late commits were buggier (Eyolfson et al., MSR 2011)"
+DECLINE_BASIS = "a design choice (research note S8)"
 REST = Suggestion(Lever.TIME_BLOCK, "Work in blocks of at most 90 minutes: set a timer and "
                   "take a 10-minute break away from the screen when it rings.")
 

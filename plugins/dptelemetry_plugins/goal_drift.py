@@ -1,7 +1,8 @@
 """Goal drift: practice without a goal, commits without one, time boxes overrun.
 
-Deliberate practice needs a specific goal (DESIGN). These signals say "focus", not "too
-hard", so they do not count toward a session's zone.
+Deliberate practice needs a specific goal (DESIGN). The limits are design choices with no
+personal baseline. These signals say "focus", not "too hard", so they do not count toward a
+session's zone.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ DEFAULTS: Mapping[str, object] = {
     "min_commits": 3, "untagged_warn": 0.5, "untagged_strong": 1.0,
     "overrun_warn": 1.25, "overrun_strong": 2.0,
 }
-BASIS = "design default: deliberate practice needs a specific goal"
+BASIS = "a design choice: deliberate practice needs a specific goal"
 START_GOAL = Suggestion(Lever.TIME_BLOCK, 'Start each practice block with a goal and a box: '
                         'dpt goal start "..." --timebox 45m')
 

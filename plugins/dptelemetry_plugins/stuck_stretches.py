@@ -3,6 +3,9 @@
 A red stretch runs from the first red run after green to the green run that ends it (Zorro's
 episode boundary); what counts is the active time inside it. A stretch whose failing count
 fell over its last three runs is making progress and is flagged only at the strong limit.
+
+Limits: red_stretch 20 and 45 min of active red time (the research note's S3), then your
+baseline of red stretches; pause_after_red 2 and 4 silences, design choices, no baseline.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ DEFAULTS: Mapping[str, object] = {
     "red_warn_minutes": 20, "red_strong_minutes": 45,
     "pauses_after_red_warn": 2, "pauses_after_red_strong": 4,
 }
-STRETCH_BASIS = "design default from the research note (S3), on Zorro's episode boundaries"
-PAUSE_BASIS = "design default: several long silences right after red runs in one session"
+STRETCH_BASIS = ("20 / 45 min from the research note (S3), on Zorro's episode boundaries "
+                 "(its 3 x your median episode is left out)")
+PAUSE_BASIS = "a design choice: several long silences right after red runs in one session"
 
 
 def stretch_end(streak: RedStreak, session: Session) -> float:

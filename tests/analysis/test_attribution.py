@@ -11,6 +11,7 @@ from dptelemetry.analysis.friction import moments_of
 from dptelemetry.analysis.summary import DaySummary
 from dptelemetry.analysis.zones import Zone
 from tests.analysis.builders import DayBuilder
+from tests.analysis.test_strain_plugins import history_of, named, signals, teq_day
 from tests.analysis.test_summary import summary_of
 from tests.summary.test_edges import rendered
 
@@ -129,3 +130,22 @@ def test_edits_are_assisted_by_the_limit_in_force(tmp_path: Path) -> None:
                          toml="[thresholds]\nassisted_edit_chars = 300\n")
     assert (lowered.assisted.count, lowered.assisted.inserted) == (2, 900)  # was 0, 0
     assert "2 assisted edits inserted 900 characters" in rendered(lowered)
+
+
+def test_a_limit_you_set_wins_over_your_baseline(tmp_path: Path) -> None:
+    eight_days = history_of("test_error_quotient.session", 0.45, 8)  # your p90: 0.45
+    toml = "[plugins.test_error_quotient]\nwarn = 0.9\n"
+    # TEQ 0.5: above your p90, under the 0.9 you set
+    assert named(signals(teq_day("xx-xx"), tmp_path, toml, eight_days),
+                 "test_error_quotient") == []  # was a signal at your p90 0.45
+    [signal] = named(signals(teq_day("xxxx"), tmp_path, toml, eight_days), "test_error_quotient")
+    assert (signal.threshold.value, signal.threshold.observed) == (0.9, 1.0)
+    assert signal.threshold.basis.startswith(
+        "set in [plugins.test_error_quotient] warn; strong is the default: p95 / p99")
+    # which limit applied, said each time: your baseline without a setting, else the default
+    [mine] = named(signals(teq_day("xxxx"), tmp_path, history=eight_days),
+                   "test_error_quotient")
+    assert mine.threshold.basis == "your p90/p95 over 8 days"
+    [default] = named(signals(teq_day("xxxx"), tmp_path), "test_error_quotient")
+    assert default.threshold.basis.startswith("default: p95 / p99, to two decimals, of the "
+                                              "1,694 per-student CS1 compile EQ values")

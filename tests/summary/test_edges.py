@@ -20,7 +20,7 @@ NINE = 9 * 3600.0
 
 def rendered(summary: DaySummary) -> str:
     """The text report, wide enough that no line wraps."""
-    return plain_text(day_document(DayReport(summary, next_session(summary))), width=300)
+    return plain_text(day_document(DayReport(summary, next_session(summary))), width=2000)
 
 
 def test_pause_lengths_print_inside_their_bins(dpt_home: Path) -> None:
