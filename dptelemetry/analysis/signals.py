@@ -106,6 +106,10 @@ class Signal:
     Fatigue and goal drift say something else and do not."""
     plugin: str = ""
     """Who reported it; the plugin manager fills it in."""
+    runs: tuple[float, ...] = ()
+    """When the test runs its evidence rests on started (epoch seconds; none for evidence
+    that is not runs): signals sharing a run are one behaviour seen by several plugins and
+    count once toward a zone."""
 
     def __post_init__(self) -> None:
         if not self.name:

@@ -196,7 +196,7 @@ class DaySummary:
         return data
 
 
-_INSTANTS = frozenset({"start", "end", "ts", "started", "ended"})
+_INSTANTS = frozenset({"start", "end", "ts", "started", "ended", "runs"})
 
 
 def _plain(value: Any, tz: tzinfo | None, name: str = "") -> Any:
@@ -215,7 +215,7 @@ def _plain(value: Any, tz: tzinfo | None, name: str = "") -> Any:
     if isinstance(value, Mapping):
         return {str(k): _plain(v, tz) for k, v in value.items()}
     if isinstance(value, (tuple, list, frozenset, set)):
-        return [_plain(v, tz) for v in value]
+        return [_plain(v, tz, name) for v in value]
     return str(value)
 
 
@@ -315,8 +315,8 @@ def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
     """The day's summary from its timeline: plugins' signals, zones, and all the numbers."""
     signals = sorted(manager.strain_signals(timeline, config, history),
                      key=lambda s: (-s.severity, s.start, s.name))
-    verdicts = [manager.zone(s, timeline, signals, config) or classify(s, signals)
-                for s in timeline.sessions]
+    verdicts = [manager.zone(s, timeline, signals, config)
+                or classify(s, signals, config.thresholds) for s in timeline.sessions]
     sections = manager.summary_sections(timeline, config, signals)
     bursts = timeline.bursts
     return DaySummary(

@@ -50,6 +50,8 @@ class DayTrend:
     """Signal names, most severe first."""
     strain: float
     """The highest severity among signals that count toward zones (0: none)."""
+    struggle_signals: int
+    """How many of the signals count toward zones."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def day_trend(summary: DaySummary) -> DayTrend:
         red_runs=summary.test_runs.failed, stuck_moments=len(summary.stuck_moments),
         signals=tuple(s.name for s in summary.signals),
         strain=max((s.severity for s in summary.signals if s.struggle), default=0.0),
+        struggle_signals=sum(1 for s in summary.signals if s.struggle),
     )
 
 

@@ -147,8 +147,17 @@ def _headline(summary: DaySummary) -> str:
         parts.append(f"mostly {summary.zone.value} zone")
     parts.append(f"{plural(runs.total, 'test run')}, {runs.failed} red")
     parts.append(plural(summary.commits.total, "commit"))
-    parts.append(plural(len(summary.signals), "strain signal"))
+    parts.append(signal_count(summary.signals))
     return " · ".join(parts)
+
+
+def signal_count(signals: Sequence[Signal]) -> str:
+    """How many signals, and how many of them count toward zones (the struggle signals)."""
+    toward = sum(1 for s in signals if s.struggle)
+    if not signals:
+        return plural(0, "strain signal")
+    return (f"{plural(len(signals), 'strain signal')} ({toward or 'none'} "
+            f"{'count' if toward > 1 else 'counts'} toward zones)")
 
 
 def recommendation_section(rec: Recommendation | None, title: str) -> Section:
@@ -200,19 +209,32 @@ def _sessions(summary: DaySummary, clock: _Clock) -> Section:
     reasons = tuple(f"Session {s.index + 1}, {s.zone.zone.value}: {s.zone.reason}"
                     + (f" (by {s.zone.by})" if s.zone.by != "default rule" else "")
                     for s in summary.sessions)
+    t = summary.thresholds
     return Section(
         "sessions", "Sessions and zones",
         (Table(("#", "Time", "Active", "Bursts", "Runs", "Zone"), rows,
                tuple(s.zone.zone.value for s in summary.sessions)),
          Bullets(reasons)),
-        f"A gap of {limit(summary.thresholds.idle_timeout)} or more (idle_timeout) ends a "
-        f"session; active time is the sessions' length. Zones (comfort, learning, panic) "
-        f"follow the Learning Zone Model with heuristic boundaries from the strain signals "
-        f"and red runs: a reading of the day, not a verdict on you.")
+        f"A gap of {limit(t.idle_timeout)} or more (idle_timeout) ends a session; active time "
+        f"is the sessions' length. Zones (comfort, learning, panic) follow the Learning Zone "
+        f"Model with heuristic boundaries: a reading of the day, not a verdict on you. "
+        f"{zone_rule_words(t)}")
 
 
 def _file(repo: str | None, path: str | None, repos: set[str | None]) -> str:
     return NOTHING if path is None else file_name((repo, path), repos)
+
+
+def zone_rule_words(t: Thresholds) -> str:
+    """The default zone rule with the limits in force (dptelemetry.analysis.zones)."""
+    return (f"Panic: a struggle signal at its strong limit, two different struggle signals "
+            f"starting less than {limit(t.panic_signal_window)} apart (panic_signal_window), "
+            f"or a red stretch still open at the session's end {limit(t.panic_open_red)} "
+            f"after it began (panic_open_red). Learning: otherwise, at least "
+            f"{t.learning_red_share * 100:g}% of the session's runs red (learning_red_share) "
+            f"or a struggle signal. Comfort: the rest. Struggle signals are those that say "
+            f"the work is too hard (all but fatigue and goal drift); signals that rest on the "
+            f"same test runs count once. The three limits are set in [thresholds].")
 
 
 def _pauses(summary: DaySummary, clock: _Clock) -> Section:
@@ -329,8 +351,10 @@ def signal_blocks(signals: Sequence[Signal], clock: _Clock | None) -> tuple[Bloc
     for rank, s in enumerate(signals, 1):
         when = f" · {clock.span(s.start, s.end)}" if clock else ""
         th = s.threshold
+        toward = "counts toward zones" if s.struggle else "does not count toward zones"
         blocks.append(Paragraph(f"{rank}. {s.name} · {severity_word(s.severity)} "
-                                f"{s.severity:.2f}{when}", "panic" if s.strong else "learning"))
+                                f"{s.severity:.2f}{when} · {toward}",
+                                "panic" if s.strong else "learning"))
         blocks.append(Bullets((
             s.summary,
             f"Evidence: {_evidence(s)}.",
@@ -362,16 +386,18 @@ def week_table(week: WeekSummary) -> Table:
                      day.zone.value if day.zone else NOTHING,
                      minutes if day.active_seconds else NOTHING,
                      f"{day.runs} ({day.red_runs})", str(day.stuck_moments),
-                     str(len(day.signals)), f"{day.strain:.2f}" if day.signals else NOTHING))
-    return Table(("Day", "Active", "Zone", "Min C/L/P", "Runs (red)", "Stuck", "Signals",
-                  "Strain"), tuple(rows),
+                     f"{len(day.signals)} ({day.struggle_signals})" if day.signals else "0",
+                     f"{day.strain:.2f}" if day.signals else NOTHING))
+    return Table(("Day", "Active", "Zone", "Min C/L/P", "Runs (red)", "Stuck",
+                  "Signals (zones)", "Strain"), tuple(rows),
                  tuple(d.zone.value if d.zone else None for d in week.days))
 
 
 WEEK_NOTE = ("Min C/L/P: active minutes in the comfort, learning and panic zones. "
-             "Strain: the highest severity among the day's signals that count toward the zone "
-             "(0.50 warning, 1.00 strong). Each day is summarized as `dpt summary --date` "
-             "would.")
+             "Signals (zones): the day's strain signals and, in brackets, how many of them "
+             "count toward zones. Strain: the highest severity among the day's signals that "
+             "count toward zones (0.50 warning, 1.00 strong). Each day is summarized as "
+             "`dpt summary --date` would.")
 
 
 def _week(week: WeekSummary) -> Section:
@@ -448,7 +474,7 @@ def week_document(week: WeekSummary) -> Document:
     active_days = sum(1 for d in week.days if d.active_seconds > 0)
     headline = (f"{dur(total)} active on {active_days} of {len(week.days)} days"
                 + (f" · mostly {week.zone.value} zone" if week.zone else "")
-                + f" · {plural(len(week.signals), 'strain signal')}")
+                + f" · {signal_count(week.signals)}")
     share = (" · ".join(f"{z.value} {dur(zones[z.value])} ({zones[z.value] / total:.0%})"
                         for z in Zone) if total else "no active time")
     tallies = tuple(_tally_rows(week))

@@ -78,12 +78,14 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
                            if config.sets(NAME, "streak_warn", DEFAULTS["streak_warn"])
                            else "default: a design choice: 3 repeats in a row add 2.25 to RED"))
         signals.append(_signal(runs, longest, density, max(by_density or 0, by_streak or 0),
-                               threshold))
+                               threshold, whole_session=by_density is not None))
     return signals
 
 
 def _signal(runs: list[TestRun], longest: Repeat[tuple[str, str]], density: float,
-            level: float, threshold: Threshold) -> Signal:
+            level: float, threshold: Threshold, whole_session: bool) -> Signal:
+    """The signal for a session's runs; it rests on all of them when the session's RED
+    crossed its limit, else on the repeat that crossed the streak limit."""
     test, error = longest.signature
     stretch = runs[longest.first:longest.first + longest.length]
     return Signal(
@@ -96,4 +98,5 @@ def _signal(runs: list[TestRun], longest: Repeat[tuple[str, str]], density: floa
         threshold=threshold,
         suggestion=Suggestion(Lever.FEEDBACK, f"Run only {test} and read its whole error "
                               "message before the next change."),
+        runs=tuple(r.start for r in (runs if whole_session else stretch)),
     )

@@ -89,5 +89,6 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
             threshold=limits.crossed("rerun_chain", len(chain)),
             suggestion=Suggestion(Lever.FEEDBACK, "Before rerunning, change one thing or add "
                                   "one check that can tell you something new."),
+            runs=tuple(r.start for r in chain),
         ))
     return signals

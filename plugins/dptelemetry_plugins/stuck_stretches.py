@@ -91,11 +91,13 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
                 suggestion=Suggestion(Lever.TIME_BLOCK, "Time-box red stretches: set a "
                                       "20-minute timer; when it rings, revert to the last green "
                                       "run and take a smaller step."),
+                runs=tuple(r.start for r in streak.runs),
             ))
         detected = [m for m in session.stuck if m.detected]
         level = pause_limits.severity(len(detected))
         if level is not None:
             longest = max(m.seconds for m in detected)
+            silenced = {m.start for m in detected}  # each began as a red run ended
             signals.append(Signal(
                 name="pause_after_red", severity=level, start=detected[0].start,
                 end=detected[-1].end,
@@ -107,5 +109,6 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
                 suggestion=Suggestion(Lever.FEEDBACK, "After a red run, add one assertion or "
                                       "print that shows the failing value, then rerun, "
                                       "instead of reasoning in silence."),
+                runs=tuple(r.start for r in session.runs if r.red and r.end in silenced),
             ))
     return signals

@@ -77,5 +77,6 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
             threshold=limits.crossed("test_error_quotient", teq),
             suggestion=Suggestion(Lever.DIFFICULTY, "Shrink the step: go back to the last "
                                   "green run and write a test that fails for one reason only."),
+            runs=tuple(r.start for r in runs),
         ))
     return signals
