@@ -377,11 +377,17 @@ def _signals(summary: DaySummary, clock: _Clock) -> Section:
                    f"default, with its source.")
 
 
+def _minutes(seconds: float) -> str:
+    """Whole minutes, cut down as `dur` does; `<1` for some time under a minute, so a zone
+    that held the day never shows 0."""
+    return "<1" if 0 < seconds < 60 else str(int(seconds // 60))
+
+
 def week_table(week: WeekSummary) -> Table:
     rows = []
     for day in week.days:
         z = day.zone_seconds
-        minutes = "/".join(str(round(z[x.value] / 60)) for x in Zone)
+        minutes = "/".join(_minutes(z[x.value]) for x in Zone)
         rows.append((f"{day.date:%a} {day.date.day}", dur(day.active_seconds),
                      day.zone.value if day.zone else NOTHING,
                      minutes if day.active_seconds else NOTHING,
@@ -393,7 +399,8 @@ def week_table(week: WeekSummary) -> Table:
                  tuple(d.zone.value if d.zone else None for d in week.days))
 
 
-WEEK_NOTE = ("Min C/L/P: active minutes in the comfort, learning and panic zones. "
+WEEK_NOTE = ("Min C/L/P: active minutes in the comfort, learning and panic zones (<1: "
+             "under a minute). "
              "Signals (zones): the day's strain signals and, in brackets, how many of them "
              "count toward zones. Strain: the highest severity among the day's signals that "
              "count toward zones (0.50 warning, 1.00 strong). Each day is summarized as "

@@ -145,7 +145,7 @@ def test_week_lists_seven_days(summary: Summary, schema: dict[str, Any]) -> None
     out = result.stdout
     assert out.startswith("Practice week · Thu 2 May 2024 to Wed 8 May 2024")
     assert "35m active on 1 of 7 days · mostly learning zone" in out
-    assert re.search(r"Mon 6\s+35m\s+learning\s+0/30/6\s+18 \(11\)\s+2\s+2 \(2\)\s+1\.00", out)
+    assert re.search(r"Mon 6\s+35m\s+learning\s+0/30/5\s+18 \(11\)\s+2\s+2 \(2\)\s+1\.00", out)
     assert re.search(r"test_error_quotient\s+1 of 7\s+1\s+strong 1\.00", out)
     data = json.loads(summary("--date", "2024-05-08", "--week", "--format", "json").stdout)
     validate(data, schema)
