@@ -48,7 +48,8 @@ def config_path() -> Path:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Lower edges of the pause bins, in seconds, plus the assisted-edit size.
+    """Lower edges of the pause bins, in seconds, the assisted-edit size, and the limits of
+    the default zone rule (dptelemetry.analysis.zones).
 
     A gap below `burst_gap` joins two edits into one burst; pauses are short from `burst_gap`,
     medium from `medium_pause`, long from `long_pause`, and a break (which also ends a
@@ -60,6 +61,12 @@ class Thresholds:
     long_pause: float = 120.0
     idle_timeout: float = 900.0
     assisted_edit_chars: int = 200
+    learning_red_share: float = 0.2
+    """A session with at least this share of its test runs red is at least in learning."""
+    panic_open_red: float = 1800.0
+    """A red stretch still open at the session's end this long after it began: panic."""
+    panic_signal_window: float = 1800.0
+    """Two struggle signals (not on the same runs) starting less than this apart: panic."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,11 @@ class Config:
         value = self.plugins.settings.get(plugin, {}).get(key, default)
         return value if _same_kind(value, default) else default
 
+    def sets(self, plugin: str, key: str, default: Any) -> bool:
+        """Whether `[plugins.<plugin>] key` is given a usable value (of the default's kind)."""
+        given = self.plugins.settings.get(plugin, {})
+        return key in given and _same_kind(given[key], default)
+
     def plugin_settings(self, plugin: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
         """Every setting a plugin declares in `defaults`, as `plugin_setting` reads each."""
         return {key: self.plugin_setting(plugin, key, value) for key, value in defaults.items()}
@@ -110,7 +122,8 @@ class Config:
                 if section == "plugins" and f.name == "settings":
                     continue
                 key = f"{section}.{f.name}"
-                rows.append((key, _show(getattr(group, f.name)), self.sources.get(key, "default")))
+                rows.append((key, _show(getattr(group, f.name), f.name in _DURATION_KEYS),
+                             self.sources.get(key, "default")))
         for plugin, values in sorted(self.plugins.settings.items()):
             for key, value in sorted(values.items()):
                 rows.append((f"plugins.{plugin}.{key}", _show(value), str(self.path)))
@@ -118,7 +131,9 @@ class Config:
 
 
 _SECTIONS = ("thresholds", "privacy", "capture", "plugins")
-_DURATION_KEYS = {"burst_gap", "medium_pause", "long_pause", "idle_timeout"}
+_PAUSE_KEYS = ("burst_gap", "medium_pause", "long_pause", "idle_timeout")
+_DURATION_KEYS = {*_PAUSE_KEYS, "panic_open_red", "panic_signal_window"}
+_SHARE_KEYS = {"learning_red_share"}
 
 
 def _same_kind(value: Any, default: Any) -> bool:
@@ -129,13 +144,15 @@ def _same_kind(value: Any, default: Any) -> bool:
     return default is None or isinstance(value, type(default))
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, duration: bool = False) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):
         return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    if duration:
+        return f'"{format_duration(value, exact=True)}"'
     if isinstance(value, float):
-        return f'"{format_duration(value)}"' if value >= 60 else f'"{value:g}s"'
+        return f"{value:g}"
     return repr(value) if isinstance(value, str) else str(value)
 
 
@@ -157,6 +174,12 @@ def _as_names(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _as_share(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise ValueError("must be a share above 0 and at most 1 (0.2 is 20 %)")
+    return float(value)
+
+
 def _as_duration(value: Any) -> float:
     seconds = parse_duration(value)
     if seconds <= 0:
@@ -167,6 +190,8 @@ def _as_duration(value: Any) -> float:
 def _converter(section: str, key: str) -> Callable[[Any], Any]:
     if key in _DURATION_KEYS:
         return _as_duration
+    if key in _SHARE_KEYS:
+        return _as_share
     default = getattr(_DEFAULTS[section], key)
     if isinstance(default, bool):
         return _as_bool
@@ -240,17 +265,16 @@ def load_config(
         _apply_layer(layer, source, values, sources, warnings, plugin_settings)
 
     thresholds = Thresholds(**values["thresholds"])
-    edges = [thresholds.burst_gap, thresholds.medium_pause, thresholds.long_pause,
-             thresholds.idle_timeout]
+    edges = [getattr(thresholds, key) for key in _PAUSE_KEYS]
     if edges != sorted(set(edges)):
         warnings.append(
             "thresholds: burst_gap < medium_pause < long_pause < idle_timeout must hold; "
             "using the default pause thresholds"
         )
         thresholds = dataclasses.replace(
-            Thresholds(), assisted_edit_chars=thresholds.assisted_edit_chars
+            thresholds, **{key: getattr(Thresholds(), key) for key in _PAUSE_KEYS}
         )
-        for key in _DURATION_KEYS:
+        for key in _PAUSE_KEYS:
             sources.pop(f"thresholds.{key}", None)
     return Config(
         thresholds=thresholds,

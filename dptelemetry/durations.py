@@ -63,12 +63,22 @@ def parse_timebox(given: object) -> float:
     return seconds
 
 
-def format_duration(seconds: float) -> str:
-    """Short human form: `45s`, `12m`, `1h05m`. Rounds to whole seconds / minutes."""
+def format_duration(seconds: float, exact: bool = False) -> str:
+    """Short human form: `45s`, `12m`, `1h05m`, cut down (never rounded up) to the unit shown,
+    so a length below a limit or a bin's edge never prints as that edge: 29.999 s is `29s`,
+    119.999 s `1m`, 120 s `2m`. `exact` adds the seconds a length has beyond its minutes
+    (`1m30s`, `2.5s`): for limits, printed as they were configured.
+    """
     seconds = max(0.0, seconds)
-    if seconds < 60:
-        return f"{round(seconds)}s"
-    minutes = round(seconds / 60)
+    if exact:
+        minutes, rest = divmod(seconds, 60)
+        if not minutes:
+            return f"{rest:g}s"
+        return format_duration(minutes * 60) + (f"{rest:02g}s" if rest else "")
+    whole = int(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    minutes = whole // 60
     if minutes < 60:
         return f"{minutes}m"
     hours, minutes = divmod(minutes, 60)

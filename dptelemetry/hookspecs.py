@@ -44,6 +44,7 @@ from dptelemetry.analysis.timeline import (
     Edit,
     EditBurst,
     Episode,
+    File,
     FileSwitch,
     Pause,
     PauseBin,
@@ -55,10 +56,12 @@ from dptelemetry.analysis.timeline import (
     active_spans,
     changed_runs,
     failure_sets,
+    file_name,
     verdict_runs,
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict
 from dptelemetry.config import Config
+from dptelemetry.durations import format_duration
 
 PROJECT = "dptelemetry"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -73,6 +76,7 @@ __all__ = [
     "Edit",
     "EditBurst",
     "Episode",
+    "File",
     "FileSwitch",
     "History",
     "Lever",
@@ -95,6 +99,8 @@ __all__ = [
     "changed_runs",
     "error_quotient",
     "failure_sets",
+    "file_name",
+    "format_duration",
     "hookimpl",
     "hookspec",
     "median",
@@ -113,7 +119,8 @@ def dpt_strain_signals(  # type: ignore[empty-body]
     """Signs of strain in the day's timeline, each with its numbers, limit and suggestion.
 
     `history` holds your own past samples of the metrics from `dpt_day_metrics`; use
-    `history.limits(metric, cold_start)` to compare with your p90 once a week of it exists.
+    `history.limits(metric, cold_start)` to compare with your p90 once a week of it exists
+    (limits set in the config, `Limits.configured`, hold regardless).
     """
 
 

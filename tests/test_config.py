@@ -30,6 +30,28 @@ def test_durations_print_short(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
 
 
+@pytest.mark.parametrize(("seconds", "text"),
+                         [(4.999, "4s"), (29.999, "29s"), (30, "30s"), (119.999, "1m"),
+                          (120, "2m"), (1799.999, "29m"), (1800, "30m"), (3599.999, "59m"),
+                          (5399.999, "1h29m")])
+def test_durations_are_cut_down_never_rounded_up_across_an_edge(seconds: float,
+                                                                  text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(("seconds", "text"),
+                         [(2.5, "2.5s"), (90, "1m30s"), (120, "2m"), (3605, "1h00m05s")])
+def test_limits_print_exactly(seconds: float, text: str) -> None:
+    assert format_duration(seconds, exact=True) == text
+
+
+def test_config_shows_a_duration_as_configured(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[thresholds]\nlong_pause = "90s"\nburst_gap = 2.5\n')
+    rows = {key: value for key, value, _ in load_config(path).effective()}
+    assert (rows["thresholds.long_pause"], rows["thresholds.burst_gap"]) == ('"1m30s"', '"2.5s"')
+
+
 def test_defaults_are_designs_thresholds(tmp_path: Path) -> None:
     config = load_config(tmp_path / "absent.toml")
     assert config.thresholds == Thresholds(burst_gap=5, medium_pause=30, long_pause=120,

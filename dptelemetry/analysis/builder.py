@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, tzinfo
 from itertools import compress, islice, pairwise, repeat
-from operator import add, is_not, itemgetter, ne, not_
+from operator import add, is_not, itemgetter, lt, ne, not_, or_
 from typing import Any
 
 from dptelemetry.analysis.days import day_bounds
@@ -54,10 +54,9 @@ def _number(payload: Mapping[str, Any], key: str) -> int:
 
 
 def edit_from(ts: float, path: str | None, payload: Mapping[str, Any],
-              thresholds: Thresholds) -> Edit:
+              thresholds: Thresholds, repo: str | None) -> Edit:
     """Decode one edit event's payload (docs/events.md), tolerating missing fields."""
     inserted = _number(payload, "inserted")
-    flagged = payload.get("assisted")
     line = payload.get("line")
     return Edit(
         ts=ts,
@@ -66,18 +65,25 @@ def edit_from(ts: float, path: str | None, payload: Mapping[str, Any],
         deleted=_number(payload, "deleted"),
         line=line if isinstance(line, int) and not isinstance(line, bool) else None,
         lines=max(1, _number(payload, "lines")),
-        # The capture point judged each change on its own; without its verdict, judge the
-        # event's total size against the threshold in force now.
-        assisted=flagged if isinstance(flagged, bool)
-        else inserted > thresholds.assisted_edit_chars,
+        assisted=inserted > thresholds.assisted_edit_chars,
+        repo=repo,
     )
 
 
-_EDIT_FIELDS = ("inserted", "deleted", "line", "lines", "assisted")
+def assisted_flags(inserted: Iterable[int], thresholds: Thresholds) -> list[bool]:
+    """Which edits are assisted, judged now by their stored size against the
+    `assisted_edit_chars` in force, so changing the limit reclassifies every day. The
+    payload's own `assisted` is the capture point's verdict at its limit then: a record,
+    not used here."""
+    return list(map(lt, repeat(thresholds.assisted_edit_chars), inserted))
+
+
+_EDIT_FIELDS = ("inserted", "deleted", "line", "lines")
 
 
 def decode_edits(stamps: Sequence[float], paths: Sequence[str | None],
-                 payloads: Sequence[Mapping[str, Any]], thresholds: Thresholds) -> list[Edit]:
+                 payloads: Sequence[Mapping[str, Any]], thresholds: Thresholds,
+                 repos: Sequence[str | None]) -> list[Edit]:
     """`edit_from` for a day of edits at once. A day can hold 200,000 of them, so when every
     payload is well formed (the usual case) the fields are taken column by column in C, and
     only a day with an odd payload goes through `edit_from` one by one."""
@@ -85,12 +91,13 @@ def decode_edits(stamps: Sequence[float], paths: Sequence[str | None],
         columns = [list(map(itemgetter(key), payloads)) for key in _EDIT_FIELDS]
     except (KeyError, TypeError):
         columns = []
-    if columns and all(set(map(type, column)) <= {int} for column in columns[:4]) and (
-            set(map(type, columns[4])) <= {bool} and min(columns[3], default=1) > 0):
-        rows = zip(stamps, paths, *columns, strict=True)
+    if columns and all(set(map(type, column)) <= {int} for column in columns) and (
+            min(columns[3], default=1) > 0):
+        rows = zip(stamps, paths, *columns, assisted_flags(columns[0], thresholds), repos,
+                   strict=True)
         return list(map(tuple.__new__, repeat(Edit), rows))
-    return [edit_from(ts, path, payload, thresholds)
-            for ts, path, payload in zip(stamps, paths, payloads, strict=True)]
+    return [edit_from(ts, path, payload, thresholds, repo)
+            for ts, path, payload, repo in zip(stamps, paths, payloads, repos, strict=True)]
 
 
 def _signatures(payload: Mapping[str, Any], outcome: str) -> frozenset[tuple[str, str]]:
@@ -134,7 +141,7 @@ def _commit(event: Event) -> Commit:
     return Commit(ts=event.ts, sha=str(p.get("sha", "")),
                   goal=goal if isinstance(goal, str) and goal else None,
                   files=_number(p, "files"), insertions=_number(p, "insertions"),
-                  deletions=_number(p, "deletions"))
+                  deletions=_number(p, "deletions"), goal_id=event.goal_id)
 
 
 def _stuck(event: Event) -> StuckMoment:
@@ -152,7 +159,7 @@ def bursts_of(edits: Sequence[Edit], stamps: Sequence[float],
 
 
 _TS, _PATH, _INSERTED, _DELETED = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
-_ASSISTED = itemgetter(6)
+_ASSISTED, _REPO = itemgetter(6), itemgetter(7)
 
 
 def _burst(group: Sequence[Edit]) -> EditBurst:
@@ -204,22 +211,28 @@ def episodes_of(runs: Sequence[TestRun], first_start: float) -> list[Episode]:
 
 def switches_of(edits: Sequence[Edit], stamps: Sequence[float],
                 others: Sequence[Event]) -> list[FileSwitch]:
-    """Changes of file along edits (at `stamps`), opens and saves, in time order.
+    """Changes of file (repository and path) along edits (at `stamps`), opens and saves, in
+    time order.
 
     Only two kinds of edit can change the file: the first of a run of edits on one file, and
     the first edit after an open or save; the rest repeat the file before them. So the walk
     covers those and the opens and saves, not every keystroke."""
-    focus = [(e.ts, e.path) for e in others if e.kind in _FOCUS_KINDS and e.path is not None]
-    paths = list(map(_PATH, edits))
+    focus = [(e.ts, (e.repo, e.path)) for e in others
+             if e.kind in _FOCUS_KINDS and e.path is not None]
+    paths, repos = list(map(_PATH, edits)), list(map(_REPO, edits))
     if None in paths:
         located = list(map(is_not, paths, repeat(None)))
-        paths, stamps = list(compress(paths, located)), list(compress(stamps, located))
-    starts = [0, *compress(range(1, len(paths)), map(ne, islice(paths, 1, None), paths))]
+        paths, repos, stamps = (list(compress(column, located))
+                                for column in (paths, repos, stamps))
+    changed = map(or_, map(ne, islice(paths, 1, None), paths),
+                  map(ne, islice(repos, 1, None), repos))
+    starts = [0, *compress(range(1, len(paths)), changed)]
     after_focus = {bisect_left(stamps, ts) for ts, _ in focus}  # edits at ts come after it
-    seen = sorted([*focus, *((stamps[i], paths[i]) for i in sorted({*starts, *after_focus})
-                             if i < len(paths))], key=itemgetter(0))
-    return [FileSwitch(ts, before, path)
-            for (_, before), (ts, path) in pairwise(seen) if path != before]
+    seen = sorted([*focus, *((stamps[i], (repos[i], paths[i]))
+                             for i in sorted({*starts, *after_focus}) if i < len(paths))],
+                  key=itemgetter(0))
+    return [FileSwitch(ts, before[1], after[1], before[0], after[0])
+            for (_, before), (ts, after) in pairwise(seen) if after != before]
 
 
 def _detected_stuck(runs: Sequence[TestRun], points: Sequence[float],
@@ -287,7 +300,8 @@ def build_timeline(
     todays = sorted((e for e in events if start <= e.ts < end), key=lambda e: e.ts)
     edit_events = [e for e in todays if e.kind == EDIT]
     edits = decode_edits([e.ts for e in edit_events], [e.path for e in edit_events],
-                         [e.payload for e in edit_events], thresholds)
+                         [e.payload for e in edit_events], thresholds,
+                         [e.repo for e in edit_events])
     return assemble_timeline(day, tz, thresholds, edits,
                              [e for e in todays if e.kind != EDIT], goals)
 

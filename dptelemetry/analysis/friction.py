@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from dptelemetry.analysis.timeline import StuckMoment, Timeline
+from dptelemetry.analysis.timeline import File, StuckMoment, Timeline, file_name
 from dptelemetry.events import EventKind
 
 NO_GOAL = "(no goal)"
@@ -43,6 +43,8 @@ class FrictionMoment:
     impulse: str | None
     path: str | None
     """The file in focus: the last one edited, opened or saved before the moment."""
+    repo: str | None
+    """The repository that file is in."""
     goal: str | None
     """The title of the goal active then."""
     next_step: str
@@ -71,12 +73,20 @@ class Friction:
     """The days looked at, oldest first."""
     moments: tuple[FrictionMoment, ...]
 
+    def files(self) -> list[str | None]:
+        """Each moment's file as it is named: its path, and its repository beside it when
+        the moments' files come from several repositories."""
+        repos = {m.repo for m in self.moments if m.path is not None}
+        return [None if m.path is None else file_name((m.repo, m.path), repos)
+                for m in self.moments]
+
     def tally(self, key: str) -> list[Tally]:
-        """Moments per value of `path`, `goal`, `impulse` or `next_step`, most first."""
+        """Moments per value of `path` (the file), `goal`, `impulse` or `next_step`, most
+        first."""
         logged: Counter[str] = Counter()
         detected: Counter[str] = Counter()
-        for m in self.moments:
-            value = getattr(m, key)
+        values = self.files() if key == "path" else [getattr(m, key) for m in self.moments]
+        for m, value in zip(self.moments, values, strict=True):
             (detected if m.detected else logged)[_MISSING[key] if value is None else value] += 1
         names = sorted(set(logged) | set(detected),
                        key=lambda v: (-(logged[v] + detected[v]), v))
@@ -95,16 +105,16 @@ class Friction:
         return len({m.day for m in self.moments})
 
 
-def _focus(timeline: Timeline) -> tuple[list[float], list[str]]:
+def _focus(timeline: Timeline) -> tuple[list[float], list[File]]:
     """Instants at which a file came into focus, and the file."""
-    points = sorted([(e.ts, e.path) for e in timeline.edits if e.path is not None]
-                    + [(e.ts, e.path) for e in timeline.events
+    points = sorted([(e.ts, (e.repo, e.path)) for e in timeline.edits if e.path is not None]
+                    + [(e.ts, (e.repo, e.path)) for e in timeline.events
                        if e.kind in _FOCUS and e.path is not None])
-    return [ts for ts, _ in points], [path for _, path in points]
+    return [ts for ts, _ in points], [file for _, file in points]
 
 
 def _next_step(timeline: Timeline, edit_stamps: Sequence[float], moment: StuckMoment,
-               path: str | None) -> str:
+               file: File | None) -> str:
     """The first thing done after the moment: from the activity that ended a detected
     silence, or from just after a logged one."""
     if moment.detected:
@@ -119,30 +129,31 @@ def _next_step(timeline: Timeline, edit_stamps: Sequence[float], moment: StuckMo
     edit = timeline.edits[i] if i < len(edit_stamps) and edit_stamps[i] < limit else None
     if other is not None and other.ts < limit and (edit is None or other.ts < edit.ts):
         if other.kind in _FOCUS:
-            return ("stayed in the same file" if other.path == path
+            return ("stayed in the same file" if (other.repo, other.path) == file
                     else "switched to another file")
         return _STEPS[other.kind]
     if edit is None:
         return BREAK
     if edit.assisted:
         return "pasted or generated code"
-    return "edited the same file" if edit.path == path else "switched to another file"
+    return "edited the same file" if edit.file == file else "switched to another file"
 
 
 def moments_of(timeline: Timeline) -> list[FrictionMoment]:
     """The day's stuck moments with their hour, file, goal and next step."""
-    stamps, paths = _focus(timeline)
+    stamps, files = _focus(timeline)
     edit_stamps = [e.ts for e in timeline.edits]
     found = []
     for m in timeline.stuck:
         i = bisect_right(stamps, m.start) - 1
-        path = paths[i] if i >= 0 else None
+        repo, path = files[i] if i >= 0 else (None, None)
         goal = timeline.goal_at(m.start)
         found.append(FrictionMoment(
             day=timeline.day, start=m.start, hour=timeline.local_time(m.start).hour,
             seconds=m.seconds, detected=m.detected, text=m.text, impulse=m.impulse,
-            path=path, goal=goal.title if goal else None,
-            next_step=_next_step(timeline, edit_stamps, m, path)))
+            path=path, repo=repo, goal=goal.title if goal else None,
+            next_step=_next_step(timeline, edit_stamps, m,
+                                 None if path is None else (repo, path))))
     return found
 
 

@@ -1,8 +1,9 @@
 """Your own past, for baselines: per-day samples of the metrics plugins choose to keep.
 
 Every study in the research note that found an effect compared a person with themselves, so
-once a week of your history holds a metric, plugins flag at your p90 (warning) and p95
-(strong) instead of a population's figure.
+once a week of your history holds a metric a plugin keeps samples of (`dpt_day_metrics`),
+that plugin may flag at your p90 (warning) and p95 (strong) instead of its cold-start limits
+(a published figure or a design choice); limits you set in your config always hold.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ MIN_DAYS = 7
 """Days with samples of a metric before your own baseline replaces the cold-start limits."""
 LOOKBACK_DAYS = 14
 FLOOR = 0.5
-"""Your baseline may lower a cold-start limit to half of it, not further: after calm weeks a
-small wobble should not become a signal."""
+"""Your baseline may lower the cold-start warning limit to half of it, not further: after calm
+weeks a small wobble should not become a signal."""
 
 DayMetrics = Mapping[str, Sequence[float]]
 
@@ -36,9 +37,10 @@ class History:
         return sum(1 for metrics in self.days.values() if metrics.get(metric))
 
     def limits(self, metric: str, cold_start: Limits) -> Limits:
-        """Your p90/p95 of `metric` once MIN_DAYS days hold it, else `cold_start`."""
+        """Your p90/p95 of `metric` once MIN_DAYS days hold it, else `cold_start`; limits
+        you set in your config always hold."""
         days = self.days_with(metric)
-        if days < MIN_DAYS:
+        if days < MIN_DAYS or cold_start.set_by_you:
             return cold_start
         samples = self.samples(metric)
         p90 = percentile(samples, 90) or 0.0

@@ -44,9 +44,11 @@ def from_signal(signal: Signal, seen: str = "") -> Recommendation:
         source=signal.name)
 
 
-def from_zone(zone: Zone, share: float, learning_block: float) -> Recommendation:
+def from_zone(zone: Zone, share: float, learning_block: float, box: float) -> Recommendation:
     """The zone's lever; `share` is the part of active time spent in it, `learning_block` the
-    longest stretch of active time in the learning zone (seconds)."""
+    longest stretch of active time in the learning zone and `box` the longest time box of a
+    goal worked on there (seconds; 0 without one): staying longer means a block longer than
+    both."""
     held = f"{share:.0%} of active time in the {zone.value} zone and no strain signal"
     if zone is Zone.COMFORT:
         return Recommendation(
@@ -58,17 +60,28 @@ def from_zone(zone: Zone, share: float, learning_block: float) -> Recommendation
             Lever.DIFFICULTY, "Lower the difficulty one notch: split the task so that each "
             "step can go green within a few minutes, and keep everything else the same.",
             held, f"zone:{zone.value}")
-    block = math.ceil((learning_block + EXTRA_TIME) / 300) * 300
+    block = math.ceil((max(learning_block, box) + EXTRA_TIME) / 300) * 300
     return Recommendation(
         Lever.TIME_BLOCK, f"Keep the difficulty and the feedback: you were at your edge. "
         f"Stay there longer: plan a {format_duration(block)} time block.",
-        held + f"; longest learning session {format_duration(learning_block)}",
+        held + f"; longest learning session {format_duration(learning_block)}"
+        + (f", in a {format_duration(box)} time box" if box else ""),
         f"zone:{zone.value}")
 
 
 def strongest(signals: Sequence[Signal]) -> Signal | None:
     """The most severe signal, the earliest among equals."""
     return min(signals, key=lambda s: (-s.severity, s.start), default=None)
+
+
+def learning_time(summary: DaySummary) -> tuple[float, float]:
+    """The day's longest learning-zone session and the longest time box of a goal active in
+    a learning-zone session (seconds; 0 without one)."""
+    learning = [s for s in summary.sessions if s.zone.zone is Zone.LEARNING]
+    box = max((g.timebox_s for g in summary.goals if g.timebox_s and any(
+        g.started < s.end and (g.ended is None or g.ended > s.start) for s in learning)),
+        default=0.0)
+    return max((s.active_seconds for s in learning), default=0.0), box
 
 
 def next_session(summary: DaySummary) -> Recommendation | None:
@@ -79,6 +92,4 @@ def next_session(summary: DaySummary) -> Recommendation | None:
     if summary.zone is None or summary.active_seconds <= 0:
         return None
     held = sum(s.active_seconds for s in summary.sessions if s.zone.zone is summary.zone)
-    learning = max((s.active_seconds for s in summary.sessions
-                    if s.zone.zone is Zone.LEARNING), default=0.0)
-    return from_zone(summary.zone, held / summary.active_seconds, learning)
+    return from_zone(summary.zone, held / summary.active_seconds, *learning_time(summary))

@@ -1,14 +1,14 @@
 """Reads one local day from the store into a Timeline, fast enough for a 200,000-event day.
 
-An hour at a time, in one pass over its rows, SQLite hands over the keystroke edits as three
-JSON arrays (stamps, paths, payloads), so no Python object is made per row on the way, and
-the other events as Events. msgspec decodes the payloads straight into typed fields (no dict
-per keystroke, type checks in C) and the columns are zipped into `Edit` tuples without Python
-code per edit. A payload that does not fit those types (a float count, a malformed text)
-sends the whole day through `edit_from`, which decides each odd field exactly as the plain
-builder does. The cyclic garbage collector is paused meanwhile: hundreds of thousands of new
-tuples would otherwise set off collection after collection, each walking every live object,
-for no cycle to find."""
+An hour at a time, in one pass over its rows, SQLite hands over the keystroke edits as four
+JSON arrays (stamps, paths, payloads, repositories), so no Python object is made per row on
+the way, and the other events as Events. msgspec decodes the payloads straight into typed
+fields (no dict per keystroke, type checks in C) and the columns are zipped into `Edit`
+tuples without Python code per edit. A payload that does not fit those types (a float
+count, a malformed text) sends the whole day through `edit_from`, which decides each odd
+field exactly as the plain builder does. The cyclic garbage collector is paused meanwhile:
+hundreds of thousands of new tuples would otherwise set off collection after collection,
+each walking every live object, for no cycle to find."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from operator import attrgetter, truediv
 
 import msgspec
 
-from dptelemetry.analysis.builder import EDIT, assemble_timeline, decode_edits
+from dptelemetry.analysis.builder import EDIT, assemble_timeline, assisted_flags, decode_edits
 from dptelemetry.analysis.days import day_bounds
 from dptelemetry.analysis.timeline import Edit, Timeline
 from dptelemetry.config import Thresholds
@@ -58,8 +58,10 @@ def read_span(store: Store, start: float, end: float,
         decoded = edits_from_columns(columns, thresholds, paths)
         if decoded is None:  # an odd payload somewhere: decide every field in Python
             rows = store.payloads_between(start, end, EDIT)
-            return (decode_edits([ms / 1000 for ms, _, _ in rows], [path for _, path, _ in rows],
-                                 [json.loads(text) for _, _, text in rows], thresholds),
+            return (decode_edits([ms / 1000 for ms, _, _, _ in rows],
+                                 [path for _, _, path, _ in rows],
+                                 [json.loads(text) for _, _, _, text in rows], thresholds,
+                                 [repo for _, repo, _, _ in rows]),
                     store.events_between(start, end, exclude=(EDIT,)))
         edits += decoded
         others += more
@@ -87,20 +89,19 @@ def paused_gc() -> Iterator[None]:
 
 class EditFields(msgspec.Struct, gc=False):
     """An edit payload's sizes (docs/events.md) as `edit_from` reads them when each is
-    well typed; a missing field takes the value `edit_from` gives it, except `assisted`,
-    which then depends on the thresholds (None here, decided in `edits_from_columns`)."""
+    well typed; a missing field takes the value `edit_from` gives it. Whether the edit is
+    assisted is decided from `inserted` (`assisted_flags`), not read."""
 
     inserted: int = 0
     deleted: int = 0
     line: int | None = None
     lines: int = 1
-    assisted: bool | None = None
 
 
 _STAMPS = msgspec.json.Decoder(list[int]).decode
 _PATHS = msgspec.json.Decoder(list[str | None]).decode
 _FIELDS = msgspec.json.Decoder(list[EditFields]).decode
-_FIELD_COLUMNS = tuple(map(attrgetter, ("inserted", "deleted", "line", "lines", "assisted")))
+_FIELD_COLUMNS = tuple(map(attrgetter, ("inserted", "deleted", "line", "lines")))
 
 
 def edits_from_columns(columns: KindColumns, thresholds: Thresholds,
@@ -108,23 +109,21 @@ def edits_from_columns(columns: KindColumns, thresholds: Thresholds,
     """Edit events' columns decoded into Edits, as `edit_from` decides each; None when a
     payload does not fit `EditFields` or the stamps are out of order.
 
-    Edits on one file share one path string, taken from (and added to) `paths`: a day
-    names a few files 200,000 times, and equal strings that are one object compare at once."""
+    Edits on one file share one path string and one repository string, taken from (and
+    added to) `paths`: a day names a few files 200,000 times, and equal strings that are one
+    object compare at once."""
     try:
         ms, fields = _STAMPS(columns.stamps), _FIELDS(columns.payloads)
     except msgspec.MsgspecError:
         return None
     if len(ms) != len(fields) or ms != sorted(ms):  # one text held two; rows out of order
         return None
-    inserted, deleted, line, lines, assisted = (list(map(get, fields)) for get in _FIELD_COLUMNS)
+    inserted, deleted, line, lines = (list(map(get, fields)) for get in _FIELD_COLUMNS)
     if min(lines, default=1) < 1:
         lines = list(map(max, repeat(1), lines))
-    if None in assisted:  # the capture point gave no verdict: judge the size by today's limit
-        limit = thresholds.assisted_edit_chars
-        assisted = [size > limit if flag is None else flag
-                    for flag, size in zip(assisted, inserted, strict=True)]
+    assisted = assisted_flags(inserted, thresholds)
     known = {} if paths is None else paths
-    named = _PATHS(columns.paths)
+    named, repos = _PATHS(columns.paths), _PATHS(columns.repos)
     rows = zip(map(truediv, ms, repeat(1000)), map(known.setdefault, named, named), inserted,
-               deleted, line, lines, assisted, strict=True)
+               deleted, line, lines, assisted, map(known.setdefault, repos, repos), strict=True)
     return list(map(tuple.__new__, repeat(Edit), rows))

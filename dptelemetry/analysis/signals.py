@@ -61,23 +61,30 @@ class Limits:
     warn: float
     strong: float
     basis: str
+    set_by_you: bool = False
+    """Set in your config: then your own baseline does not replace them (`History.limits`)."""
 
     @classmethod
     def configured(cls, config: Config, plugin: str, defaults: Mapping[str, Any], warn: str,
                    strong: str, basis: str, scale: float = 1.0) -> Limits:
         """The limits in settings `warn` and `strong` of `[plugins.<plugin>]` (times `scale`,
-        60 for minutes); `basis` holds while both keep their defaults."""
+        60 for minutes). The basis says which applied: a setting in your config, or the
+        default and `basis`, where the default comes from."""
         values = [config.plugin_setting(plugin, key, defaults[key]) for key in (warn, strong)]
-        changed = values != [defaults[warn], defaults[strong]]
+        given = [key for key in (warn, strong) if config.sets(plugin, key, defaults[key])]
+        if not given:
+            return cls(values[0] * scale, values[1] * scale, f"default: {basis}")
+        rest = [f"; {key} is the default: {basis}" for key in (warn, strong) if key not in given]
         return cls(values[0] * scale, values[1] * scale,
-                   f"set in [plugins.{plugin}] {warn}/{strong}" if changed else basis)
+                   f"set in [plugins.{plugin}] {'/'.join(given)}{''.join(rest)}", True)
 
     def severity(self, observed: float) -> float | None:
         return severity(observed, self.warn, self.strong)
 
     def crossed(self, metric: str, observed: float) -> Threshold:
-        """The highest of the two limits that `observed` reached."""
-        value = self.strong if observed >= self.strong else self.warn
+        """The highest of the two limits that `observed` reached (a strong limit set under
+        the warning limit is reached with it)."""
+        value = max((v for v in (self.warn, self.strong) if observed >= v), default=self.warn)
         return Threshold(metric, value, observed, self.basis)
 
 
@@ -99,6 +106,10 @@ class Signal:
     Fatigue and goal drift say something else and do not."""
     plugin: str = ""
     """Who reported it; the plugin manager fills it in."""
+    runs: tuple[float, ...] = ()
+    """When the test runs its evidence rests on started (epoch seconds; none for evidence
+    that is not runs): signals sharing a run are one behaviour seen by several plugins and
+    count once toward a zone."""
 
     def __post_init__(self) -> None:
         if not self.name:

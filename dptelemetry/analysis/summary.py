@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
@@ -25,6 +26,7 @@ from dptelemetry.analysis.reader import paused_gc, read_timeline
 from dptelemetry.analysis.signals import Section, Signal
 from dptelemetry.analysis.stats import median, percentile
 from dptelemetry.analysis.timeline import (
+    Commit,
     Edit,
     Pause,
     PauseBin,
@@ -37,7 +39,7 @@ from dptelemetry.analysis.timeline import (
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict, classify, day_zone
 from dptelemetry.config import Config, Thresholds
-from dptelemetry.goals import load_goals
+from dptelemetry.goals import Goal, goal_titled, load_goals
 from dptelemetry.plugins import PluginFailure, StrainPluginManager, get_plugin_manager
 from dptelemetry.store import Store
 
@@ -60,7 +62,8 @@ LONGEST_PAUSES = 5
 @dataclass(frozen=True)
 class PauseSpot:
     """One pause inside work and where it fell: the file typed in last before it and the
-    file typed in first after it (None where the editor gave no path)."""
+    file typed in first after it, each a repository and a path (None where the editor gave
+    none)."""
 
     start: float
     end: float
@@ -68,6 +71,8 @@ class PauseSpot:
     bin: PauseBin
     path_before: str | None
     path_after: str | None
+    repo_before: str | None = None
+    repo_after: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,8 @@ class GoalWork:
     title: str
     active_seconds: float
     commits: int
-    """Commits whose trailer names this goal."""
+    """Commits whose trailer names this goal: linked by the goal id they were recorded
+    with, by the trailer's title only for commits recorded without one."""
     started: float
     ended: float | None
     timebox_s: float | None
@@ -190,7 +196,7 @@ class DaySummary:
         return data
 
 
-_INSTANTS = frozenset({"start", "end", "ts", "started", "ended"})
+_INSTANTS = frozenset({"start", "end", "ts", "started", "ended", "runs"})
 
 
 def _plain(value: Any, tz: tzinfo | None, name: str = "") -> Any:
@@ -209,19 +215,21 @@ def _plain(value: Any, tz: tzinfo | None, name: str = "") -> Any:
     if isinstance(value, Mapping):
         return {str(k): _plain(v, tz) for k, v in value.items()}
     if isinstance(value, (tuple, list, frozenset, set)):
-        return [_plain(v, tz) for v in value]
+        return [_plain(v, tz, name) for v in value]
     return str(value)
 
 
 def _longest_pauses(timeline: Timeline, pauses: Sequence[Pause]) -> tuple[PauseSpot, ...]:
     longest = sorted(pauses, key=lambda p: (-p.seconds, p.start))[:LONGEST_PAUSES]
-    # A pause runs from a burst's last typed edit to the next burst's first one.
-    return tuple(PauseSpot(p.start, p.end, p.seconds, p.bin,
-                           _typed_edit(timeline.edits, bisect_right(timeline.edits, p.start,
-                                                                    key=_TS) - 1, -1).path,
-                           _typed_edit(timeline.edits, bisect_left(timeline.edits, p.end,
-                                                                   key=_TS), 1).path)
-                 for p in longest)
+    spots = []
+    for p in longest:
+        # A pause runs from a burst's last typed edit to the next burst's first one.
+        before = _typed_edit(timeline.edits,
+                             bisect_right(timeline.edits, p.start, key=_TS) - 1, -1)
+        after = _typed_edit(timeline.edits, bisect_left(timeline.edits, p.end, key=_TS), 1)
+        spots.append(PauseSpot(p.start, p.end, p.seconds, p.bin, before.path, after.path,
+                               before.repo, after.repo))
+    return tuple(spots)
 
 
 def _typed_edit(edits: Sequence[Edit], index: int, step: int) -> Edit:
@@ -261,12 +269,24 @@ def _run_stats(timeline: Timeline) -> TestRunStats:
     )
 
 
+def _tagged_goal(commit: Commit, goals: Sequence[Goal]) -> str | None:
+    """The id of the goal a tagged commit counts for: the one it was recorded under, else
+    (an older record) the goal its trailer names at the commit's time."""
+    if commit.goal is None:
+        return None
+    if commit.goal_id is not None:
+        return commit.goal_id
+    named = goal_titled(goals, commit.goal, commit.ts)
+    return named.id if named else None
+
+
 def _goal_work(timeline: Timeline) -> tuple[GoalWork, ...]:
     seconds = timeline.goal_seconds()
+    commits = Counter(_tagged_goal(c, timeline.goals) for c in timeline.commits)
     return tuple(
         GoalWork(id=g.id, title=g.title, active_seconds=seconds.get(g.id, 0.0),
-                 commits=sum(1 for c in timeline.commits if c.goal == g.title),
-                 started=g.started, ended=g.ended, timebox_s=g.timebox, rating=g.rating)
+                 commits=commits[g.id], started=g.started, ended=g.ended,
+                 timebox_s=g.timebox, rating=g.rating)
         for g in timeline.goals
     )
 
@@ -295,8 +315,8 @@ def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
     """The day's summary from its timeline: plugins' signals, zones, and all the numbers."""
     signals = sorted(manager.strain_signals(timeline, config, history),
                      key=lambda s: (-s.severity, s.start, s.name))
-    verdicts = [manager.zone(s, timeline, signals, config) or classify(s, signals)
-                for s in timeline.sessions]
+    verdicts = [manager.zone(s, timeline, signals, config)
+                or classify(s, signals, config.thresholds) for s in timeline.sessions]
     sections = manager.summary_sections(timeline, config, signals)
     bursts = timeline.bursts
     return DaySummary(

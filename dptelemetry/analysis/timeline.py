@@ -9,7 +9,7 @@ and ends a session.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, tzinfo
 from enum import Enum
@@ -59,6 +59,18 @@ def active_spans(points: Sequence[float], gap: float) -> list[tuple[float, float
     return [(points[a], points[b - 1]) for a, b in pairwise([0, *cuts, len(points)]) if b > a]
 
 
+File = tuple[str | None, str]
+"""A file as analysis tells files apart: (repository root, path inside it). Two repositories
+that both hold `src/app.py` hold two files."""
+
+
+def file_name(file: File, repos: Collection[str | None]) -> str:
+    """A file's path, with its repository beside it (`src/app.py in /code/app`) when the
+    files it is named among come from more than one repository (`repos`: theirs)."""
+    repo, path = file
+    return path if repo is None or len(set(repos)) < 2 else f"{path} in {repo}"
+
+
 class Edit(NamedTuple):
     """One recorded change: sizes and place only, never text."""
 
@@ -71,6 +83,12 @@ class Edit(NamedTuple):
     lines: int
     assisted: bool
     """One change inserted more than `assisted_edit_chars`: a paste, code action or agent."""
+    repo: str | None = None
+    """The repository (or workspace folder) `path` is inside, where the editor said."""
+
+    @property
+    def file(self) -> File | None:
+        return None if self.path is None else (self.repo, self.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,13 +194,27 @@ class Commit:
     files: int
     insertions: int
     deletions: int
+    goal_id: str | None = None
+    """The goal the commit was recorded under (the trailer's goal, else the active one)."""
 
 
 @dataclass(frozen=True, slots=True)
 class FileSwitch:
+    """Work moved from one file to another (edits, opens and saves tell which)."""
+
     ts: float
     from_path: str
     to_path: str
+    from_repo: str | None = None
+    to_repo: str | None = None
+
+    @property
+    def from_file(self) -> File:
+        return (self.from_repo, self.from_path)
+
+    @property
+    def to_file(self) -> File:
+        return (self.to_repo, self.to_path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from dptelemetry.analysis.next_session import (
     Recommendation,
     from_signal,
     from_zone,
+    learning_time,
     strongest,
 )
 from dptelemetry.analysis.signals import Signal
@@ -50,6 +51,8 @@ class DayTrend:
     """Signal names, most severe first."""
     strain: float
     """The highest severity among signals that count toward zones (0: none)."""
+    struggle_signals: int
+    """How many of the signals count toward zones."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ def day_trend(summary: DaySummary) -> DayTrend:
         red_runs=summary.test_runs.failed, stuck_moments=len(summary.stuck_moments),
         signals=tuple(s.name for s in summary.signals),
         strain=max((s.severity for s in summary.signals if s.struggle), default=0.0),
+        struggle_signals=sum(1 for s in summary.signals if s.struggle),
     )
 
 
@@ -83,6 +87,8 @@ class WeekSummary:
     """Every signal of the week, in day order."""
     learning_block: float
     """The longest learning-zone session of the week (seconds)."""
+    learning_box: float
+    """The longest time box of a goal worked on in a learning-zone session (seconds)."""
 
     @property
     def start(self) -> date:
@@ -131,7 +137,7 @@ class WeekSummary:
         if zone is None:
             return None
         return from_zone(zone, self.zone_seconds()[zone.value] / self.active_seconds,
-                         self.learning_block)
+                         self.learning_block, self.learning_box)
 
 
 @dataclass(frozen=True)
@@ -143,12 +149,12 @@ class WeekDay:
     signals: tuple[Signal, ...]
     learning_block: float
     """The day's longest learning-zone session (seconds; 0 without one)."""
+    learning_box: float
+    """The longest time box of a goal active in a learning-zone session (seconds; 0: none)."""
 
 
 def week_day(summary: DaySummary) -> WeekDay:
-    return WeekDay(day_trend(summary), summary.signals,
-                   max((x.active_seconds for x in summary.sessions
-                        if x.zone.zone is Zone.LEARNING), default=0.0))
+    return WeekDay(day_trend(summary), summary.signals, *learning_time(summary))
 
 
 def week_of(summaries: Sequence[DaySummary]) -> WeekSummary:
@@ -160,6 +166,7 @@ def week_from(days: Sequence[WeekDay]) -> WeekSummary:
         days=tuple(d.trend for d in days),
         signals=tuple(sig for d in days for sig in d.signals),
         learning_block=max((d.learning_block for d in days), default=0.0),
+        learning_box=max((d.learning_box for d in days), default=0.0),
     )
 
 

@@ -2,14 +2,19 @@
 
 The zones are the Learning Zone Model (Senninger, after Rohnke): too easy to grow, at the edge,
 overwhelmed. No study gives numeric boundaries for interaction data, so these are design
-choices to be checked against how the day felt; a plugin can replace them (`dpt_zone`).
+choices to be checked against how the day felt (their limits are in `[thresholds]`); a plugin
+can replace them (`dpt_zone`).
 
-- panic: a strain signal at its strong limit; or two different strain signals starting within
-  30 minutes of each other; or a red stretch still open at the session's end after 30 minutes.
-- learning: otherwise, at least 20 % of the session's test runs red, or one strain signal.
-- comfort: everything else (few or no red runs and no strain signal).
+- panic: a struggle signal at its strong limit; or two different struggle signals, not resting
+  on the same test runs, starting less than `panic_signal_window` (30 min) apart; or a red
+  stretch still open at the session's end `panic_open_red` (30 min) after it began.
+- learning: otherwise, at least `learning_red_share` (20 %) of the session's test runs red, or
+  a struggle signal.
+- comfort: everything else (few or no red runs and no struggle signal).
 
-Only signals that say the work is too hard (`Signal.struggle`) count; fatigue does not.
+Only struggle signals count: those that say the work is too hard (`Signal.struggle`); fatigue
+and goal drift do not. Signals that rest on the same test runs (`Signal.runs`) are one
+behaviour seen by several plugins, so they count once.
 """
 
 from __future__ import annotations
@@ -21,12 +26,11 @@ from enum import Enum
 from dptelemetry.analysis.signals import Signal
 from dptelemetry.analysis.stats import median
 from dptelemetry.analysis.timeline import Session, verdict_runs
+from dptelemetry.config import Thresholds
 from dptelemetry.durations import format_duration
 
-PAIR_WINDOW = 30 * 60.0
-OPEN_RED_PANIC = 30 * 60.0
-LEARNING_RED_SHARE = 0.2
 DEFAULT_RULE = "default rule"
+DEFAULT_LIMITS = Thresholds()
 
 
 class Zone(str, Enum):
@@ -46,28 +50,66 @@ class ZoneVerdict:
 
 
 def session_signals(session: Session, signals: Iterable[Signal]) -> list[Signal]:
-    """Strain signals whose window overlaps the session."""
+    """Struggle signals whose window overlaps the session."""
     return [s for s in signals
             if s.struggle and s.start <= session.end and s.end >= session.start]
 
 
-def _paired(signals: Sequence[Signal]) -> tuple[Signal, Signal] | None:
-    ordered = sorted(signals, key=lambda s: s.start)
-    for i, first in enumerate(ordered):
-        for second in ordered[i + 1:]:
-            if second.start - first.start >= PAIR_WINDOW:
+def same_runs(signals: Sequence[Signal]) -> list[list[Signal]]:
+    """The signals grouped so that signals sharing a test run (`Signal.runs`), directly or
+    through others, are one group; a signal resting on no run is a group of its own."""
+    groups: list[tuple[set[float], list[Signal]]] = []
+    for signal in signals:
+        runs, members = set(signal.runs), [signal]
+        for group in [g for g in groups if runs & g[0]]:
+            groups.remove(group)
+            runs |= group[0]
+            members = group[1] + members
+        groups.append((runs, members))
+    return [members for _, members in groups]
+
+
+def _paired(groups: Sequence[Sequence[Signal]], window: float) -> tuple[Signal, Signal] | None:
+    """Two different signals from different groups starting less than `window` apart."""
+    ordered = sorted(((s, i) for i, group in enumerate(groups) for s in group),
+                     key=lambda pair: pair[0].start)
+    for k, (first, group) in enumerate(ordered):
+        for second, other in ordered[k + 1:]:
+            if second.start - first.start >= window:
                 break
-            if second.name != first.name:
+            if second.name != first.name and other != group:
                 return first, second
     return None
 
 
-def classify(session: Session, signals: Iterable[Signal]) -> ZoneVerdict:
-    """The default rule (module docstring) for one session."""
+def _names(signals: Sequence[Signal]) -> str:
+    names = list(dict.fromkeys(s.name for s in signals))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _struggle_words(groups: Sequence[Sequence[Signal]]) -> str:
+    """The session's struggle signals, and how they were counted."""
+    count = sum(len(g) for g in groups)
+    if not count:
+        return "no struggle signal"
+    named = _names([s for g in groups for s in g])
+    if count == 1:
+        return f"struggle signal {named}"
+    merged = len(groups) < count
+    return (f"struggle signals {named}"
+            + (f", counted as {len(groups)}: signals on the same test runs count once"
+               if merged else ""))
+
+
+def classify(session: Session, signals: Iterable[Signal],
+             thresholds: Thresholds = DEFAULT_LIMITS) -> ZoneVerdict:
+    """The default rule (module docstring) for one session, with the zone limits in
+    `thresholds`."""
     verdicts = verdict_runs(session.runs)
     reds = sum(1 for r in verdicts if r.red)
     share = reds / len(verdicts) if verdicts else 0.0
     struggle = session_signals(session, signals)
+    groups = same_runs(struggle)
     recovered = [s for s in session.red_streaks
                  if s.recovered_by is not None and s.recovered_by.start <= session.end]
     open_red = max((session.end - s.start for s in session.red_streaks
@@ -76,30 +118,32 @@ def classify(session: Session, signals: Iterable[Signal]) -> ZoneVerdict:
     numbers = {
         "runs": float(len(verdicts)), "red_runs": float(reds), "red_share": share,
         "red_streaks": float(len(session.red_streaks)), "back_to_green": float(len(recovered)),
-        "open_red_s": open_red, "strain_signals": float(len(struggle)),
+        "open_red_s": open_red, "struggle_signals": float(len(struggle)),
+        "struggle_counted": float(len(groups)),
         "strong_signals": float(sum(1 for s in struggle if s.strong)),
     }
-    runs_text = (f"{reds} of {len(verdicts)} runs red ({share:.0%})" if verdicts
-                 else "no test runs")
+    # the share cut down to a whole percent, so it never shows the limit it has not reached
+    runs_text = (f"{reds} of {len(verdicts)} runs red ({reds * 100 // len(verdicts)}%)"
+                 if verdicts else "no test runs")
     strong = [s for s in struggle if s.strong]
     if strong:
         return ZoneVerdict(Zone.PANIC, f"strong signal {strong[0].name}: {strong[0].summary}",
                            numbers)
-    pair = _paired(struggle)
+    pair = _paired(groups, thresholds.panic_signal_window)
     if pair:
         gap = format_duration(abs(pair[1].start - pair[0].start))
-        return ZoneVerdict(Zone.PANIC, f"two strain signals {gap} apart: {pair[0].name} and "
-                                       f"{pair[1].name}", numbers)
-    if open_red >= OPEN_RED_PANIC:
+        return ZoneVerdict(Zone.PANIC, f"two struggle signals {gap} apart: {pair[0].name} "
+                                       f"and {pair[1].name}", numbers)
+    if open_red >= thresholds.panic_open_red:
         return ZoneVerdict(Zone.PANIC, f"still red {format_duration(open_red)} after the "
                                        f"stretch began, at the session's end; {runs_text}",
                            numbers)
     greens = (f"{len(recovered)} of {len(session.red_streaks)} red stretches back to green"
               + (f" (median {format_duration(to_green)})" if to_green is not None else ""))
-    if share >= LEARNING_RED_SHARE or struggle:
-        named = f"; signal {struggle[0].name}" if struggle else "; no strain signal"
-        return ZoneVerdict(Zone.LEARNING, f"{runs_text}, {greens}{named}", numbers)
-    return ZoneVerdict(Zone.COMFORT, f"{runs_text}, no strain signal", numbers)
+    if share >= thresholds.learning_red_share or struggle:
+        return ZoneVerdict(Zone.LEARNING, f"{runs_text}, {greens}; {_struggle_words(groups)}",
+                           numbers)
+    return ZoneVerdict(Zone.COMFORT, f"{runs_text}, no struggle signal", numbers)
 
 
 def day_zone(sessions: Sequence[Session], verdicts: Sequence[ZoneVerdict]) -> Zone | None:

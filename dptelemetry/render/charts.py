@@ -201,7 +201,7 @@ def pause_chart(summary: DaySummary) -> str:
         for edge, label in ((t.medium_pause, "medium_pause"), (t.long_pause, "long_pause"),
                             (t.idle_timeout, "idle_timeout")):
             ax.axvline(edge, color="#555555", linestyle="--", linewidth=0.8)
-            ax.annotate(f"{label} {format_duration(edge)}", (edge, 1), xycoords=("data",
+            ax.annotate(f"{label} {format_duration(edge, exact=True)}", (edge, 1), xycoords=("data",
                         "axes fraction"), rotation=90, va="top", ha="right", fontsize=7,
                         color="#555555")
         for value, style, label in ((summary.pauses.median_s, "-", "median"),

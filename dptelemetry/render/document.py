@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from dptelemetry.analysis.days import local_datetime
-from dptelemetry.analysis.history import MIN_DAYS
+from dptelemetry.analysis.history import LOOKBACK_DAYS, MIN_DAYS
 from dptelemetry.analysis.next_session import Recommendation, severity_word
 from dptelemetry.analysis.signals import Signal
 from dptelemetry.analysis.summary import DaySummary, GoalWork
+from dptelemetry.analysis.timeline import file_name
 from dptelemetry.analysis.week import WeekSummary
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Thresholds
@@ -120,17 +121,22 @@ class _Clock:
         return f"{self(start)}-{self(end)}"
 
 
+def limit(seconds: float) -> str:
+    """A limit as configured, to the second: lengths compared with it are cut down (`dur`)."""
+    return dur(seconds, exact=True)
+
+
 def bin_ranges(t: Thresholds) -> dict[str, str]:
     """Each pause bin's range, as the thresholds make it."""
-    return {"short": f"{dur(t.burst_gap)}-{dur(t.medium_pause)}",
-            "medium": f"{dur(t.medium_pause)}-{dur(t.long_pause)}",
-            "long": f"{dur(t.long_pause)}-{dur(t.idle_timeout)}",
-            "break": f"{dur(t.idle_timeout)} or more"}
+    return {"short": f"{limit(t.burst_gap)}-{limit(t.medium_pause)}",
+            "medium": f"{limit(t.medium_pause)}-{limit(t.long_pause)}",
+            "long": f"{limit(t.long_pause)}-{limit(t.idle_timeout)}",
+            "break": f"{limit(t.idle_timeout)} or more"}
 
 
 def threshold_words(t: Thresholds) -> str:
     bins = ", ".join(f"{name} {span}" for name, span in bin_ranges(t).items())
-    return (f"burst gap {dur(t.burst_gap)}; pauses {bins}; a break ends a session; "
+    return (f"burst gap {limit(t.burst_gap)}; pauses {bins}; a break ends a session; "
             f"assisted edit: one change inserting more than {t.assisted_edit_chars} "
             f"characters")
 
@@ -143,8 +149,17 @@ def _headline(summary: DaySummary) -> str:
         parts.append(f"mostly {summary.zone.value} zone")
     parts.append(f"{plural(runs.total, 'test run')}, {runs.failed} red")
     parts.append(plural(summary.commits.total, "commit"))
-    parts.append(plural(len(summary.signals), "strain signal"))
+    parts.append(signal_count(summary.signals))
     return " · ".join(parts)
+
+
+def signal_count(signals: Sequence[Signal]) -> str:
+    """How many signals, and how many of them count toward zones (the struggle signals)."""
+    toward = sum(1 for s in signals if s.struggle)
+    if not signals:
+        return plural(0, "strain signal")
+    return (f"{plural(len(signals), 'strain signal')} ({toward or 'none'} "
+            f"{'count' if toward > 1 else 'counts'} toward zones)")
 
 
 def recommendation_section(rec: Recommendation | None, title: str) -> Section:
@@ -197,15 +212,32 @@ def _sessions(summary: DaySummary, clock: _Clock) -> Section:
     reasons = tuple(f"Session {s.index + 1}, {s.zone.zone.value}: {s.zone.reason}"
                     + (f" (by {s.zone.by})" if s.zone.by != "default rule" else "")
                     for s in summary.sessions)
+    t = summary.thresholds
     return Section(
         "sessions", "Sessions and zones",
         (Table(("#", "Time", "Active", "Bursts", "Runs", "Zone"), rows,
                tuple(s.zone.zone.value for s in summary.sessions)),
          Bullets(reasons)),
-        f"A gap of {dur(summary.thresholds.idle_timeout)} or more (idle_timeout) ends a "
-        f"session; active time is the sessions' length. Zones (comfort, learning, panic) "
-        f"follow the Learning Zone Model with heuristic boundaries from the strain signals "
-        f"and red runs: a reading of the day, not a verdict on you.")
+        f"A gap of {limit(t.idle_timeout)} or more (idle_timeout) ends a session; active time "
+        f"is the sessions' length. Zones (comfort, learning, panic) follow the Learning Zone "
+        f"Model with heuristic boundaries: a reading of the day, not a verdict on you. "
+        f"{zone_rule_words(t)}")
+
+
+def _file(repo: str | None, path: str | None, repos: set[str | None]) -> str:
+    return NOTHING if path is None else file_name((repo, path), repos)
+
+
+def zone_rule_words(t: Thresholds) -> str:
+    """The default zone rule with the limits in force (dptelemetry.analysis.zones)."""
+    return (f"Panic: a struggle signal at its strong limit, two different struggle signals "
+            f"starting less than {limit(t.panic_signal_window)} apart (panic_signal_window), "
+            f"or a red stretch still open at the session's end {limit(t.panic_open_red)} "
+            f"after it began (panic_open_red). Learning: otherwise, at least "
+            f"{t.learning_red_share * 100:g}% of the session's runs red (learning_red_share) "
+            f"or a struggle signal. Comfort: the rest. Struggle signals are those that say "
+            f"the work is too hard (all but fatigue and goal drift); signals that rest on the "
+            f"same test runs count once. The three limits are set in [thresholds].")
 
 
 def _pauses(summary: DaySummary, clock: _Clock) -> Section:
@@ -222,17 +254,20 @@ def _pauses(summary: DaySummary, clock: _Clock) -> Section:
               tuple((name, ranges[name], str(p.bins.get(name, 0))) for name in ranges)),
     ]
     if p.longest:
+        repos = {r for x in p.longest for r, path in ((x.repo_before, x.path_before),
+                                                       (x.repo_after, x.path_after)) if path}
         blocks.append(Table(
             ("Longest pauses", "Length", "Bin", "File before → after"),
             tuple((clock.span(x.start, x.end), dur(x.seconds), x.bin.value,
-                   f"{x.path_before or NOTHING} → {x.path_after or NOTHING}")
+                   f"{_file(x.repo_before, x.path_before, repos)} → "
+                   f"{_file(x.repo_after, x.path_after, repos)}")
                   for x in p.longest)))
     return Section(
         "pauses", "Typing and pauses", tuple(blocks),
-        f"A burst is a run of typed edits less than {dur(t.burst_gap)} apart (burst_gap); a "
+        f"A burst is a run of typed edits less than {limit(t.burst_gap)} apart (burst_gap); a "
         f"pause is the gap between two bursts, binned at medium_pause "
-        f"{dur(t.medium_pause)}, long_pause {dur(t.long_pause)} and idle_timeout "
-        f"{dur(t.idle_timeout)}. Median, p90 and longest leave breaks out.")
+        f"{limit(t.medium_pause)}, long_pause {limit(t.long_pause)} and idle_timeout "
+        f"{limit(t.idle_timeout)}. Median, p90 and longest leave breaks out.")
 
 
 def _tests(summary: DaySummary) -> Section:
@@ -284,7 +319,7 @@ def _commits(summary: DaySummary, clock: _Clock) -> Section:
 def _stuck(summary: DaySummary, clock: _Clock) -> Section:
     t = summary.thresholds
     note = (f"Logged: `dpt stuck TEXT --impulse ...`. Detected: a silence of "
-            f"{dur(t.long_pause)} (long_pause) up to {dur(t.idle_timeout)} (idle_timeout) "
+            f"{limit(t.long_pause)} (long_pause) up to {limit(t.idle_timeout)} (idle_timeout) "
             f"right after a red run.")
     if not summary.stuck_moments:
         return Section("stuck", "Stuck moments",
@@ -319,8 +354,10 @@ def signal_blocks(signals: Sequence[Signal], clock: _Clock | None) -> tuple[Bloc
     for rank, s in enumerate(signals, 1):
         when = f" · {clock.span(s.start, s.end)}" if clock else ""
         th = s.threshold
+        toward = "counts toward zones" if s.struggle else "does not count toward zones"
         blocks.append(Paragraph(f"{rank}. {s.name} · {severity_word(s.severity)} "
-                                f"{s.severity:.2f}{when}", "panic" if s.strong else "learning"))
+                                f"{s.severity:.2f}{when} · {toward}",
+                                "panic" if s.strong else "learning"))
         blocks.append(Bullets((
             s.summary,
             f"Evidence: {_evidence(s)}.",
@@ -336,30 +373,41 @@ def _signals(summary: DaySummary, clock: _Clock) -> Section:
         Paragraph("No strain signal today.", "good"),)
     return Section("signals", "Strain signals", blocks,
                    "Most severe first; severity 0.50 at the warning limit rising to 1.00 at "
-                   f"the strong limit. Limits are the population's until {MIN_DAYS} days of "
-                   f"your own history hold a metric, then your own p90/p95 "
-                   f"({plural(summary.baseline_days, 'past day')} available).")
+                   "the strong limit. Each threshold says which limit applied: one set in "
+                   "your config; your own p90/p95, for a metric its plugin keeps a baseline "
+                   f"of, once {MIN_DAYS} of the last {LOOKBACK_DAYS} days hold it "
+                   f"({plural(summary.baseline_days, 'past day')} with samples); else the "
+                   f"default, with its source.")
+
+
+def _minutes(seconds: float) -> str:
+    """Whole minutes, cut down as `dur` does; `<1` for some time under a minute, so a zone
+    that held the day never shows 0."""
+    return "<1" if 0 < seconds < 60 else str(int(seconds // 60))
 
 
 def week_table(week: WeekSummary) -> Table:
     rows = []
     for day in week.days:
         z = day.zone_seconds
-        minutes = "/".join(str(round(z[x.value] / 60)) for x in Zone)
+        minutes = "/".join(_minutes(z[x.value]) for x in Zone)
         rows.append((f"{day.date:%a} {day.date.day}", dur(day.active_seconds),
                      day.zone.value if day.zone else NOTHING,
                      minutes if day.active_seconds else NOTHING,
                      f"{day.runs} ({day.red_runs})", str(day.stuck_moments),
-                     str(len(day.signals)), f"{day.strain:.2f}" if day.signals else NOTHING))
-    return Table(("Day", "Active", "Zone", "Min C/L/P", "Runs (red)", "Stuck", "Signals",
-                  "Strain"), tuple(rows),
+                     f"{len(day.signals)} ({day.struggle_signals})" if day.signals else "0",
+                     f"{day.strain:.2f}" if day.signals else NOTHING))
+    return Table(("Day", "Active", "Zone", "Min C/L/P", "Runs (red)", "Stuck",
+                  "Signals (zones)", "Strain"), tuple(rows),
                  tuple(d.zone.value if d.zone else None for d in week.days))
 
 
-WEEK_NOTE = ("Min C/L/P: active minutes in the comfort, learning and panic zones. "
-             "Strain: the highest severity among the day's signals that count toward the zone "
-             "(0.50 warning, 1.00 strong). Each day is summarized as `dpt summary --date` "
-             "would.")
+WEEK_NOTE = ("Min C/L/P: active minutes in the comfort, learning and panic zones (<1: "
+             "under a minute). "
+             "Signals (zones): the day's strain signals and, in brackets, how many of them "
+             "count toward zones. Strain: the highest severity among the day's signals that "
+             "count toward zones (0.50 warning, 1.00 strong). Each day is summarized as "
+             "`dpt summary --date` would.")
 
 
 def _week(week: WeekSummary) -> Section:
@@ -436,7 +484,7 @@ def week_document(week: WeekSummary) -> Document:
     active_days = sum(1 for d in week.days if d.active_seconds > 0)
     headline = (f"{dur(total)} active on {active_days} of {len(week.days)} days"
                 + (f" · mostly {week.zone.value} zone" if week.zone else "")
-                + f" · {plural(len(week.signals), 'strain signal')}")
+                + f" · {signal_count(week.signals)}")
     share = (" · ".join(f"{z.value} {dur(zones[z.value])} ({zones[z.value] / total:.0%})"
                         for z in Zone) if total else "no active time")
     tallies = tuple(_tally_rows(week))

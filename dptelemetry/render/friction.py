@@ -48,8 +48,8 @@ def friction_document(friction: Friction, thresholds: Thresholds, tz: tzinfo | N
                 f"{len(moments) - logged} detected, on {friction.active_days} of "
                 f"{plural(len(friction.days), 'day')}")
     note = (f"Logged: `dpt stuck TEXT --impulse search|ask|switch|other`. Detected: a silence "
-            f"of {dur(thresholds.long_pause)} (long_pause) up to "
-            f"{dur(thresholds.idle_timeout)} (idle_timeout) right after a red run.")
+            f"of {dur(thresholds.long_pause, exact=True)} (long_pause) up to "
+            f"{dur(thresholds.idle_timeout, exact=True)} (idle_timeout) right after a red run.")
     if not moments:
         return Document(title, headline, (Section("empty", "No stuck moments", (Paragraph(
             "None logged or detected in these days. When you next get stuck, log it as it "
@@ -66,9 +66,9 @@ def friction_document(friction: Friction, thresholds: Thresholds, tz: tzinfo | N
                                tuple((t.value, str(t.logged)) for t in impulses)))
     rows = tuple((f"{m.day:%a} {m.day.day} {local_datetime(m.start, tz):%H:%M}",
                   f"detected {dur(m.seconds)}" if m.detected else "logged",
-                  m.path or NOTHING, m.goal or NOTHING,
+                  file or NOTHING, m.goal or NOTHING,
                   (m.text or NOTHING) + (f" ({m.impulse})" if m.impulse else ""), m.next_step)
-                 for m in moments)
+                 for m, file in zip(moments, friction.files(), strict=True))
     sections = (
         Section("when", "When", (when,), "Local hour of day each moment began in."),
         Section("where", "Where", (_tally_table("File", friction.tally("path")),
@@ -79,7 +79,7 @@ def friction_document(friction: Friction, thresholds: Thresholds, tz: tzinfo | N
                 f"First impulse: what you said you would do when you logged it. What came "
                 f"next: the first thing recorded after the moment (for a detected one, what "
                 f"ended the silence); a break when nothing followed within "
-                f"{dur(thresholds.idle_timeout)}."),
+                f"{dur(thresholds.idle_timeout, exact=True)}."),
         Section("moments", "Every moment",
                 (Table(("When", "Kind", "File", "Goal", "What you tried (impulse)",
                         "Next"), rows, wrap=("What you tried (impulse)",)),), note),

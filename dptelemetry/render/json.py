@@ -38,8 +38,8 @@ def _timeline(summary: DaySummary) -> dict[str, Any]:
                   "passed": r.passed, "failed": r.failed, "errors": r.errors,
                   "exit_code": r.exit_code, "runner": r.runner}
                  for r in timeline.runs],
-        "commits": [{"ts": iso(c.ts, tz), "sha": c.sha, "goal": c.goal, "files": c.files,
-                     "insertions": c.insertions, "deletions": c.deletions}
+        "commits": [{"ts": iso(c.ts, tz), "sha": c.sha, "goal": c.goal, "goal_id": c.goal_id,
+                     "files": c.files, "insertions": c.insertions, "deletions": c.deletions}
                     for c in timeline.commits],
     }
 

@@ -168,8 +168,8 @@ def day_strip(summary: DaySummary, glyphs: Glyphs = UNICODE) -> Strip | None:
         f"1 column = {format_duration(step)}.",
         f"typing {glyphs.typing[1]}…{glyphs.typing[-1]}: characters typed in the bursts "
         f"starting in the column, against the busiest column (assisted edits left out).",
-        f"pauses {glyphs.pause}: long pauses ({format_duration(t.long_pause)} to "
-        f"{format_duration(t.idle_timeout)} without typing).",
+        f"pauses {glyphs.pause}: long pauses ({format_duration(t.long_pause, exact=True)} "
+        f"to {format_duration(t.idle_timeout, exact=True)} without typing).",
         f"test runs: red {glyphs.red}, green {glyphs.green}, {glyphs.other} interrupted or "
         f"no tests.  commits {glyphs.commit}.  stuck {glyphs.logged} logged, "
         f"{glyphs.detected} detected.",

@@ -44,6 +44,7 @@ class KindColumns(NamedTuple):
     paths: str
     payloads: str
     """each payload's JSON text, as stored"""
+    repos: str
 
 
 def _row(event: Event) -> tuple[Any, ...]:
@@ -195,12 +196,12 @@ class Store:
         return list(self._select(where, params))
 
     def payloads_between(self, start: float, end: float,
-                         kind: str) -> list[tuple[int, str | None, str]]:
-        """(ts in ms, path, payload JSON text) of one kind of event, in time order: for
-        readers that decode a day of keystrokes in bulk without building Events."""
+                         kind: str) -> list[tuple[int, str | None, str | None, str]]:
+        """(ts in ms, repo, path, payload JSON text) of one kind of event, in time order:
+        for readers that decode a day of keystrokes in bulk without building Events."""
         with _sqlite_errors(self.path):
-            rows: list[tuple[int, str | None, str]] = self._conn.execute(
-                "SELECT ts_ms, path, payload FROM events WHERE ts_ms >= ? AND ts_ms < ? "
+            rows: list[tuple[int, str | None, str | None, str]] = self._conn.execute(
+                "SELECT ts_ms, repo, path, payload FROM events WHERE ts_ms >= ? AND ts_ms < ? "
                 "AND kind = ? ORDER BY ts_ms, id",
                 (round(start * 1000), round(end * 1000), kind),
             ).fetchall()
@@ -220,12 +221,13 @@ class Store:
                 "SELECT '[' || ifnull(group_concat(ts_ms) FILTER (WHERE kind = ?1), '') || ']', "
                 "json_group_array(path) FILTER (WHERE kind = ?1), "
                 "'[' || ifnull(group_concat(payload) FILTER (WHERE kind = ?1), '') || ']', "
-                f"json_group_array(json_array({_COLUMNS})) FILTER (WHERE kind <> ?1) "
+                f"json_group_array(json_array({_COLUMNS})) FILTER (WHERE kind <> ?1), "
+                "json_group_array(repo) FILTER (WHERE kind = ?1) "
                 "FROM events WHERE ts_ms >= ?2 AND ts_ms < ?3",
                 (kind, round(start * 1000), round(end * 1000)),
             ).fetchone()
         others = sorted(map(_event, json.loads(row[3])), key=lambda e: (e.ts, e.id))
-        return KindColumns(row[0], row[1], row[2]), others
+        return KindColumns(row[0], row[1], row[2], row[4]), others
 
     def events_with_ids(self, ids: Iterable[str]) -> list[Event]:
         """The stored events among `ids`, in time order (looked up through the id index)."""

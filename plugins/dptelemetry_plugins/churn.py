@@ -6,6 +6,9 @@ the same lines again and again.
   S4; Carter & Dewan: editing falls relative to running when stuck; Epp 2011 and Vizer 2009:
   deletions rise with stress).
 - rewrite_loop: one line changed (something deleted there) in many separate bursts.
+
+Limits: churn 0.45 (the research note's S4) and 0.6 (a design choice), then your baseline of
+each session's worst window; rewrite_loop 8 and 15 bursts, design choices, no baseline.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from dptelemetry.hookspecs import (
     Signal,
     Suggestion,
     Timeline,
+    file_name,
 )
 
 NAME = "churn"
@@ -36,11 +40,12 @@ DEFAULTS: Mapping[str, object] = {
     "warn": 0.45, "strong": 0.6, "window_minutes": 10, "min_runs": 3, "max_net_chars": 200,
     "rewrite_warn": 8, "rewrite_strong": 15,
 }
-CHURN_BASIS = "design default from the research note (S4)"
-REWRITE_BASIS = "design default: the same line rewritten in many separate bursts"
+CHURN_BASIS = "0.45 from the research note (S4); the strong limit is a design choice"
+REWRITE_BASIS = "a design choice: the same line rewritten in many separate bursts"
 MAX_LINES = 20
 """Lines of one deleting edit that count as rewritten; a larger deletion is a clean-up."""
 _TS, _PATH, _DELETED = attrgetter("ts"), attrgetter("path"), attrgetter("deleted")
+_REPO = attrgetter("repo")
 _LINE, _LINES, _ASSISTED = attrgetter("line"), attrgetter("lines"), attrgetter("assisted")
 
 
@@ -85,6 +90,7 @@ def worst_window(session: Session, settings: Mapping[str, Any]) -> Window | None
 
 @dataclass(frozen=True)
 class Rewrites:
+    repo: str | None
     path: str
     line: int
     bursts: int
@@ -93,7 +99,8 @@ class Rewrites:
 
 
 def most_rewritten(session: Session) -> Rewrites | None:
-    """The line changed (something deleted there) in the most separate bursts of the session.
+    """The line changed (something deleted there) in the most separate bursts of the session;
+    a file is its repository and path.
 
     Edits come in time order, so an edit with the file, lines and burst of an earlier one
     adds nothing; those repeats (most deletions in a day of typing) are dropped in C first."""
@@ -102,20 +109,20 @@ def most_rewritten(session: Session) -> Rewrites | None:
     deleting = list(compress(edits, map(_DELETED, edits)))
     deleting = list(compress(deleting, map(not_, map(_ASSISTED, deleting))))  # typed ones
     after = map(bisect_right, repeat(starts), map(_TS, deleting))  # 1 + the burst's index
-    places = dict.fromkeys(zip(map(_PATH, deleting), map(_LINE, deleting),
+    places = dict.fromkeys(zip(map(_REPO, deleting), map(_PATH, deleting), map(_LINE, deleting),
                                map(_LINES, deleting), after, strict=True))
-    touched: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for path, first, count, burst in places:
+    touched: dict[tuple[str | None, str, int], list[int]] = defaultdict(list)
+    for repo, path, first, count, burst in places:
         if first is None or path is None:
             continue
         for line in range(first, first + min(count, MAX_LINES)):
-            seen = touched[path, line]
+            seen = touched[repo, path, line]
             if not seen or seen[-1] != burst:
                 seen.append(burst)
     if not touched:
         return None
-    (path, line), afters = max(touched.items(), key=lambda item: len(item[1]))
-    return Rewrites(path, line, len(afters), session.bursts[afters[0] - 1].start,
+    (repo, path, line), afters = max(touched.items(), key=lambda item: len(item[1]))
+    return Rewrites(repo, path, line, len(afters), session.bursts[afters[0] - 1].start,
                     session.bursts[afters[-1] - 1].end)
 
 
@@ -158,12 +165,17 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
         rewrites = most_rewritten(session)
         level = rewrite_limits.severity(rewrites.bursts) if rewrites else None
         if rewrites and level is not None:
-            where = f"line {rewrites.line + 1} of {rewrites.path}"
+            repos = set(map(_REPO, session.edits))
+            named = file_name((rewrites.repo, rewrites.path), repos)
+            where = f"line {rewrites.line + 1} of {named}"
             signals.append(Signal(
                 name="rewrite_loop", severity=level, start=rewrites.start, end=rewrites.end,
                 summary=f"{where} rewritten in {rewrites.bursts} separate bursts",
                 evidence={"path": rewrites.path, "line": rewrites.line + 1,
-                          "bursts": rewrites.bursts},
+                          "bursts": rewrites.bursts,
+                          # named when the session's files come from several repositories
+                          **({"repo": rewrites.repo} if rewrites.repo and len(repos) > 1
+                             else {})},
                 threshold=rewrite_limits.crossed("rewrites", rewrites.bursts),
                 suggestion=Suggestion(Lever.FEEDBACK, f"Write a test that pins down what "
                                       f"{where} must do before changing it again."),

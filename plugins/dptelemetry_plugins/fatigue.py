@@ -2,8 +2,9 @@
 
 Research note, S8. Late hours: commits made around and after midnight were buggier in Linux
 and PostgreSQL (Eyolfson, Tan & Lam, MSR 2011). The 90-minute stretch and the 70 % pace are
-design defaults, not literature values. These signals say "rest", not "too hard", so they do
-not count toward a session's zone.
+design defaults, not literature values; every limit here is a design choice with no personal
+baseline. These signals say "rest", not "too hard", so they do not count toward a session's
+zone.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dptelemetry.hookspecs import (
     Suggestion,
     Timeline,
     active_spans,
+    format_duration,
     median,
 )
 
@@ -33,9 +35,9 @@ DEFAULTS: Mapping[str, object] = {
     "late_strong_minutes": 60, "decline_warn": 0.3, "decline_strong": 0.5,
     "pause_growth": 1.5, "edge_minutes": 30,
 }
-STRETCH_BASIS = "design default (research note S8)"
-LATE_BASIS = "design default; late commits were buggier (Eyolfson et al., MSR 2011)"
-DECLINE_BASIS = "design default (research note S8)"
+STRETCH_BASIS = "a design choice (research note S8)"
+LATE_BASIS = "a design choice; late commits were buggier (Eyolfson et al., MSR 2011)"
+DECLINE_BASIS = "a design choice (research note S8)"
 REST = Suggestion(Lever.TIME_BLOCK, "Work in blocks of at most 90 minutes: set a timer and "
                   "take a 10-minute break away from the screen when it rings.")
 
@@ -85,7 +87,7 @@ def _stretches(timeline: Timeline, config: Config,
             continue
         signals.append(Signal(
             name="long_stretch", severity=level, start=start, end=end,
-            summary=f"{(end - start) / 60:.0f} min of work without a break of "
+            summary=f"{format_duration(end - start)} of work without a break of "
                     f"{settings['break_minutes']} min or more",
             evidence={"stretch_s": round(end - start, 1)},
             threshold=limits.crossed("stretch_s", end - start),
@@ -138,7 +140,7 @@ def _late(timeline: Timeline, config: Config, settings: Mapping[str, Any]) -> Si
             if any(s.start < b and s.end > a for a, b in spans)]
     return Signal(
         name="late_hours", severity=level, start=late[0].start, end=late[-1].end,
-        summary=f"{seconds / 60:.0f} min of active time between "
+        summary=f"{format_duration(seconds)} of active time between "
                 f"{settings['late_from_hour']:02d}:00 and {settings['late_until_hour']:02d}:00",
         evidence={"late_active_s": round(seconds, 1)},
         threshold=limits.crossed("late_active_s", seconds),

@@ -2,8 +2,8 @@
 
 In a `window_minutes` window: many switches, net growth under `max_net_chars` and no green run
 (research note, S7; Carter & Dewan: the navigation ratio rises when developers are stuck). No
-study gives a population figure, so the cold-start limits are design defaults until a week
-of your own history gives your p90.
+study gives a population figure, so the limits are design choices (12 and 24 switches) until
+your baseline of each session's busiest window replaces them.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ NAME = "file_thrash"
 METRIC = f"{NAME}.switches"
 DEFAULTS: Mapping[str, object] = {"warn": 12, "strong": 24, "window_minutes": 10,
                                   "max_net_chars": 100}
-BASIS = "design default (no population figure exists)"
+BASIS = "a design choice (no population figure exists)"
 _TS, _INSERTED, _DELETED = attrgetter("ts"), attrgetter("inserted"), attrgetter("deleted")
 
 
@@ -65,7 +65,7 @@ def busiest_window(session: Session, settings: Mapping[str, Any]) -> Thrash | No
         green = bisect_left(greens, end) > bisect_left(greens, switch.ts)
         if growth < settings["max_net_chars"] and not green and (
                 best is None or j - i > best.switches):
-            files = {w.to_path for w in switches[i:j]} | {switch.from_path}
+            files = {w.to_file for w in switches[i:j]} | {switch.from_file}
             best = Thrash(switch.ts, switches[j - 1].ts, j - i, len(files), growth)
     return best
 

@@ -1,7 +1,8 @@
 """Goal drift: practice without a goal, commits without one, time boxes overrun.
 
-Deliberate practice needs a specific goal (DESIGN). These signals say "focus", not "too
-hard", so they do not count toward a session's zone.
+Deliberate practice needs a specific goal (DESIGN). The limits are design choices with no
+personal baseline. These signals say "focus", not "too hard", so they do not count toward a
+session's zone.
 """
 
 from __future__ import annotations
@@ -9,7 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dptelemetry import hookimpl
-from dptelemetry.hookspecs import Config, Lever, Limits, Signal, Suggestion, Timeline
+from dptelemetry.hookspecs import (
+    Config,
+    Lever,
+    Limits,
+    Signal,
+    Suggestion,
+    Timeline,
+    format_duration,
+)
 
 NAME = "goal_drift"
 DEFAULTS: Mapping[str, object] = {
@@ -17,7 +26,7 @@ DEFAULTS: Mapping[str, object] = {
     "min_commits": 3, "untagged_warn": 0.5, "untagged_strong": 1.0,
     "overrun_warn": 1.25, "overrun_strong": 2.0,
 }
-BASIS = "design default: deliberate practice needs a specific goal"
+BASIS = "a design choice: deliberate practice needs a specific goal"
 START_GOAL = Suggestion(Lever.TIME_BLOCK, 'Start each practice block with a goal and a box: '
                         'dpt goal start "..." --timebox 45m')
 
@@ -46,8 +55,8 @@ def _no_goal(timeline: Timeline, config: Config) -> Signal | None:
     return Signal(
         name="no_goal", severity=level, start=timeline.sessions[0].start,
         end=timeline.sessions[-1].end,
-        summary=f"{free / 60:.0f} of {total / 60:.0f} active minutes ({free / total:.0%}) "
-                f"with no practice goal",
+        summary=f"{format_duration(free)} of {format_duration(total)} active time "
+                f"({free / total:.0%}) with no practice goal",
         evidence={"no_goal_s": round(free, 1), "active_s": round(total, 1)},
         threshold=limits.crossed("no_goal_share", free / total),
         suggestion=START_GOAL, struggle=False,
@@ -88,8 +97,8 @@ def _overruns(timeline: Timeline, config: Config) -> list[Signal]:
         signals.append(Signal(
             name="timebox_overrun", severity=level, start=max(goal.started, timeline.start),
             end=min(goal.ended or timeline.sessions[-1].end, timeline.end),
-            summary=f"goal '{goal.title}' had a {goal.timebox / 60:.0f}-minute box and took "
-                    f"{used / 60:.0f} active minutes today",
+            summary=f"goal '{goal.title}' had a {format_duration(goal.timebox)} time box and "
+                    f"took {format_duration(used)} of active time today",
             evidence={"goal": goal.title, "timebox_s": goal.timebox,
                       "active_s": round(used, 1)},
             threshold=limits.crossed("timebox_used", used / goal.timebox),

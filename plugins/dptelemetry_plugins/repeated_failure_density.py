@@ -3,6 +3,9 @@
 The same test failing the same way run after run is the clearest sign of spinning wheels.
 Warns when one signature fails `streak_warn` runs in a row (three repeats add 2.25 to RED) or
 when the session's RED reaches the warning limit.
+
+Limits: RED 6.62 and 15.41, the p90 and p95 of the published CS1 RED values (see BASIS), then
+your baseline of the per-session RED; the streak of 4 is a design choice, no baseline.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ from dptelemetry.hookspecs import (
 
 NAME = "repeated_failure_density"
 METRIC = f"{NAME}.session"
-DEFAULTS: Mapping[str, object] = {"warn": 6.7, "strong": 16.5, "streak_warn": 4}
-BASIS = "p90/p95 of published CS1 RED (Svabensky et al., ITiCSE 2024)"
+DEFAULTS: Mapping[str, object] = {"warn": 6.62, "strong": 15.41, "streak_warn": 4}
+BASIS = ("p90 / p95, to two decimals, of the 1,644 per-student CS1 RED values published "
+         "with Svabensky et al., ITiCSE 2024")
 
 
 @hookimpl
@@ -70,14 +74,18 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
         threshold = (
             limits.crossed("repeated_failure_density", density) if by_density is not None
             else Threshold("longest_repeat", settings["streak_warn"], longest.length,
-                           "design default: 3 repeats in a row add 2.25 to RED"))
+                           "set in [plugins.repeated_failure_density] streak_warn"
+                           if config.sets(NAME, "streak_warn", DEFAULTS["streak_warn"])
+                           else "default: a design choice: 3 repeats in a row add 2.25 to RED"))
         signals.append(_signal(runs, longest, density, max(by_density or 0, by_streak or 0),
-                               threshold))
+                               threshold, whole_session=by_density is not None))
     return signals
 
 
 def _signal(runs: list[TestRun], longest: Repeat[tuple[str, str]], density: float,
-            level: float, threshold: Threshold) -> Signal:
+            level: float, threshold: Threshold, whole_session: bool) -> Signal:
+    """The signal for a session's runs; it rests on all of them when the session's RED
+    crossed its limit, else on the repeat that crossed the streak limit."""
     test, error = longest.signature
     stretch = runs[longest.first:longest.first + longest.length]
     return Signal(
@@ -90,4 +98,5 @@ def _signal(runs: list[TestRun], longest: Repeat[tuple[str, str]], density: floa
         threshold=threshold,
         suggestion=Suggestion(Lever.FEEDBACK, f"Run only {test} and read its whole error "
                               "message before the next change."),
+        runs=tuple(r.start for r in (runs if whole_session else stretch)),
     )

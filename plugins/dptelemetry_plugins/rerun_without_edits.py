@@ -2,6 +2,9 @@
 
 A chain is consecutive red runs, each starting less than `max_gap_s` after the previous one
 ended, with fewer than `max_chars` characters edited in between and the same failures.
+
+Limits: a chain of 3 (the research note's S5) and 5 (a design choice), then your baseline of
+the longest chain of each session with a red run.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from dptelemetry.hookspecs import (
 NAME = "rerun_without_edits"
 METRIC = f"{NAME}.longest_chain"
 DEFAULTS: Mapping[str, object] = {"max_gap_s": 30, "max_chars": 20, "warn": 3, "strong": 5}
-BASIS = ("design default from the research note (S5), after Jadud's rapid, minimally "
+BASIS = ("a chain of 3 from the research note (S5), after Jadud's rapid, minimally "
          "changed recompiles")
 
 
@@ -86,5 +89,6 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
             threshold=limits.crossed("rerun_chain", len(chain)),
             suggestion=Suggestion(Lever.FEEDBACK, "Before rerunning, change one thing or add "
                                   "one check that can tell you something new."),
+            runs=tuple(r.start for r in chain),
         ))
     return signals

@@ -3,6 +3,9 @@
 A red stretch runs from the first red run after green to the green run that ends it (Zorro's
 episode boundary); what counts is the active time inside it. A stretch whose failing count
 fell over its last three runs is making progress and is flagged only at the strong limit.
+
+Limits: red_stretch 20 and 45 min of active red time (the research note's S3), then your
+baseline of red stretches; pause_after_red 2 and 4 silences, design choices, no baseline.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dptelemetry.hookspecs import (
     Signal,
     Suggestion,
     Timeline,
+    format_duration,
 )
 
 NAME = "stuck_stretches"
@@ -29,8 +33,9 @@ DEFAULTS: Mapping[str, object] = {
     "red_warn_minutes": 20, "red_strong_minutes": 45,
     "pauses_after_red_warn": 2, "pauses_after_red_strong": 4,
 }
-STRETCH_BASIS = "design default from the research note (S3), on Zorro's episode boundaries"
-PAUSE_BASIS = "design default: several long silences right after red runs in one session"
+STRETCH_BASIS = ("20 / 45 min from the research note (S3), on Zorro's episode boundaries "
+                 "(its 3 x your median episode is left out)")
+PAUSE_BASIS = "a design choice: several long silences right after red runs in one session"
 
 
 def stretch_end(streak: RedStreak, session: Session) -> float:
@@ -77,7 +82,7 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
             signals.append(Signal(
                 name="red_stretch", severity=level, start=streak.start,
                 end=stretch_end(streak, session),
-                summary=f"red for {seconds / 60:.0f} min of active time over "
+                summary=f"red for {format_duration(seconds)} of active time over "
                         f"{len(streak.runs)} runs {state}",
                 evidence={"red_active_s": round(seconds, 1), "red_runs": len(streak.runs),
                           "recovered": int(streak.recovered_by is not None),
@@ -86,21 +91,24 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
                 suggestion=Suggestion(Lever.TIME_BLOCK, "Time-box red stretches: set a "
                                       "20-minute timer; when it rings, revert to the last green "
                                       "run and take a smaller step."),
+                runs=tuple(r.start for r in streak.runs),
             ))
         detected = [m for m in session.stuck if m.detected]
         level = pause_limits.severity(len(detected))
         if level is not None:
             longest = max(m.seconds for m in detected)
+            silenced = {m.start for m in detected}  # each began as a red run ended
             signals.append(Signal(
                 name="pause_after_red", severity=level, start=detected[0].start,
                 end=detected[-1].end,
                 summary=f"{len(detected)} long silences right after red runs (longest "
-                        f"{longest / 60:.0f} min)",
+                        f"{format_duration(longest)})",
                 evidence={"pauses": len(detected), "longest_s": round(longest, 1),
                           "total_s": round(sum(m.seconds for m in detected), 1)},
                 threshold=pause_limits.crossed("pauses_after_red", len(detected)),
                 suggestion=Suggestion(Lever.FEEDBACK, "After a red run, add one assertion or "
                                       "print that shows the failing value, then rerun, "
                                       "instead of reasoning in silence."),
+                runs=tuple(r.start for r in session.runs if r.red and r.end in silenced),
             ))
     return signals

@@ -41,19 +41,21 @@ class DayBuilder:
         return self.start + offset
 
     def add(self, kind: str, offset: float, source: str = "lsp", path: str | None = None,
-            goal_id: str | None = None, **payload: Any) -> Event:
+            goal_id: str | None = None, repo: str = "/repo", **payload: Any) -> Event:
+        """One event; `repo` is the repository of `path` (none without a path)."""
         event = Event(kind=kind, ts=self.at(offset), source=source, payload=payload,
-                      path=path, goal_id=goal_id, repo="/repo" if path else None)
+                      path=path, goal_id=goal_id, repo=repo if path else None)
         self.events.append(event)
         return event
 
     def edit(self, offset: float, inserted: int = 1, deleted: int = 0, path: str = "a.py",
-             line: int = 0, lines: int = 1, assisted: bool | None = False) -> Event:
+             line: int = 0, lines: int = 1, assisted: bool | None = False,
+             repo: str = "/repo") -> Event:
         payload: dict[str, Any] = {"language": "python", "inserted": inserted,
                                    "deleted": deleted, "line": line, "lines": lines}
         if assisted is not None:
             payload["assisted"] = assisted
-        return self.add("edit", offset, path=path, **payload)
+        return self.add("edit", offset, path=path, repo=repo, **payload)
 
     def edits(self, offsets: Iterable[float], **kw: Any) -> None:
         for offset in offsets:
@@ -74,9 +76,11 @@ class DayBuilder:
     def green(self, offset: float, duration: float = 1.0) -> Event:
         return self.run(offset, "green", duration=duration)
 
-    def commit(self, offset: float, goal: str | None = None) -> Event:
-        return self.add("commit", offset, source="git", sha="0" * 40, branch="main", goal=goal,
-                        files=1, insertions=3, deletions=1)
+    def commit(self, offset: float, goal: str | None = None,
+               goal_id: str | None = None) -> Event:
+        """A commit with the trailer `goal`, recorded under the goal `goal_id`."""
+        return self.add("commit", offset, source="git", goal_id=goal_id, sha="0" * 40,
+                        branch="main", goal=goal, files=1, insertions=3, deletions=1)
 
     def goal(self, offset: float, title: str, timebox: float | None = None) -> Event:
         payload: dict[str, Any] = {"title": title}

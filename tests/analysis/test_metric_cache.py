@@ -18,8 +18,9 @@ def test_lean_reads_of_one_kind_or_all_but_one(dpt_home: Path) -> None:
     with open_store(dpt_home) as store:
         store.append(day.events)
         rows = store.payloads_between(day.start, day.start + 3600, "edit")
-        assert [(ms, path, json.loads(text)["inserted"]) for ms, path, text in rows] == [
-            (round(day.at(10) * 1000), "a.py", 4)]
+        assert [(ms, repo, path, json.loads(text)["inserted"])
+                for ms, repo, path, text in rows] == [
+            (round(day.at(10) * 1000), "/repo", "a.py", 4)]
         others = store.events_between(day.start, day.start + 3600, exclude=("edit",))
         assert [e.kind for e in others] == ["test_run", "save"]
         assert [e.kind for e in store.events_between(

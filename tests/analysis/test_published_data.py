@@ -10,6 +10,7 @@ errors are the run's failure signatures.
   error (the published workflow treats it as missing; counting it changes 4 cells by 0.5-4.2).
   The shared results/RED.csv covers 274 students, so it holds 1,644 compiler-RED cells, not
   1,694; every one of them matches.
+- The EQ and RED plugins' cold-start limits are percentiles of these published values.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from dptelemetry.analysis.error_measures import error_quotient, repeated_error_density
+from dptelemetry.analysis.stats import percentile
 
 HOMEWORKS = range(3, 9)
 TOLERANCE = 1e-9
@@ -102,3 +104,19 @@ def test_repeated_error_density_matches_all_published_cells(
     mismatches = {cell: (value, computed.get(cell)) for cell, value in expected.items()
                   if cell not in computed or abs(value - computed[cell]) > TOLERANCE}
     assert mismatches == {}
+
+
+def test_the_cold_start_limits_are_the_published_percentiles_they_name(iticse24: Path) -> None:
+    """Each plugin's default limits are the percentiles its basis names, of the published
+    values it names, to the two decimals it says."""
+    from dptelemetry_plugins import repeated_failure_density as red
+    from dptelemetry_plugins import test_error_quotient as eq
+
+    eq_values = list(published_eq(iticse24).values())
+    red_values = list(published_red(iticse24).values())
+    assert len(eq_values) == 1694 and "p95 / p99, to two decimals, of the 1,694" in eq.BASIS
+    assert [round(percentile(eq_values, q) or 0.0, 2) for q in (95, 99)] == [
+        eq.DEFAULTS["warn"], eq.DEFAULTS["strong"]] == [0.36, 0.55]
+    assert len(red_values) == 1644 and "p90 / p95, to two decimals, of the 1,644" in red.BASIS
+    assert [round(percentile(red_values, q) or 0.0, 2) for q in (90, 95)] == [
+        red.DEFAULTS["warn"], red.DEFAULTS["strong"]] == [6.62, 15.41]  # were 6.7 and 16.5

@@ -139,7 +139,7 @@ def test_red_density_above_the_published_p90_scales_severity(tmp_path: Path) -> 
     [signal] = named(signals(teq_day("x" * 10), tmp_path), "repeated_failure_density")
     red = 81 / 10
     assert signal.evidence["red"] == pytest.approx(red, abs=1e-4)
-    assert signal.severity == pytest.approx(0.5 + 0.5 * (red - 6.7) / (16.5 - 6.7))
+    assert signal.severity == pytest.approx(0.5 + 0.5 * (red - 6.62) / (15.41 - 6.62))
     assert signal.threshold.metric == "repeated_failure_density"
 
 

@@ -226,7 +226,7 @@ def test_the_fast_store_reader_gives_the_timeline_of_the_plain_builder(dpt_home:
 ODD_EDIT_PAYLOADS: list[dict[str, Any]] = [
     {"inserted": 2.7, "deleted": 1},  # a float count: truncated, as edit_from does
     {"inserted": True, "deleted": 0},  # a bool is not a count
-    {"inserted": 250, "deleted": 0},  # no verdict on assisted: judged by today's limit
+    {"inserted": 250, "deleted": 0},  # assisted: judged by today's limit
     {"inserted": 3, "lines": 0},  # at least one line
     {"inserted": 3, "line": 3.0, "lines": -2},  # a float line is no line
     {"inserted": 1, "line": None, "assisted": None},

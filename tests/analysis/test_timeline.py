@@ -149,8 +149,8 @@ def test_a_red_run_without_known_failures_still_counts_as_failed() -> None:
 def test_assisted_edits_are_counted_apart_from_bursts() -> None:
     day = DayBuilder()
     day.edit(0, inserted=3)
-    day.edit(1, inserted=900, assisted=True)  # the capture point's verdict
-    day.edit(2, inserted=201, assisted=None)  # no verdict: judged against the threshold
+    day.edit(1, inserted=900, assisted=True)  # over the threshold, as capture said too
+    day.edit(2, inserted=201, assisted=None)  # no verdict recorded: judged the same way
     day.edit(3, inserted=200, assisted=None)  # exactly on it: typed
     timeline = day.timeline()
     assert [e.inserted for e in timeline.assisted] == [900, 201]

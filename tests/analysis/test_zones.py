@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from dptelemetry.analysis.signals import Lever, Signal, Suggestion, Threshold
 from dptelemetry.analysis.timeline import Session
 from dptelemetry.analysis.zones import Zone, classify, day_zone
+from dptelemetry.config import Thresholds
 from tests.analysis.builders import MIN, DayBuilder
+from tests.analysis.test_summary import summary_of
 
 
 def signal(name: str, start: float, severity: float = 0.5, struggle: bool = True) -> Signal:
@@ -29,7 +34,7 @@ def test_all_green_and_no_signal_is_comfort() -> None:
     _, session = session_with("ggggg")
     verdict = classify(session, [])
     assert verdict.zone is Zone.COMFORT
-    assert verdict.reason == "0 of 5 runs red (0%), no strain signal"
+    assert verdict.reason == "0 of 5 runs red (0%), no struggle signal"
     assert verdict.numbers["red_share"] == 0
 
 
@@ -38,7 +43,7 @@ def test_a_fifth_of_runs_red_is_learning() -> None:
     verdict = classify(session, [])
     assert verdict.zone is Zone.LEARNING
     assert verdict.reason == ("1 of 5 runs red (20%), 1 of 1 red stretches back to green "
-                              "(median 1m); no strain signal")
+                              "(median 1m); no struggle signal")
     _, fewer = session_with("ggggrg")  # 1 of 6 is under 20 %
     assert classify(fewer, []).zone is Zone.COMFORT
 
@@ -56,7 +61,7 @@ def test_two_different_signals_within_30_minutes_are_panic() -> None:
     near = [signal("churn", session.start), signal("file_thrash", session.start + 29 * MIN)]
     verdict = classify(session, near)
     assert verdict.zone is Zone.PANIC
-    assert verdict.reason == "two strain signals 29m apart: churn and file_thrash"
+    assert verdict.reason == "two struggle signals 29m apart: churn and file_thrash"
     far = [signal("churn", session.start), signal("file_thrash", session.start + 30 * MIN)]
     assert classify(session, far).zone is Zone.LEARNING
     same = [signal("churn", session.start), signal("churn", session.start + 60)]
@@ -93,3 +98,45 @@ def test_the_day_takes_the_zone_that_held_most_active_time() -> None:
     panic = classify(sessions[1], [signal("x", sessions[1].start, 1.0)])
     assert day_zone(sessions, [verdicts[0], panic]) is Zone.PANIC
     assert day_zone((), []) is None
+
+
+def test_signals_on_the_same_runs_count_once(tmp_path: Path) -> None:
+    """Four reruns of one failing test within 61 s, nothing edited between: the rerun chain
+    and the repeated failure are one behaviour, not two signals 0 s apart."""
+    day = DayBuilder()
+    day.edit(9 * 3600 - 30, inserted=20)
+    for i in range(4):
+        day.red(9 * 3600 + 20 * i, "test_x")
+    summary = summary_of(tmp_path / "home", day)
+    starts = tuple(day.at(9 * 3600 + 20 * i) for i in range(4))
+    assert [(s.name, s.runs) for s in summary.signals] == [
+        ("rerun_without_edits", starts), ("repeated_failure_density", starts)]
+    verdict = summary.sessions[0].zone
+    assert verdict.zone is Zone.LEARNING  # was panic: "two strain signals 0s apart"
+    assert verdict.reason == (
+        "4 of 4 runs red (100%), 0 of 1 red stretches back to green; struggle signals "
+        "rerun_without_edits and repeated_failure_density, counted as 1: signals on the "
+        "same test runs count once")
+    assert (verdict.numbers["struggle_signals"], verdict.numbers["struggle_counted"]) == (2, 1)
+
+
+def test_signals_on_different_runs_still_pair() -> None:
+    _, session = session_with("g" * 40)
+    first = replace(signal("churn", session.start), runs=(session.start,))
+    other = replace(signal("file_thrash", session.start + 60), runs=(session.start + 60,))
+    assert classify(session, [first, other]).zone is Zone.PANIC
+    shared = replace(other, runs=(session.start + 60, session.start))
+    assert classify(session, [first, shared]).zone is Zone.LEARNING
+
+
+def test_the_zone_limits_come_from_the_thresholds() -> None:
+    _, session = session_with("gggrg")  # 1 of 5 runs red: 20 %
+    assert classify(session, [], Thresholds(learning_red_share=0.25)).zone is Zone.COMFORT
+    _, red = session_with("g" + "r" * 12)  # red for 11 min 1 s at the session's end
+    assert classify(red, []).zone is Zone.LEARNING
+    verdict = classify(red, [], Thresholds(panic_open_red=660))
+    assert verdict.zone is Zone.PANIC and verdict.reason.startswith("still red 11m after")
+    _, wide = session_with("g" * 40)
+    apart = [signal("churn", wide.start), signal("file_thrash", wide.start + 35 * MIN)]
+    assert classify(wide, apart).zone is Zone.LEARNING
+    assert classify(wide, apart, Thresholds(panic_signal_window=36 * MIN)).zone is Zone.PANIC

@@ -52,7 +52,7 @@ def test_the_page_is_self_contained(summary: Summary, known_day: None) -> None:
     assert refs.tags.count("svg") == 4
     assert [m[1] for m in re.finditer(r'<section id="([^"]+)"', page)][:3] == [
         "next", "goals", "sessions"]
-    assert "36m active in 2 sessions" in page
+    assert "35m active in 2 sessions" in page
 
 
 def test_user_text_is_escaped(summary: Summary, dpt_home: Path) -> None:

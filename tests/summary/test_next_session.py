@@ -29,7 +29,7 @@ def test_learning_without_signals_asks_for_a_longer_block(dpt_home: Path) -> Non
     rec = next_session(summary)
     assert rec is not None and rec.lever is Lever.TIME_BLOCK
     assert rec.source == "zone:learning"
-    assert "plan a 55m time block" in rec.text  # 37m + 15m, up to whole 5 minutes
+    assert "plan a 1h15m time block" in rec.text  # the 60m box + 15m, up to whole 5 min
     assert rec.because.startswith("100% of active time in the learning zone")
 
 
