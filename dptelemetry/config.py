@@ -18,8 +18,7 @@ from typing import Any
 
 from dptelemetry.durations import format_duration, parse_duration
 from dptelemetry.errors import DptError
-
-APP_NAME = "dptelemetry"
+from dptelemetry.home import APP_NAME, data_home_dir
 
 
 class ConfigError(DptError):
@@ -28,12 +27,7 @@ class ConfigError(DptError):
 
 def data_home() -> Path:
     """`DPT_HOME`, else the platform's user data dir."""
-    env = os.environ.get("DPT_HOME")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+    return Path(data_home_dir())
 
 
 def config_path() -> Path:
@@ -75,6 +69,20 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """What `dpt lsp` shows in the editor while you practise (README: Live feedback)."""
+
+    progress: bool = True
+    """The active goal and its time box as work-done progress (the editor's status line)."""
+    timebox_message: bool = True
+    """One message when the goal's time box runs out."""
+    nudges: bool = True
+    """A message with the signal's suggestion at the moment of strain."""
+    nudge_interval: float = 1200.0
+    """At most one nudge in this many seconds."""
+
+
+@dataclass(frozen=True)
 class Plugins:
     disabled: tuple[str, ...] = ()
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -85,6 +93,7 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     privacy: Privacy = field(default_factory=Privacy)
     capture: Capture = field(default_factory=Capture)
+    feedback: Feedback = field(default_factory=Feedback)
     plugins: Plugins = field(default_factory=Plugins)
     path: Path | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
@@ -119,8 +128,9 @@ class Config:
         return rows
 
 
-_SECTIONS = ("thresholds", "privacy", "capture", "plugins")
-_DURATION_KEYS = {"burst_gap", "medium_pause", "long_pause", "idle_timeout"}
+_SECTIONS = ("thresholds", "privacy", "capture", "feedback", "plugins")
+_DURATION_KEYS = {"burst_gap", "medium_pause", "long_pause", "idle_timeout", "nudge_interval"}
+_PAUSE_KEYS = _DURATION_KEYS - {"nudge_interval"}
 
 
 def _same_kind(value: Any, default: Any) -> bool:
@@ -181,6 +191,7 @@ _DEFAULTS: dict[str, Any] = {
     "thresholds": Thresholds(),
     "privacy": Privacy(),
     "capture": Capture(),
+    "feedback": Feedback(),
     "plugins": Plugins(),
 }
 
@@ -233,12 +244,13 @@ def load_config(
         thresholds = dataclasses.replace(
             Thresholds(), assisted_edit_chars=thresholds.assisted_edit_chars
         )
-        for key in _DURATION_KEYS:
+        for key in _PAUSE_KEYS:
             sources.pop(f"thresholds.{key}", None)
     return Config(
         thresholds=thresholds,
         privacy=Privacy(**values["privacy"]),
         capture=Capture(**values["capture"]),
+        feedback=Feedback(**values["feedback"]),
         plugins=Plugins(settings=plugin_settings, **values["plugins"]),
         path=path,
         sources=sources,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)", re.IGNORECASE)
+_PART = r"(\d+(?:\.\d+)?)\s*(h|m|s)"
 _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0}
 
 
@@ -13,6 +11,8 @@ def parse_duration(text: str | float | int) -> float:
 
     Raises ValueError with a message fit for the user.
     """
+    import re  # here, not at the top: the status line formats durations and must start fast
+
     if isinstance(text, bool):
         raise ValueError(f"not a duration: {text!r}")
     if isinstance(text, (int, float)):
@@ -22,7 +22,7 @@ def parse_duration(text: str | float | int) -> float:
         try:
             seconds = float(cleaned)
         except ValueError:
-            parts = _PART.findall(cleaned)
+            parts = re.findall(_PART, cleaned, re.IGNORECASE)
             if not parts or "".join(n + u for n, u in parts).lower() != cleaned.lower():
                 raise ValueError(
                     f"not a duration: {text!r} (use forms like 45m, 1h30m, 90s)"

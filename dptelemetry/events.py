@@ -30,9 +30,13 @@ class EventKind(str, Enum):
     STUCK = "stuck"
     LSP_START = "lsp_start"
     LSP_STOP = "lsp_stop"
+    NUDGE = "nudge"
 
 
 KINDS = frozenset(k.value for k in EventKind)
+NOT_ACTIVITY = frozenset({EventKind.LSP_START.value, EventKind.LSP_STOP.value,
+                          EventKind.NUDGE.value})
+"""The editor's own doings, not the developer's: they neither start nor extend a session."""
 _EVENT_ID = re.compile("[0-9a-f]{32}")
 
 _random = random.SystemRandom()

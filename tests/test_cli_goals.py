@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import RunDpt
 
-from dptelemetry.goals import ACTIVE_GOAL_FILE
+from dptelemetry.goal_file import ACTIVE_GOAL_FILE
 from dptelemetry.store import open_store
 
 
@@ -63,8 +63,9 @@ def test_active_goal_file_mirrors_the_store_as_one_safe_line(
     run_dpt: RunDpt, dpt_home: Path
 ) -> None:
     run_dpt("goal", "start", "tidy\nSigned-off-by: mallory\x1b[31m")
-    title, goal_id = (dpt_home / ACTIVE_GOAL_FILE).read_text().splitlines()
+    title, goal_id, started, timebox = (dpt_home / ACTIVE_GOAL_FILE).read_text().splitlines()
     assert title == "tidy Signed-off-by: mallory [31m"
+    assert float(started) > 0 and timebox == ""  # no time box
     with open_store(dpt_home) as store:
         assert [e.id for e in store.goal_history()] == [goal_id]
     run_dpt("goal", "end")

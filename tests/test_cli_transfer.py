@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import RunDpt
 
 from dptelemetry.events import Event, EventKind
-from dptelemetry.goals import read_active_goal_file
+from dptelemetry.goal_file import read_active_goal_file
 from dptelemetry.store import open_store
 
 

@@ -133,7 +133,7 @@ def record_test_run(run: TestRun) -> str | None:
     try:
         from dptelemetry.config import data_home, load_config
         from dptelemetry.events import Event, EventKind
-        from dptelemetry.goals import read_active_goal_file
+        from dptelemetry.goal_file import read_active_goal_file
         from dptelemetry.privacy import stored_path
         from dptelemetry.store import record_fail_open
 
@@ -148,7 +148,7 @@ def record_test_run(run: TestRun) -> str | None:
             ts=run.started,
             source=run.source,
             payload=run.payload(),
-            goal_id=goal[1] if goal else None,
+            goal_id=goal.goal_id if goal else None,
             repo=stored_path(str(root) if root else None, config.privacy.hash_paths),
         )
         return record_fail_open([event], home)

@@ -323,7 +323,7 @@ def signal_blocks(signals: Sequence[Signal], clock: _Clock | None) -> tuple[Bloc
             f"Evidence: {_evidence(s)}.",
             f"Threshold: {th.metric} reached {number(th.observed)} against a limit of "
             f"{number(th.value)} ({th.basis}).",
-            f"Try ({s.suggestion.lever.value.replace('_', ' ')}): {s.suggestion.text}",
+            s.suggestion.line(),
         )))
     return tuple(blocks)
 

@@ -19,7 +19,8 @@ from dptelemetry import clock
 from dptelemetry.capture.githooks.git import CommitFacts, read_commits, repo_root, run_git
 from dptelemetry.config import ConfigError, data_home, load_config
 from dptelemetry.events import Event, EventKind, new_event_id
-from dptelemetry.goals import Goal, goal_titled, load_goals, read_active_goal_file
+from dptelemetry.goal_file import read_active_goal_file
+from dptelemetry.goals import Goal, goal_titled, load_goals
 from dptelemetry.privacy import stored_path
 from dptelemetry.store import Store, StoreError, open_store, record_fail_open
 
@@ -72,8 +73,8 @@ class _Linker:
 
     def for_new(self, facts: CommitFacts) -> str | None:
         """The trailer's goal; an untagged commit belongs to the goal active now."""
-        if self.active and (facts.goal is None or facts.goal == self.active[0]):
-            return self.active[1]
+        if self.active and (facts.goal is None or facts.goal == self.active.title):
+            return self.active.goal_id
         return self._titled(facts)
 
     def for_rewrite(self, facts: CommitFacts, old: CommitFacts | None,

@@ -29,12 +29,14 @@ from dptelemetry import __version__, clock
 from dptelemetry.capture.lsp import commands
 from dptelemetry.capture.lsp.active_goal import ActiveGoal
 from dptelemetry.capture.lsp.edits import units_for
+from dptelemetry.capture.lsp.feedback.channel import EditorChannel
+from dptelemetry.capture.lsp.feedback.loop import FeedbackLoop
 from dptelemetry.capture.lsp.locations import Locator
 from dptelemetry.capture.lsp.log import describe, start_logging
 from dptelemetry.capture.lsp.options import session_config
 from dptelemetry.capture.lsp.protocol import TelemetryProtocol
 from dptelemetry.capture.lsp.recorder import Recorder
-from dptelemetry.config import data_home
+from dptelemetry.config import Config, data_home
 from dptelemetry.errors import DptError
 from dptelemetry.store.writer import BatchWriter
 
@@ -49,6 +51,9 @@ class TelemetryServer(LanguageServer):
         self.home = home
         self.writer: BatchWriter | None = None
         self.recorder: Recorder | None = None
+        self.feedback: FeedbackLoop | None = None
+        self.config = Config()
+        self._progress_capable = False
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of pygls' `window/showMessage`: a recorder never interrupts the user.
@@ -77,9 +82,23 @@ class TelemetryServer(LanguageServer):
             assisted_edit_chars=config.thresholds.assisted_edit_chars,
         )
         self.recorder.start(params.client_info.name if params.client_info else None)
+        self.config = config
+        window = params.capabilities.window
+        self._progress_capable = bool(window and window.work_done_progress)
+        recorder = self.recorder
+        self.feedback = FeedbackLoop(self.home, recorder.goal, config, self.writer,
+                                     clock=clock.now, last_edit=lambda: recorder.last_activity)
+        self.feedback.start()
+
+    def initialized(self) -> None:
+        """The client is ready for requests from us: the editor may hear from now on."""
+        if self.feedback is not None:
+            self.feedback.attach(EditorChannel(self), self._progress_capable)
 
     def end(self, reason: str) -> None:
         """Record why the session ended (the first reason wins) and write everything."""
+        if self.feedback is not None:
+            self.feedback.stop()
         if self.recorder is not None:
             self.recorder.stop(reason)
         if self.writer is not None:
@@ -107,6 +126,10 @@ def build_server(home: Path) -> TelemetryServer:
     @server.feature(types.INITIALIZE)
     def initialize(ls: TelemetryServer, params: types.InitializeParams) -> None:
         ls.begin(params)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: TelemetryServer, params: types.InitializedParams) -> None:
+        ls.initialized()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: TelemetryServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -181,6 +204,11 @@ def _register_commands(server: TelemetryServer) -> None:
         now = clock.now()
         await ls.in_worker(writer.flush)
         return await ls.in_worker(commands.summary, ls.home, now)
+
+    @server.command(commands.SESSION)
+    async def session_so_far(ls: TelemetryServer, *args: Any) -> str:
+        session(ls)
+        return await ls.in_worker(commands.session, ls.home, clock.now(), ls.config)
 
     @server.command(commands.FLUSH)
     async def flush(ls: TelemetryServer, *args: Any) -> dict[str, int]:
