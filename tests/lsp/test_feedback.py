@@ -186,8 +186,8 @@ async def test_silence_after_a_red_run_gets_one_nudge_with_the_summarys_suggesti
 
     await flush(client)  # the nudge event is in the store
     session = await command(client, "dpt.session")
-    assert "1 test runs (0 green, 1 red)" in session
-    assert "Red stretch: red since " in session and "(1 failing)" in session
+    assert "test runs: 0 green, 1 red." in session
+    assert "Red stretch: since " in session and "red runs: 1, failing now: 1." in session
     assert "nudges shown: 1." in session
 
     await asyncio.to_thread(red_pytest_run, tmp_path / "kata", dpt_home)  # stuck again...

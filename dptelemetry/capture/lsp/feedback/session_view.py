@@ -35,8 +35,9 @@ def _stretch_line(timeline: Timeline, session: Session) -> str:
     if streak is None or streak.recovered_by is not None:
         return "Red stretch: none, the last run was green."
     red = timeline.active_seconds_between(streak.start, max(streak.end, session.end))
-    return (f"Red stretch: red since {_clock(streak.start)}, {format_duration(red)} of active "
-            f"time over {len(streak.runs)} runs ({len(streak.runs[-1].signatures)} failing).")
+    return (f"Red stretch: since {_clock(streak.start)}, {format_duration(red)} of active "
+            f"time; red runs: {len(streak.runs)}, failing now: "
+            f"{len(streak.runs[-1].signatures)}.")
 
 
 def session_text(timeline: Timeline, goal: GoalFile | None, now: float) -> str:
@@ -54,7 +55,9 @@ def session_text(timeline: Timeline, goal: GoalFile | None, now: float) -> str:
                      and session.start <= e.ts <= now)
         lines += [
             f"Session since {_clock(session.start)}: {format_duration(session.active_seconds)} "
-            f"active, {len(session.runs)} test runs ({len(verdicts) - red} green, {red} red).",
+            f"active; test runs: {len(verdicts) - red} green, {red} red"
+            + (f", {len(session.runs) - len(verdicts)} other." if len(session.runs) > len(verdicts)
+               else "."),
             _stretch_line(timeline, session),
             f"Stuck moments: {detected} detected, {len(session.stuck) - detected} logged; "
             f"nudges shown: {nudges}.",
