@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import RunDpt
 
 from dptelemetry.events import Event
 
-from .editors import edit_in_editor, readme_setup
+from .editors import edit_in_editor, readme_setup, with_our_path
 
 SESSION = Path(__file__).with_name("neovim_session.lua")
+STATUSLINE = Path(__file__).with_name("neovim_statusline.lua")
 
 pytestmark = pytest.mark.skipif(shutil.which("nvim") is None,
                                 reason="Neovim is not installed (Debian package: neovim)")
@@ -47,3 +50,22 @@ def test_the_readme_neovim_0_7_setup_works_as_written(dpt_home: Path, tmp_path: 
     edits = [e.payload for e in events if e.kind == "edit"]  # Neovim batches within 150 ms
     assert sum(p["inserted"] for p in edits) == len(" typed")
     assert sum(p["deleted"] for p in edits) == len("second ") + len("first line typed\n")
+
+
+def test_the_readme_neovim_0_7_statusline_shows_the_goal_and_its_time_left(
+        dpt_home: Path, tmp_path: Path, run_dpt: RunDpt) -> None:
+    setup = readme_setup("neovim-0.7-setup", tmp_path, "setup.lua").read_text()
+    statusline = readme_setup("neovim-0.7-statusline", tmp_path, "statusline.lua").read_text()
+    init = tmp_path / "init.lua"
+    init.write_text(setup + statusline)
+    assert run_dpt("goal", "start", "Bowling kata", "--timebox", "30m").returncode == 0
+    source = tmp_path / "kata.py"
+    source.write_text("x = 1\n")
+    result = subprocess.run(
+        ["nvim", "--headless", "-i", "NONE", "-n", "-u", str(init), "-c",
+         f"luafile {STATUSLINE}"],
+        env=with_our_path({"DPT_TEST_FILE": str(source)}),
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "progress: Bowling kata | 30m left | 0\n" in result.stdout
+    assert result.stdout.rstrip().endswith("kata.py Bowling kata: 30m left")
