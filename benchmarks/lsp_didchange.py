@@ -251,6 +251,14 @@ def handler_latency(changes: int) -> dict[str, Any]:
     return results
 
 
+def save_report(report: dict[str, Any], name: str) -> None:
+    """Print the figures and keep them in benchmarks/results/ (not committed)."""
+    print(json.dumps(report, indent=2))
+    out = Path(__file__).with_name("results") / name
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -263,10 +271,7 @@ def main() -> None:
     report["memory"] = memory(args.memory)
     print("handler latency (in process)", flush=True)
     report["latency"] = handler_latency(args.changes)
-    print(json.dumps(report, indent=2))
-    out = Path(__file__).with_name("results") / "lsp_didchange.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    save_report(report, "lsp_didchange.json")
 
 
 if __name__ == "__main__":

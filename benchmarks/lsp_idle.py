@@ -20,19 +20,13 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import IO, Any
 
-DPT = [sys.executable, "-m", "dptelemetry", "lsp"]
-
-
-def frame(payload: dict[str, Any]) -> bytes:
-    body = json.dumps({"jsonrpc": "2.0", **payload}).encode()
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+from lsp_didchange import DPT, message, save_report
 
 
 class Client:
@@ -48,7 +42,7 @@ class Client:
 
     def send(self, payload: dict[str, Any]) -> None:
         with self._lock:
-            self._stdin.write(frame(payload))
+            self._stdin.write(message(payload))
             self._stdin.flush()
 
     def request(self, request_id: int, method: str, params: Any) -> None:
@@ -147,10 +141,7 @@ def main() -> None:
         report = {"idle_wall_s": round(wall, 1), "cpu_s": round(cpu, 3),
                   "progress_sent_while_idle": progress,
                   "traffic": count_traffic(trace, home) if tracer else "strace not installed"}
-    print(json.dumps(report, indent=2))
-    out = Path(__file__).with_name("results") / "lsp_idle.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(report, indent=2))
+    save_report(report, "lsp_idle.json")
 
 
 if __name__ == "__main__":
