@@ -161,6 +161,8 @@ def build_server(home: Path) -> TelemetryServer:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: TelemetryServer, params: None) -> None:
+        if ls.feedback is not None:
+            ls.feedback.stop()  # the editor hears nothing after asking us to stop
         if ls.recorder is not None and ls.writer is not None:
             ls.recorder.stop("shutdown")
             ls.writer.flush()
