@@ -1,5 +1,6 @@
 """`dpt lsp`: the language server editors start. Thin wiring: each LSP message is handed to
-the recorder or to a command; the logic lives in the modules beside this one.
+the recorder or to a command, and the live feedback (`feedback/`) runs beside them; the logic
+lives in the modules beside this one.
 
 The server asks for incremental sync of every document and offers nothing else (no
 completion, no hover), so the editor never waits on it. Events go through the store's batched
@@ -209,8 +210,10 @@ def _register_commands(server: TelemetryServer) -> None:
 
     @server.command(commands.SESSION)
     async def session_so_far(ls: TelemetryServer, *args: Any) -> str:
-        session(ls)
-        return await ls.in_worker(commands.session, ls.home, clock.now(), ls.config)
+        _, writer = session(ls)
+        now = clock.now()
+        await ls.in_worker(writer.flush)  # this editor's last edits count too
+        return await ls.in_worker(commands.session, ls.home, now, ls.config)
 
     @server.command(commands.FLUSH)
     async def flush(ls: TelemetryServer, *args: Any) -> dict[str, int]:

@@ -29,6 +29,8 @@ from dptelemetry.capture.lsp.log import describe
 from dptelemetry.config import Config
 from dptelemetry.events import Event
 from dptelemetry.goal_file import GoalFile
+from dptelemetry.goals import sync_active_goal_file
+from dptelemetry.store import open_store
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +74,6 @@ class FeedbackLoop:
         self._feed: RunFeed | None = None
         self._watch: StrainWatch | None = None
         self._next_read = 0.0
-        self.nudges_shown = 0
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="dpt-feedback", daemon=True)
@@ -86,7 +87,9 @@ class FeedbackLoop:
 
     def attach(self, channel: Channel, progress: bool) -> None:
         """Start telling the editor (after `initialized`); `progress`: the client declared
-        `window.workDoneProgress`."""
+        `window.workDoneProgress`. Once: a second `initialized` changes nothing."""
+        if self._channel is not None:
+            return
         self._progress = progress and self._settings.progress
         self._channel = channel
         self._wake.set()
@@ -122,9 +125,6 @@ class FeedbackLoop:
         if goal.goal_id in self._healed:
             return
         self._healed.add(goal.goal_id)
-        from dptelemetry.goals import sync_active_goal_file
-        from dptelemetry.store import open_store
-
         with open_store(self._home) as store:
             sync_active_goal_file(store, self._home)
 
@@ -166,12 +166,12 @@ class FeedbackLoop:
             return
         nudge = self._watch.check(now, self._last_edit(), self._feed.activity)
         if nudge is not None:
-            self.nudges_shown += 1
             channel.show(nudge.text)
             self._sink.put(nudge.event(self.goal.id))
 
     def _rules(self) -> list[NudgeRule]:
-        """The strain plugins' nudge rules, loaded once the first test run arrives."""
+        """The strain plugins' nudge rules, loaded once the first test run arrives (pluggy
+        and the plugins stay out of a server that never sees one)."""
         from dptelemetry.plugins import get_plugin_manager
 
         manager = get_plugin_manager(self._config)
@@ -179,7 +179,3 @@ class FeedbackLoop:
         for failure in manager.failures:
             logger.warning("feedback: plugin %s failed in %s", failure.plugin, failure.hook)
         return rules
-
-    @property
-    def database_reads(self) -> int:
-        return self._feed.queries if self._feed is not None else 0

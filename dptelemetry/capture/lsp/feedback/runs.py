@@ -32,8 +32,6 @@ class RunFeed:
         self._inode: int | None = None
         self._version: int | None = None
         self._seen: set[str] = set()
-        self.queries = 0
-        """Reads that went past `data_version`: for the idle benchmark."""
 
     def _open(self) -> Store | None:
         """The store, reopened when its file was replaced or deleted under us."""
@@ -60,7 +58,6 @@ class RunFeed:
             if version == self._version:
                 return []
             self._version = version
-            self.queries += 1
             fresh = [i for i in store.test_run_ids(self._since) if i not in self._seen]
             if not fresh:
                 return []
@@ -76,7 +73,6 @@ class RunFeed:
         """When the developer did something in [start, end): every capture point's events."""
         try:
             store = self._open()
-            self.queries += 1
             return [] if store is None else store.activity_stamps(start, end, NOT_ACTIVITY)
         except Exception as exc:
             logger.warning("feedback: cannot read activity: %s", type(exc).__name__)
