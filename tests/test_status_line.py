@@ -3,6 +3,7 @@ file before the CLI loads, and the same through the CLI for every other spelling
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -67,15 +68,19 @@ def test_a_goal_file_from_an_older_version_is_rewritten_by_the_full_cli(
     assert read_active_goal_file(dpt_home) == goal
 
 
-def test_the_fast_path_imports_neither_click_nor_the_store(dpt_home: Path) -> None:
-    code = ("import sys; from dptelemetry.__main__ import main\n"
+def test_the_fast_path_imports_neither_click_nor_the_store(run_dpt: RunDpt) -> None:
+    assert run_dpt("goal", "start", "kata", "--timebox", "5m").returncode == 0
+    code = ("import sys; before = set(sys.modules)\n"
+            "from dptelemetry.__main__ import main\n"
             "sys.argv = ['dpt', 'goal', 'status', '--format', 'line']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('click', 'sqlite3', 'platformdirs', 'pathlib', 're',"
-            " 'typing', 'dataclasses') if m in sys.modules))")
+            "print(sorted(set(sys.modules) - before))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.strip() == "[]"
+                         check=True).stdout.splitlines()
+    assert out[0] == "kata: 5m left"
+    heavy = {"click", "sqlite3", "platformdirs", "pathlib", "re", "typing", "dataclasses",
+             "json", "collections"}
+    assert heavy.isdisjoint(ast.literal_eval(out[1]))
 
 
 @pytest.mark.parametrize("env", [
