@@ -20,18 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from dptelemetry.durations import format_duration, parse_duration
-
-APP_NAME = "dptelemetry"
+from dptelemetry.home import APP_NAME, data_home_dir
 
 
 def data_home() -> Path:
     """`DPT_HOME`, else the platform's user data dir."""
-    env = os.environ.get("DPT_HOME")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+    return Path(data_home_dir())
 
 
 def config_path() -> Path:
@@ -80,6 +74,20 @@ class Capture:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """What `dpt lsp` shows in the editor while you practise (README: Live feedback)."""
+
+    progress: bool = True
+    """The active goal and its time box as work-done progress (the editor's status line)."""
+    timebox_message: bool = True
+    """One message when the goal's time box runs out."""
+    nudges: bool = True
+    """A message with the signal's suggestion at the moment of strain."""
+    nudge_interval: float = 1200.0
+    """At most one nudge in this many seconds."""
+
+
+@dataclass(frozen=True)
 class Plugins:
     disabled: tuple[str, ...] = ()
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -90,6 +98,7 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     privacy: Privacy = field(default_factory=Privacy)
     capture: Capture = field(default_factory=Capture)
+    feedback: Feedback = field(default_factory=Feedback)
     plugins: Plugins = field(default_factory=Plugins)
     path: Path | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
@@ -130,9 +139,9 @@ class Config:
         return rows
 
 
-_SECTIONS = ("thresholds", "privacy", "capture", "plugins")
+_SECTIONS = ("thresholds", "privacy", "capture", "feedback", "plugins")
 _PAUSE_KEYS = ("burst_gap", "medium_pause", "long_pause", "idle_timeout")
-_DURATION_KEYS = {*_PAUSE_KEYS, "panic_open_red", "panic_signal_window"}
+_DURATION_KEYS = {*_PAUSE_KEYS, "panic_open_red", "panic_signal_window", "nudge_interval"}
 _SHARE_KEYS = {"learning_red_share"}
 
 
@@ -204,6 +213,7 @@ _DEFAULTS: dict[str, Any] = {
     "thresholds": Thresholds(),
     "privacy": Privacy(),
     "capture": Capture(),
+    "feedback": Feedback(),
     "plugins": Plugins(),
 }
 
@@ -280,6 +290,7 @@ def load_config(
         thresholds=thresholds,
         privacy=Privacy(**values["privacy"]),
         capture=Capture(**values["capture"]),
+        feedback=Feedback(**values["feedback"]),
         plugins=Plugins(settings=plugin_settings, **values["plugins"]),
         path=path,
         sources=sources,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+import math
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|m|s)", re.IGNORECASE)
+_PART = r"(\d+(?:\.\d+)?)\s*(h|m|s)"
 _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0}
 
 
@@ -13,6 +13,8 @@ def parse_duration(text: str | float | int) -> float:
 
     Raises ValueError with a message fit for the user.
     """
+    import re  # here, not at the top: the status line formats durations and must start fast
+
     if isinstance(text, bool):
         raise ValueError(f"not a duration: {text!r}")
     if isinstance(text, (int, float)):
@@ -22,7 +24,7 @@ def parse_duration(text: str | float | int) -> float:
         try:
             seconds = float(cleaned)
         except ValueError:
-            parts = _PART.findall(cleaned)
+            parts = re.findall(_PART, cleaned, re.IGNORECASE)
             if not parts or "".join(n + u for n, u in parts).lower() != cleaned.lower():
                 raise ValueError(
                     f"not a duration: {text!r} (use forms like 45m, 1h30m, 90s)"
@@ -83,3 +85,10 @@ def format_duration(seconds: float, exact: bool = False) -> str:
         return f"{minutes}m"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d}m"
+
+
+def format_countdown(seconds: float) -> str:
+    """Time left, as a countdown reads it: rounded up to the unit shown, so a box just
+    started shows its whole length (34m59s left is `35m`) and `0s` only once none is left."""
+    whole = math.ceil(max(0.0, seconds))
+    return format_duration(whole if whole < 60 else 60 * math.ceil(whole / 60))

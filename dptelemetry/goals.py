@@ -2,8 +2,8 @@
 
 Goals are not a table: they are folded from `goal_start`/`goal_end` events, so exporting and
 importing events moves goals between machines too. The active goal is mirrored to a tiny
-file in the data home (`active-goal`: the title on line 1, the goal id on line 2), written
-atomically, so the git hook shims can read it with plain `sh` and no Python.
+file in the data home (`goal_file.py`), written atomically, so the git hook shims, the status
+line and the language server can read it without opening the store.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pathlib import Path
 
 from dptelemetry.durations import TIMEBOX_RANGE, TIMEBOX_WORDS
 from dptelemetry.errors import DptError
-from dptelemetry.events import EVENT_ID, Event, EventKind, new_event_id, utf8_safe
+from dptelemetry.events import Event, EventKind, new_event_id, utf8_safe
+from dptelemetry.goal_file import ACTIVE_GOAL_FILE, goal_file_text
 from dptelemetry.limits import (
     GOAL_NOTE,
     GOAL_TARGET,
@@ -27,7 +28,6 @@ from dptelemetry.limits import (
 )
 from dptelemetry.store.db import Store
 
-ACTIVE_GOAL_FILE = "active-goal"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
@@ -207,20 +207,10 @@ def sync_active_goal_file(store: Store, home: Path) -> Goal | None:
     fd, tmp = tempfile.mkstemp(prefix=".active-goal.", dir=home)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(f"{one_line(goal.title)}\n{goal.id}\n")
+            fh.write(goal_file_text(one_line(goal.title), goal.id, goal.started, goal.timebox))
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return goal
 
-
-def read_active_goal_file(home: Path) -> tuple[str, str] | None:
-    """(title, goal id) from the mirror file, without opening the store; None if no goal."""
-    try:
-        lines = (home / ACTIVE_GOAL_FILE).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(lines) != 2 or not lines[0] or not EVENT_ID.fullmatch(lines[1]):
-        return None  # not a file `sync_active_goal_file` wrote
-    return lines[0], lines[1]

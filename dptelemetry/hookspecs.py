@@ -32,6 +32,8 @@ from dptelemetry.analysis.signals import (
     WARN,
     Lever,
     Limits,
+    Moment,
+    NudgeRule,
     Section,
     Signal,
     Suggestion,
@@ -81,6 +83,8 @@ __all__ = [
     "History",
     "Lever",
     "Limits",
+    "Moment",
+    "NudgeRule",
     "Pause",
     "PauseBin",
     "RedStreak",
@@ -150,3 +154,10 @@ def dpt_zone(
 @hookspec
 def dpt_plugin_settings() -> Mapping[str, object]:  # type: ignore[empty-body]
     """This plugin's settings and their defaults, shown by `dpt plugins`."""
+
+
+@hookspec
+def dpt_nudge_rules(config: Config) -> Sequence[NudgeRule]:  # type: ignore[empty-body]
+    """Which of your signals can be seen while they happen (a `Moment`), each with the
+    suggestion your summary prints for it: `dpt lsp` shows it in the editor at that moment
+    (at most one nudge per `feedback.nudge_interval`)."""

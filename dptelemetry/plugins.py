@@ -19,7 +19,7 @@ import pluggy
 
 from dptelemetry import hookspecs
 from dptelemetry.analysis.history import DayMetrics, History
-from dptelemetry.analysis.signals import Section, Signal
+from dptelemetry.analysis.signals import NudgeRule, Section, Signal
 from dptelemetry.analysis.timeline import Session, Timeline
 from dptelemetry.analysis.zones import ZoneVerdict
 from dptelemetry.config import Config
@@ -170,6 +170,14 @@ class StrainPluginManager(pluggy.PluginManager):
                 self._fail(plugin, "dpt_zone",
                            f"returned {type(result).__name__}, not a ZoneVerdict or None")
         return None
+
+    def nudge_rules(self, config: Config) -> list[NudgeRule]:
+        rules: list[NudgeRule] = []
+        for plugin, result in self._each("dpt_nudge_rules", config=config):
+            if self._checked("dpt_nudge_rules", plugin, result, _is_list_of(NudgeRule),
+                             "a list of NudgeRule"):
+                rules.extend(result)
+        return rules
 
     def settings(self) -> dict[str, Mapping[str, object]]:
         """Each plugin's settings with their defaults."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import RunDpt
 
-from dptelemetry.goals import ACTIVE_GOAL_FILE
+from dptelemetry.goal_file import ACTIVE_GOAL_FILE
 from dptelemetry.store import open_store
 
 
@@ -25,7 +25,7 @@ def test_goal_lifecycle_reports_elapsed_and_time_left(run_dpt: RunDpt, dpt_home:
     assert status.returncode == 0
     assert "Goal: Bowling kata" in status.stdout
     assert "Running 10m" in status.stdout
-    assert "34m left of 45m" in status.stdout  # 34m59s: cut down to the minute
+    assert "35m left of 45m" in status.stdout  # 34m59s: a countdown rounds up
     assert "Target: green in 5 cycles" in status.stdout
     assert "Weak spot: naming" in status.stdout
 
@@ -64,8 +64,9 @@ def test_active_goal_file_mirrors_the_store_as_one_safe_line(
     run_dpt: RunDpt, dpt_home: Path
 ) -> None:
     run_dpt("goal", "start", "tidy\nSigned-off-by: mallory\x1b[31m")
-    title, goal_id = (dpt_home / ACTIVE_GOAL_FILE).read_text().splitlines()
+    title, goal_id, started, timebox = (dpt_home / ACTIVE_GOAL_FILE).read_text().splitlines()
     assert title == "tidy Signed-off-by: mallory [31m"
+    assert float(started) > 0 and timebox == ""  # no time box
     with open_store(dpt_home) as store:
         assert [e.id for e in store.goal_history()] == [goal_id]
     run_dpt("goal", "end")

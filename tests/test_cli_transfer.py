@@ -16,7 +16,7 @@ import pytest
 from conftest import RunDpt
 
 from dptelemetry.events import Event, EventKind, new_event_id
-from dptelemetry.goals import read_active_goal_file
+from dptelemetry.goal_file import read_active_goal_file
 from dptelemetry.store import open_store, store_path
 
 

@@ -36,12 +36,10 @@ from dptelemetry.analysis.timeline import (
     pause_bin,
 )
 from dptelemetry.config import Thresholds
-from dptelemetry.events import Event, EventKind
+from dptelemetry.events import NOT_ACTIVITY, Event, EventKind
 from dptelemetry.goals import Goal
 
 EDIT = EventKind.EDIT.value
-# Editor lifecycle, not the developer: it neither starts nor extends a session.
-_NOT_ACTIVITY = frozenset({EventKind.LSP_START.value, EventKind.LSP_STOP.value})
 # Besides edits, the events that show which file the developer is in.
 _FOCUS_KINDS = frozenset({EventKind.OPEN.value, EventKind.SAVE.value})
 
@@ -113,7 +111,8 @@ def _signatures(payload: Mapping[str, Any], outcome: str) -> frozenset[tuple[str
     return found
 
 
-def _test_run(event: Event, day_end: float, edited_chars: int) -> TestRun:
+def test_run_from(event: Event, day_end: float, edited_chars: int) -> TestRun:
+    """One `test_run` event as a TestRun (its end cut at `day_end`)."""
     p = event.payload
     outcome = p.get("outcome")
     outcome = outcome if outcome in ("green", "red") else "other"
@@ -321,14 +320,14 @@ def assemble_timeline(
     points: list[float] = []
     previous = float("-inf")
     for event in others:
-        if event.kind in _NOT_ACTIVITY:
+        if event.kind in NOT_ACTIVITY:
             continue
         points.append(event.ts)
         if event.kind == EventKind.TEST_RUN.value:
             # characters edited after the previous run started, up to this one's start
             since = edits[bisect_right(edit_ts, previous):bisect_right(edit_ts, event.ts)]
             chars = sum(map(add, map(_INSERTED, since), map(_DELETED, since)))
-            runs.append(_test_run(event, end, chars))
+            runs.append(test_run_from(event, end, chars))
             points.append(runs[-1].end)
             previous = event.ts
     points = sorted([*edit_ts, *points])

@@ -33,6 +33,31 @@ class Suggestion:
     lever: Lever
     text: str
 
+    def line(self) -> str:
+        """As the summary prints it, and the editor's nudge repeats it."""
+        return f"Try ({self.lever.value.replace('_', ' ')}): {self.text}"
+
+
+class Moment(str, Enum):
+    """Strain that the language server can see as it happens, so the editor can nudge then."""
+
+    RED_STRETCH = "red_stretch"
+    """A red stretch whose active time reaches the rule's `limit_s`."""
+    STUCK = "stuck"
+    """A detected stuck moment: a silence of `long_pause` right after a red run."""
+
+
+@dataclass(frozen=True)
+class NudgeRule:
+    """When the editor may nudge for one of a plugin's signals, and with which suggestion
+    (the one the summary prints for that signal)."""
+
+    moment: Moment
+    signal: str
+    suggestion: Suggestion
+    limit_s: float = 0.0
+    """For RED_STRETCH: the active seconds of red that the signal flags."""
+
 
 @dataclass(frozen=True)
 class Threshold:

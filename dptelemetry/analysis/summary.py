@@ -39,6 +39,7 @@ from dptelemetry.analysis.timeline import (
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict, classify, day_zone
 from dptelemetry.config import Config, Thresholds
+from dptelemetry.events import EventKind
 from dptelemetry.goals import Goal, goal_titled, load_goals
 from dptelemetry.plugins import PluginFailure, StrainPluginManager, get_plugin_manager
 from dptelemetry.store import Store
@@ -143,6 +144,24 @@ class GoalWork:
     rating: int | None
 
 
+NUDGE_FOLLOW_S = 600.0
+"""A nudge counts as followed by green when a green run ended within this long after it."""
+
+
+@dataclass(frozen=True)
+class NudgeFollowUp:
+    """A strain nudge the editor showed (a `nudge` event) and what followed it: the first
+    green run that ended after it, which ended the red stretch it was about."""
+
+    ts: float
+    signal: str
+    observed_s: float | None
+    """The number the nudge gave: seconds of red, or of silence."""
+    green_after_s: float | None
+    """From the nudge to the end of that green run; None if none came that day."""
+    green_within_10m: bool
+
+
 @dataclass(frozen=True)
 class SessionSummary:
     index: int
@@ -180,6 +199,8 @@ class DaySummary:
     """The zone that held most of the day's active time; None without sessions."""
     assisted: AssistedStats
     sections: tuple[Section, ...] = ()
+    nudges: tuple[NudgeFollowUp, ...] = ()
+    """Strain nudges shown in the editor, in time order."""
     plugin_failures: tuple[PluginFailure, ...] = ()
     plugins: tuple[str, ...] = ()
     """The plugins that ran."""
@@ -298,6 +319,21 @@ def _assisted(timeline: Timeline) -> AssistedStats:
     return AssistedStats(len(assisted), inserted, inserted / everything if everything else 0.0)
 
 
+def _nudges(timeline: Timeline) -> tuple[NudgeFollowUp, ...]:
+    greens = [r for r in timeline.runs if r.green]
+    found = []
+    for event in timeline.events:
+        if event.kind != EventKind.NUDGE.value:
+            continue
+        after = next((r.end - event.ts for r in greens if r.end > event.ts), None)
+        observed = event.payload.get("observed_s")
+        found.append(NudgeFollowUp(
+            event.ts, str(event.payload.get("signal", "")),
+            float(observed) if isinstance(observed, (int, float)) else None,
+            after, after is not None and after <= NUDGE_FOLLOW_S))
+    return tuple(found)
+
+
 def _session_summary(session: Session, verdict: ZoneVerdict,
                      signals: Sequence[Signal]) -> SessionSummary:
     runs = verdict_runs(session.runs)
@@ -337,6 +373,7 @@ def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
         zone=day_zone(timeline.sessions, verdicts),
         assisted=_assisted(timeline),
         sections=tuple(sections),
+        nudges=_nudges(timeline),
         plugin_failures=tuple(manager.failures),
         plugins=tuple(sorted(n for n, o in manager.origins.items() if o.status == "loaded")),
         baseline_days=len(history.days),

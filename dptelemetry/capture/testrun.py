@@ -145,7 +145,7 @@ def record_test_run(run: TestRun) -> list[str]:
     try:
         from dptelemetry.config import data_home, load_config
         from dptelemetry.events import Event, EventKind
-        from dptelemetry.goals import read_active_goal_file
+        from dptelemetry.goal_file import read_active_goal_file
         from dptelemetry.privacy import private_event
         from dptelemetry.store import record_fail_open
 
@@ -161,7 +161,7 @@ def record_test_run(run: TestRun) -> list[str]:
             ts=run.started,
             source=run.source,
             payload=run.payload(),
-            goal_id=goal[1] if goal else None,
+            goal_id=goal.goal_id if goal else None,
             repo=str(root) if root else None,
         )
         kept = record_fail_open([private_event(event, config.privacy.hash_paths)], home)

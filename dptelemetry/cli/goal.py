@@ -10,8 +10,17 @@ import click
 from dptelemetry import clock
 from dptelemetry.cli.common import WholeNumber, cli_reader, cli_store, local_time
 from dptelemetry.config import data_home
-from dptelemetry.durations import format_duration, parse_timebox
-from dptelemetry.goals import Goal, active_goal, end_goal, load_goals, start_goal
+from dptelemetry.durations import format_countdown, format_duration, parse_timebox
+from dptelemetry.goal_file import GoalFile
+from dptelemetry.goals import (
+    Goal,
+    active_goal,
+    end_goal,
+    load_goals,
+    start_goal,
+    sync_active_goal_file,
+)
+from dptelemetry.status_line import DEFAULT_WIDTH, MIN_WIDTH, status_line
 
 
 def _timebox(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
@@ -66,7 +75,7 @@ def _box_text(g: Goal, now: float) -> str:
     if left is None or g.timebox is None:
         return "no time box"
     if left >= 0:
-        return f"{format_duration(left)} left of {format_duration(g.timebox)}"
+        return f"{format_countdown(left)} left of {format_duration(g.timebox)}"
     return f"over the {format_duration(g.timebox)} time box by {format_duration(-left)}"
 
 
@@ -75,12 +84,25 @@ _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), d
 
 
 @goal.command()
-@_FORMAT
-def status(fmt: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "line"]), default="text",
+              show_default=True,
+              help="Output format; `line`: one short line for status lines (nothing without a "
+                   "goal), read from the goal file, fast enough to poll.")
+@click.option("--width", type=click.IntRange(min=MIN_WIDTH), default=DEFAULT_WIDTH,
+              show_default=True, help="With --format line: how much of the title to show.")
+def status(fmt: str, width: int) -> None:
     """Show the active goal: how long it has run and the time left in its box."""
     now = clock.now()
     with cli_reader() as store:
-        current = active_goal(load_goals(store))
+        # The line is normally answered from the goal file before this CLI loads (see
+        # status_line.py); it lands here only when that file lacks the goal's start.
+        current = (sync_active_goal_file(store, data_home()) if fmt == "line"
+                   else active_goal(load_goals(store)))
+    if fmt == "line":
+        if current is not None:
+            click.echo(status_line(GoalFile(current.title, current.id, current.started,
+                                            current.timebox), now, width))
+        return
     if fmt == "json":
         click.echo(json.dumps(_goal_json(current, now) if current else None))
         return

@@ -16,7 +16,7 @@ from dptelemetry.analysis.days import local_datetime
 from dptelemetry.analysis.history import LOOKBACK_DAYS, MIN_DAYS
 from dptelemetry.analysis.next_session import Recommendation, severity_word
 from dptelemetry.analysis.signals import Signal
-from dptelemetry.analysis.summary import DaySummary, GoalWork
+from dptelemetry.analysis.summary import NUDGE_FOLLOW_S, DaySummary, GoalWork
 from dptelemetry.analysis.timeline import file_name
 from dptelemetry.analysis.week import WeekSummary
 from dptelemetry.analysis.zones import Zone
@@ -333,6 +333,22 @@ def _stuck(summary: DaySummary, clock: _Clock) -> Section:
                           rows, wrap=("What you tried",)),), note)
 
 
+def _nudges(summary: DaySummary, clock: _Clock) -> Section:
+    rows = tuple((clock(n.ts), n.signal, _opt(n.observed_s),
+                  f"green {dur(n.green_after_s)} later" if n.green_after_s is not None
+                  else "no green run after it")
+                 for n in summary.nudges)
+    helped = sum(1 for n in summary.nudges if n.green_within_10m)
+    return Section(
+        "nudges", "Nudges in the editor",
+        (Paragraph(f"{plural(len(summary.nudges), 'nudge')} shown; the red stretch ended "
+                   f"within {dur(NUDGE_FOLLOW_S)} after {helped}."),
+         Table(("Time", "Signal", "Number", "What followed"), rows)),
+        "A nudge is the signal's suggestion, shown by `dpt lsp` at the moment of strain "
+        "(`[feedback]` in the config). What followed: the first green run that ended after "
+        "it.")
+
+
 def _assisted(summary: DaySummary) -> Section:
     a = summary.assisted
     text = (f"{plural(a.count, 'assisted edit')} inserted {a.inserted} characters, "
@@ -363,7 +379,7 @@ def signal_blocks(signals: Sequence[Signal], clock: _Clock | None) -> tuple[Bloc
             f"Evidence: {_evidence(s)}.",
             f"Threshold: {th.metric} reached {number(th.observed)} against a limit of "
             f"{number(th.value)} ({th.basis}).",
-            f"Try ({s.suggestion.lever.value.replace('_', ' ')}): {s.suggestion.text}",
+            s.suggestion.line(),
         )))
     return tuple(blocks)
 
@@ -464,7 +480,8 @@ def day_document(report: DayReport, glyphs: Glyphs = UNICODE) -> Document:
         sections.append(Section("timeline", "The day", (StripBlock(strip),),
                                 " ".join(strip.legend)))
     sections += [_pauses(summary, clock), _tests(summary), _commits(summary, clock),
-                 _stuck(summary, clock), _assisted(summary), _signals(summary, clock),
+                 _stuck(summary, clock), *([_nudges(summary, clock)] if summary.nudges else []),
+                 _assisted(summary), _signals(summary, clock),
                  *_plugin_sections(summary)]
     if report.week is not None:
         sections.append(_week(report.week))

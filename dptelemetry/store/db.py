@@ -34,6 +34,7 @@ _COLUMNS = "ts_ms, id, kind, source, goal_id, repo, path, payload"
 _PLACES = ", ".join("?" * len(_COLUMNS.split(", ")))
 _INSERT = f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES ({_PLACES})"
 _GOAL_KINDS = "kind IN ('goal_start', 'goal_end')"  # must match the partial index
+_TEST_RUNS = "kind = 'test_run'"  # must match the partial index (schema 5)
 
 
 class KindColumns(NamedTuple):
@@ -245,6 +246,29 @@ class Store:
     def goal_history(self) -> list[Event]:
         """All goal_start and goal_end events, in time order (read through a small index)."""
         return list(self._select(f"WHERE {_GOAL_KINDS}"))
+
+    def test_run_ids(self, start: float) -> list[str]:
+        """The ids of the test runs with `ts >= start`, read from their index alone (no row
+        is visited)."""
+        with _sqlite_errors(self.path):
+            return [row[0] for row in self._conn.execute(
+                f"SELECT id FROM events WHERE {_TEST_RUNS} AND ts_ms >= ?",
+                (round(start * 1000),))]
+
+    def activity_stamps(self, start: float, end: float, exclude: Collection[str]) -> list[float]:
+        """The instants (epoch seconds, in order) of the events with `start <= ts < end`,
+        except those of kinds in `exclude`."""
+        marks = ", ".join("?" * len(exclude))
+        with _sqlite_errors(self.path):
+            return [row[0] / 1000 for row in self._conn.execute(
+                f"SELECT ts_ms FROM events WHERE ts_ms >= ? AND ts_ms < ? "
+                f"AND kind NOT IN ({marks}) ORDER BY ts_ms",
+                (round(start * 1000), round(end * 1000), *exclude))]
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: reading it costs no query."""
+        with _sqlite_errors(self.path):
+            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def span_stamp(self, start: float, end: float) -> int:
         """A number that grows whenever an event with `start <= ts < end` is stored (the

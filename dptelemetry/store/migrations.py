@@ -149,6 +149,12 @@ def _v4_day_trends(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_test_run_index(conn: sqlite3.Connection) -> None:
+    """A small index of test runs: a language server asks every few seconds for the runs
+    stored since it last looked, which must not walk the keystrokes in between."""
+    conn.execute("CREATE INDEX events_test_runs ON events(ts_ms) WHERE kind = 'test_run'")
+
+
 def _iso_to_ms(text: str) -> tuple[int, bool]:
     """(ms since the epoch, whether `text` had an offset); no offset means UTC."""
     stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -164,6 +170,7 @@ STEPS: tuple[Callable[[sqlite3.Connection], list[str] | None], ...] = (
     _v2_clustered_by_time,
     _v3_day_metrics,
     _v4_day_trends,
+    _v5_test_run_index,
 )
 LATEST = len(STEPS)
 

@@ -19,6 +19,8 @@ from dptelemetry.hookspecs import (
     History,
     Lever,
     Limits,
+    Moment,
+    NudgeRule,
     RedStreak,
     Session,
     Signal,
@@ -36,6 +38,12 @@ DEFAULTS: Mapping[str, object] = {
 STRETCH_BASIS = ("20 / 45 min from the research note (S3), on Zorro's episode boundaries "
                  "(its 3 x your median episode is left out)")
 PAUSE_BASIS = "a design choice: several long silences right after red runs in one session"
+RED_STRETCH_TRY = Suggestion(Lever.TIME_BLOCK, "Time-box red stretches: set a 20-minute timer; "
+                             "when it rings, revert to the last green run and take a smaller "
+                             "step.")
+PAUSE_AFTER_RED_TRY = Suggestion(Lever.FEEDBACK, "After a red run, add one assertion or print "
+                                 "that shows the failing value, then rerun, instead of "
+                                 "reasoning in silence.")
 
 
 def stretch_end(streak: RedStreak, session: Session) -> float:
@@ -57,6 +65,20 @@ def dpt_plugin_settings() -> Mapping[str, object]:
     return DEFAULTS
 
 
+def _stretch_limits(config: Config) -> Limits:
+    return Limits.configured(config, NAME, DEFAULTS, "red_warn_minutes", "red_strong_minutes",
+                             STRETCH_BASIS, scale=60)
+
+
+@hookimpl
+def dpt_nudge_rules(config: Config) -> list[NudgeRule]:
+    """Both signals can be seen as they happen: nudge at the red stretch's warning limit, and
+    at each stuck moment (the summary flags several; one is worth a word while it lasts)."""
+    return [NudgeRule(Moment.RED_STRETCH, "red_stretch", RED_STRETCH_TRY,
+                      limit_s=_stretch_limits(config).warn),
+            NudgeRule(Moment.STUCK, "pause_after_red", PAUSE_AFTER_RED_TRY)]
+
+
 @hookimpl
 def dpt_day_metrics(timeline: Timeline) -> Mapping[str, Sequence[float]]:
     return {STRETCH_METRIC: [red_seconds(timeline, session, streak)
@@ -66,9 +88,7 @@ def dpt_day_metrics(timeline: Timeline) -> Mapping[str, Sequence[float]]:
 
 @hookimpl
 def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> list[Signal]:
-    limits = history.limits(STRETCH_METRIC, Limits.configured(
-        config, NAME, DEFAULTS, "red_warn_minutes", "red_strong_minutes", STRETCH_BASIS,
-        scale=60))
+    limits = history.limits(STRETCH_METRIC, _stretch_limits(config))
     pause_limits = Limits.configured(config, NAME, DEFAULTS, "pauses_after_red_warn",
                                      "pauses_after_red_strong", PAUSE_BASIS)
     signals = []
@@ -88,9 +108,7 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
                           "recovered": int(streak.recovered_by is not None),
                           "failing_at_end": len(streak.runs[-1].signatures)},
                 threshold=limits.crossed("red_active_s", seconds),
-                suggestion=Suggestion(Lever.TIME_BLOCK, "Time-box red stretches: set a "
-                                      "20-minute timer; when it rings, revert to the last green "
-                                      "run and take a smaller step."),
+                suggestion=RED_STRETCH_TRY,
                 runs=tuple(r.start for r in streak.runs),
             ))
         detected = [m for m in session.stuck if m.detected]
@@ -106,9 +124,7 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
                 evidence={"pauses": len(detected), "longest_s": round(longest, 1),
                           "total_s": round(sum(m.seconds for m in detected), 1)},
                 threshold=pause_limits.crossed("pauses_after_red", len(detected)),
-                suggestion=Suggestion(Lever.FEEDBACK, "After a red run, add one assertion or "
-                                      "print that shows the failing value, then rerun, "
-                                      "instead of reasoning in silence."),
+                suggestion=PAUSE_AFTER_RED_TRY,
                 runs=tuple(r.start for r in session.runs if r.red and r.end in silenced),
             ))
     return signals

@@ -14,7 +14,7 @@ from dptelemetry.analysis.summary import summarize_day
 from dptelemetry.analysis.week import WeekSummary, summarize_week, week_of
 from dptelemetry.config import load_config
 from dptelemetry.plugins import get_plugin_manager
-from dptelemetry.store import open_store
+from dptelemetry.store import migrations, open_store
 from tests.analysis.builders import DAY, DayBuilder
 from tests.analysis.test_strain_plugins import calm_day, teq_day
 from tests.analysis.test_summary import counting
@@ -123,7 +123,7 @@ def test_the_store_migrates_to_the_week_cache_keeping_events_and_metrics(
         store.append(day.events)
         store.save_day_metrics(day.start, day.start + 86400, "k", 7, {"teq": [0.5]})
     with open_store(dpt_home) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == migrations.LATEST
         assert store.count() == len(day.events)
         assert store.cached_day_metrics(day.start, day.start + 86400, "k", 7) == {"teq": [0.5]}
         assert store.cached_day_trend(day.start, day.start + 86400, "k", 7) is None

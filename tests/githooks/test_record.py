@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from gitrepo import Git, RunDpt, commit_events, commit_file, goal_trailers, wait_for_recorders
 
-from dptelemetry.goals import read_active_goal_file
+from dptelemetry.goal_file import read_active_goal_file
 from dptelemetry.store import open_store
 
 GOAL = "Bowling kata"
@@ -26,7 +26,7 @@ GOAL = "Bowling kata"
 def active_goal_id(home: Path) -> str:
     found = read_active_goal_file(home)
     assert found is not None
-    return found[1]
+    return found.goal_id
 
 
 def test_commit_event_has_sha_branch_goal_and_counts(installed: Path, git: Git,

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import re
+import select
+import struct
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,3 +53,37 @@ def readme_setup(marker: str, tmp_path: Path, name: str) -> Path:
     init = tmp_path / name
     init.write_text(found.group(1))
     return init
+
+
+def with_our_path(env: Mapping[str, str] = {}) -> dict[str, str]:
+    """The environment with `dpt`, as installed with us, first on PATH."""
+    return {**os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", **env}
+
+
+_CONTROL = re.compile(rb"\x1b(\[[0-9;?>=]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>78])")
+
+
+def screen_shows(argv: list[str], wanted: str, cwd: Path, timeout: float = 30.0,
+                 columns: int = 160) -> bool:
+    """Run a terminal program in a pty of `columns` and tell whether what it draws comes to
+    show `wanted` before `timeout` (escape sequences left out); then kill it."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: its terminal is the pty
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 30, columns, 0, 0))
+        os.chdir(cwd)
+        os.execvpe(argv[0], argv, {**with_our_path(), "TERM": "xterm"})
+    drawn = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while wanted.encode() not in _CONTROL.sub(b"", drawn) and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    drawn += os.read(fd, 65536)
+                except OSError:  # the program ended
+                    break
+    finally:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return wanted.encode() in _CONTROL.sub(b"", drawn)

@@ -10,7 +10,7 @@ from conftest import RunDpt
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-from dptelemetry.goals import read_active_goal_file
+from dptelemetry.goal_file import read_active_goal_file
 
 from .lspclient import change, command, edit, flush, initialize, open_document, stored
 
@@ -20,7 +20,7 @@ async def test_commands_are_advertised(client: LanguageClient) -> None:
     provider = result.capabilities.execute_command_provider
     assert provider is not None
     assert set(provider.commands) == {"dpt.goal.start", "dpt.goal.end", "dpt.stuck",
-                                      "dpt.summary", "dpt.flush"}
+                                      "dpt.summary", "dpt.flush", "dpt.session"}
 
 
 async def test_goal_stuck_and_end_from_the_editor_tag_what_follows(

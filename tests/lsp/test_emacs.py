@@ -11,8 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import RunDpt
 
-from .editors import edit_in_editor, readme_setup
+from .editors import edit_in_editor, readme_setup, screen_shows
 
 SESSION = Path(__file__).with_name("emacs_session.el")
 
@@ -48,3 +49,13 @@ def test_the_readme_emacs_eglot_setup_works_as_written(
     edits = [e.payload for e in events if e.kind == "edit"]  # eglot sends changes when idle
     assert sum(p["inserted"] for p in edits) == len(" typed")
     assert sum(p["deleted"] for p in edits) == len("second ") + len("first line typed\n")
+
+
+
+def test_the_readme_emacs_mode_line_shows_the_line_commands_text(
+        dpt_home: Path, tmp_path: Path, run_dpt: RunDpt) -> None:
+    """Emacs in a terminal (its mode line is not drawn in batch mode), with the snippet."""
+    init = readme_setup("emacs-mode-line", tmp_path, "init.el")
+    assert run_dpt("goal", "start", "Bowling kata", "--timebox", "30m").returncode == 0
+    assert screen_shows(["emacs", "-nw", "-Q", "-l", str(init)], " Bowling kata: 30m left ",
+                        tmp_path)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import RunDpt
 
 from dptelemetry.events import Event
 
-from .editors import edit_in_editor, readme_setup
+from .editors import README, edit_in_editor, readme_setup, with_our_path
 
 SESSION = Path(__file__).with_name("neovim_session.lua")
+STATUSLINE = Path(__file__).with_name("neovim_statusline.lua")
 
 pytestmark = pytest.mark.skipif(shutil.which("nvim") is None,
                                 reason="Neovim is not installed (Debian package: neovim)")
@@ -47,3 +52,42 @@ def test_the_readme_neovim_0_7_setup_works_as_written(dpt_home: Path, tmp_path: 
     edits = [e.payload for e in events if e.kind == "edit"]  # Neovim batches within 150 ms
     assert sum(p["inserted"] for p in edits) == len(" typed")
     assert sum(p["deleted"] for p in edits) == len("second ") + len("first line typed\n")
+
+
+
+NVIM_0_10 = os.environ.get("DPT_TEST_NVIM_0_10")
+"""An `nvim` of 0.10 or later (Debian 12 has 0.7.2; see the research note for 0.10.4)."""
+
+
+def readme_0_10_setup() -> str:
+    found = re.search(r"### Neovim 0.10 and later\n\n```lua\n(.*?)```", README.read_text(),
+                      re.DOTALL)
+    assert found, "README.md lost its Neovim 0.10 set-up"
+    return found.group(1)
+
+
+@pytest.mark.parametrize("version", [
+    "0.7",
+    pytest.param("0.10", marks=pytest.mark.skipif(
+        NVIM_0_10 is None, reason="DPT_TEST_NVIM_0_10 names no Neovim 0.10+")),
+])
+def test_the_readme_neovim_statusline_shows_the_goal_and_its_time_left(
+        dpt_home: Path, tmp_path: Path, run_dpt: RunDpt, version: str) -> None:
+    setup = (readme_setup("neovim-0.7-setup", tmp_path, "setup.lua").read_text()
+             if version == "0.7" else readme_0_10_setup())
+    statusline = readme_setup(f"neovim-{version}-statusline", tmp_path, "status.lua")
+    init = tmp_path / "init.lua"
+    init.write_text(setup + statusline.read_text())
+    assert run_dpt("goal", "start", "Bowling kata", "--timebox", "30m").returncode == 0
+    source = tmp_path / "kata.py"
+    source.write_text("x = 1\n")
+    nvim = "nvim" if version == "0.7" else str(NVIM_0_10)
+    result = subprocess.run(
+        [nvim, "--headless", "-i", "NONE", "-n", "-u", str(init), "-c",
+         f"luafile {STATUSLINE}"],
+        env=with_our_path({"DPT_TEST_FILE": str(source)}),
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    if version == "0.7":  # what Neovim itself received, as the snippet reads it
+        assert "received: Bowling kata | 30m left | 0\n" in result.stdout
+    assert result.stdout.rstrip().endswith("kata.py Bowling kata: 30m left")

@@ -22,7 +22,8 @@ from dptelemetry.capture import deferred
 from dptelemetry.capture.githooks.git import CommitFacts, read_commits, repo_root, run_git
 from dptelemetry.config import data_home, load_config
 from dptelemetry.events import Event, EventKind, new_event_id
-from dptelemetry.goals import Goal, goal_titled, load_goals, read_active_goal_file
+from dptelemetry.goal_file import read_active_goal_file
+from dptelemetry.goals import Goal, goal_titled, load_goals
 from dptelemetry.limits import MAX_NAME
 from dptelemetry.privacy import private_event
 from dptelemetry.store import Kept, Store, fallback, open_store, record_fail_open
@@ -78,8 +79,8 @@ class _Linker:
 
     def for_new(self, facts: CommitFacts) -> str | None:
         """The trailer's goal; an untagged commit belongs to the goal active now."""
-        if self.active and (facts.goal is None or facts.goal == self.active[0]):
-            return self.active[1]
+        if self.active and (facts.goal is None or facts.goal == self.active.title):
+            return self.active.goal_id
         return self._titled(facts)
 
     def for_rewrite(self, facts: CommitFacts, old: CommitFacts | None,

@@ -1,37 +1,49 @@
-"""The active goal's id as the server's events carry it, kept fresh off the editor's path.
+"""The active goal as the server knows it, kept fresh off the editor's path.
 
-`dpt goal start` in a terminal changes the goal while the server runs. Reading the small
-`active-goal` file is cheap but still a disk access, so a keystroke never does it: a
-background thread re-reads the file once a second, and events carry the goal it last saw
-(at most about a second stale). Goals started through the server's own commands are known
-at once.
+`dpt goal start` in a terminal (or another editor, or `dpt goal again`) changes the goal while
+the server runs; `goals.py` mirrors every change to the small `active-goal` file. The
+server's feedback thread calls `poll` every second: one `stat`, and a read only when the file
+changed. Handlers read `id` (O(1), no disk access), so events carry the goal seen at most
+about a second ago; goals started through the server's own commands are known at once.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
-from dptelemetry.goals import read_active_goal_file
+from dptelemetry.goal_file import ACTIVE_GOAL_FILE, GoalFile, read_active_goal_file
+
+_Stamp = tuple[int, int, int]
 
 
 class ActiveGoal:
-    def __init__(self, home: Path, interval: float = 1.0) -> None:
+    def __init__(self, home: Path) -> None:
+        self._path = home / ACTIVE_GOAL_FILE
         self._home = home
-        self._interval = interval
-        self.id: str | None = self._read()
-        """The goal id now: read by the handlers, O(1), no disk access."""
-        threading.Thread(target=self._poll, name="dpt-goal", daemon=True).start()
+        self._stamp: _Stamp | None = None
+        self.goal: GoalFile | None = None
+        self.id: str | None = None
+        """The goal id now: read by the handlers."""
+        self.poll()
 
     def set(self, goal_id: str | None) -> None:
         self.id = goal_id
 
-    def _read(self) -> str | None:
-        found = read_active_goal_file(self._home)
-        return found[1] if found else None
+    def _file_stamp(self) -> _Stamp | None:
+        try:
+            st = self._path.stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
 
-    def _poll(self) -> None:
-        while True:
-            time.sleep(self._interval)
-            self.id = self._read()
+    def poll(self) -> bool:
+        """Re-read the file if it changed; True when the goal it names changed."""
+        stamp = self._file_stamp()
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        goal = None if stamp is None else read_active_goal_file(self._home)
+        changed = goal != self.goal
+        self.goal = goal
+        self.id = goal.goal_id if goal else None
+        return changed

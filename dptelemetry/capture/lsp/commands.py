@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dptelemetry.config import Config
 from dptelemetry.durations import format_duration, parse_timebox
 from dptelemetry.errors import DptError
 from dptelemetry.events import utf8_safe
-from dptelemetry.goals import Goal, end_goal, start_goal
+from dptelemetry.goals import Goal, end_goal, load_goals, start_goal
 from dptelemetry.store import open_store
 from dptelemetry.stuck import IMPULSES, log_stuck
 
@@ -24,6 +25,7 @@ GOAL_END = "dpt.goal.end"
 STUCK = "dpt.stuck"
 SUMMARY = "dpt.summary"
 FLUSH = "dpt.flush"
+SESSION = "dpt.session"
 SOURCE = "lsp"
 
 
@@ -111,3 +113,16 @@ def summary(home: Path, now: float) -> str:
     from dptelemetry.render.reports import summary_text  # the analysis loads only when asked
 
     return summary_text(home, now)
+
+
+def session(home: Path, now: float, config: Config) -> str:
+    """The session so far, from today's timeline (`feedback/session_view.py`)."""
+    from dptelemetry.analysis.days import local_date
+    from dptelemetry.analysis.reader import read_timeline
+    from dptelemetry.capture.lsp.feedback.session_view import session_text
+    from dptelemetry.goal_file import read_active_goal_file
+
+    with open_store(home) as store:
+        timeline = read_timeline(store, local_date(now), config.thresholds,
+                                 goals=load_goals(store))
+    return session_text(timeline, read_active_goal_file(home), now)

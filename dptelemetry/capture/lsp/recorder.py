@@ -57,12 +57,16 @@ class Recorder:
         self._assisted = assisted_edit_chars
         self._documents: dict[str, OpenDocument] = {}
         self.stopped: str | None = None
+        self.last_activity: float | None = None
+        """When the developer last opened, changed, saved or closed a document here."""
 
     def _emit(self, kind: EventKind, location: Location | None,
-              payload: Mapping[str, Any]) -> None:
+              payload: Mapping[str, Any]) -> float:
         where = location or NOWHERE
-        self._sink.put(Event(kind=kind.value, ts=clock.now(), source=SOURCE, payload=payload,
+        ts = clock.now()
+        self._sink.put(Event(kind=kind.value, ts=ts, source=SOURCE, payload=payload,
                              goal_id=self.goal.id, repo=where.repo, path=where.path))
+        return ts
 
     def start(self, client: str | None) -> None:
         payload: dict[str, Any] = {"server_version": __version__}
@@ -80,7 +84,7 @@ class Recorder:
         shape = DocumentShape(text, self._units)
         document = OpenDocument(_name(language) or "unknown", self.locator.locate(uri), shape)
         self._documents[uri] = document
-        self._emit(EventKind.OPEN, document.location,
+        self.last_activity = self._emit(EventKind.OPEN, document.location,
                    {"language": document.language, "lines": shape.line_count})
 
     def change(self, uri: str, changes: Iterable[types.TextDocumentContentChangeEvent]) -> None:
@@ -89,7 +93,7 @@ class Recorder:
             document = OpenDocument("unknown", self.locator.locate(uri), None)
             self._documents[uri] = document
         counts = count_changes(document.shape, changes, self._units)
-        self._emit(EventKind.EDIT, document.location, {
+        self.last_activity = self._emit(EventKind.EDIT, document.location, {
             "language": document.language,
             "inserted": counts.inserted,
             "deleted": counts.deleted,
@@ -99,12 +103,12 @@ class Recorder:
         })
 
     def save(self, uri: str) -> None:
-        self._emit(EventKind.SAVE, self._location(uri), {})
+        self.last_activity = self._emit(EventKind.SAVE, self._location(uri), {})
 
     def close(self, uri: str) -> None:
         location = self._location(uri)
         self._documents.pop(uri, None)
-        self._emit(EventKind.CLOSE, location, {})
+        self.last_activity = self._emit(EventKind.CLOSE, location, {})
 
     def _location(self, uri: str) -> Location:
         document = self._documents.get(uri)

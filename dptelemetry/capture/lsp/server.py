@@ -1,5 +1,6 @@
 """`dpt lsp`: the language server editors start. Thin wiring: each LSP message is handed to
-the recorder or to a command; the logic lives in the modules beside this one.
+the recorder or to a command, and the live feedback (`feedback/`) runs beside them; the logic
+lives in the modules beside this one.
 
 The server asks for incremental sync of every document and offers nothing else (no
 completion, no hover), so the editor never waits on it. Events go through the store's batched
@@ -30,12 +31,14 @@ from dptelemetry import __version__, clock
 from dptelemetry.capture.lsp import commands
 from dptelemetry.capture.lsp.active_goal import ActiveGoal
 from dptelemetry.capture.lsp.edits import units_for
+from dptelemetry.capture.lsp.feedback.channel import EditorChannel
+from dptelemetry.capture.lsp.feedback.loop import FeedbackLoop
 from dptelemetry.capture.lsp.locations import Locator
 from dptelemetry.capture.lsp.log import describe, start_logging
 from dptelemetry.capture.lsp.options import session_config
 from dptelemetry.capture.lsp.protocol import TelemetryProtocol
 from dptelemetry.capture.lsp.recorder import Recorder
-from dptelemetry.config import data_home
+from dptelemetry.config import Config, data_home
 from dptelemetry.errors import DptError
 from dptelemetry.store.writer import BatchWriter
 
@@ -51,6 +54,9 @@ class TelemetryServer(LanguageServer):
         self.writer: BatchWriter | None = None
         self.recorder: Recorder | None = None
         self._ending = threading.Lock()
+        self.feedback: FeedbackLoop | None = None
+        self.config = Config()
+        self._progress_capable = False
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of pygls' `window/showMessage`: a recorder never interrupts the user.
@@ -79,10 +85,24 @@ class TelemetryServer(LanguageServer):
             assisted_edit_chars=config.thresholds.assisted_edit_chars,
         )
         self.recorder.start(params.client_info.name if params.client_info else None)
+        self.config = config
+        window = params.capabilities.window
+        self._progress_capable = bool(window and window.work_done_progress)
+        recorder = self.recorder
+        self.feedback = FeedbackLoop(self.home, recorder.goal, config, self.writer,
+                                     clock=clock.now, last_edit=lambda: recorder.last_activity)
+        self.feedback.start()
+
+    def initialized(self) -> None:
+        """The client is ready for requests from us: the editor may hear from now on."""
+        if self.feedback is not None:
+            self.feedback.attach(EditorChannel(self), self._progress_capable)
 
     def end(self, reason: str) -> None:
         """Record why the session ended (the first reason wins) and write everything."""
         with self._ending:
+            if self.feedback is not None:
+                self.feedback.stop()
             if self.recorder is not None:
                 self.recorder.stop(reason)
             if self.writer is not None:
@@ -110,6 +130,10 @@ def build_server(home: Path) -> TelemetryServer:
     @server.feature(types.INITIALIZE)
     def initialize(ls: TelemetryServer, params: types.InitializeParams) -> None:
         ls.begin(params)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: TelemetryServer, params: types.InitializedParams) -> None:
+        ls.initialized()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: TelemetryServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -141,6 +165,8 @@ def build_server(home: Path) -> TelemetryServer:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: TelemetryServer, params: None) -> None:
+        if ls.feedback is not None:
+            ls.feedback.stop()  # the editor hears nothing after asking us to stop
         if ls.recorder is not None and ls.writer is not None:
             ls.recorder.stop("shutdown")
             ls.writer.flush()
@@ -184,6 +210,13 @@ def _register_commands(server: TelemetryServer) -> None:
         now = clock.now()
         await ls.in_worker(writer.flush)
         return await ls.in_worker(commands.summary, ls.home, now)
+
+    @server.command(commands.SESSION)
+    async def session_so_far(ls: TelemetryServer, *args: Any) -> str:
+        _, writer = session(ls)
+        now = clock.now()
+        await ls.in_worker(writer.flush)  # this editor's last edits count too
+        return await ls.in_worker(commands.session, ls.home, now, ls.config)
 
     @server.command(commands.FLUSH)
     async def flush(ls: TelemetryServer, *args: Any) -> dict[str, int]:
