@@ -136,6 +136,13 @@ class StuckPayload(_Payload):
     impulse: Literal["search", "ask", "switch", "other"] | None = None
 
 
+class NudgePayload(_Payload):
+    signal: Name = ""
+    moment: Literal["red_stretch", "stuck"] | None = None
+    observed_s: Seconds = 0.0
+    limit_s: Seconds = 0.0
+
+
 class PayloadSchema:
     """One kind's payload: its declared fields, its size cap, and which fields hold a text a
     user gives (checked against that text's limit)."""
@@ -162,6 +169,7 @@ PAYLOADS: dict[str, PayloadSchema] = {
         "title": GOAL_TITLE, "target": GOAL_TARGET, "weakness": GOAL_WEAKNESS}),
     "goal_end": PayloadSchema(GoalEndPayload, texts={"note": GOAL_NOTE}),
     "stuck": PayloadSchema(StuckPayload, texts={"text": STUCK_TEXT}),
+    "nudge": PayloadSchema(NudgePayload),
 }
 """The declared payload of each kind. A kind not here (a newer one) gets only the generic
 caps, as an undeclared field does."""
