@@ -4,7 +4,7 @@ the recorder or to a command; the logic lives in the modules beside this one.
 The server asks for incremental sync of every document and offers nothing else (no
 completion, no hover), so the editor never waits on it. Events go through the store's batched
 writer; the session's end is recorded and flushed however it comes: a `shutdown` request,
-an `exit` notification, the end of input (Neovim just closes stdin), or SIGTERM.
+an `exit` notification, the end of input (Neovim just closes stdin), SIGTERM or SIGHUP.
 """
 
 from __future__ import annotations
@@ -202,7 +202,9 @@ def serve(tcp: tuple[str, int] | None = None) -> None:
         logging.shutdown()
         os._exit(0)
 
-    signal.signal(signal.SIGTERM, terminated)
+    for name in ("SIGTERM", "SIGHUP"):  # Emacs ends its servers with SIGHUP when it quits
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), terminated)
     try:
         if tcp is None:
             server.start_io()
