@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -48,3 +49,13 @@ def readme_setup(marker: str, tmp_path: Path, name: str) -> Path:
     init = tmp_path / name
     init.write_text(found.group(1))
     return init
+
+
+def emacs_has(package: str) -> bool:
+    """Whether Emacs is installed with `package` (after its packages are activated)."""
+    if shutil.which("emacs") is None:
+        return False
+    probe = subprocess.run(["emacs", "--batch", "--eval", "(progn (package-activate-all) "
+                            f"(require '{package}))"], capture_output=True, timeout=60,
+                           check=False)
+    return probe.returncode == 0

@@ -6,26 +6,16 @@ and `dpt lsp` alone for text files: both are tried as written.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from .editors import edit_in_editor, readme_setup
+from .editors import edit_in_editor, emacs_has, readme_setup
 
 SESSION = Path(__file__).with_name("emacs_session.el")
 
 
-def _has_eglot() -> bool:
-    if shutil.which("emacs") is None:
-        return False
-    probe = subprocess.run(["emacs", "--batch", "--eval", "(progn (package-activate-all) "
-                            "(require 'eglot))"], capture_output=True, timeout=60, check=False)
-    return probe.returncode == 0
-
-
-pytestmark = pytest.mark.skipif(not _has_eglot(), reason="Emacs with eglot is not installed "
+pytestmark = pytest.mark.skipif(not emacs_has("eglot"), reason="Emacs with eglot is not installed "
                                 "(Debian packages: emacs-nox elpa-eglot)")
 
 
