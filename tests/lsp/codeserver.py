@@ -247,6 +247,10 @@ class Workbench:
             self.call("Input.insertText", text=char)
             time.sleep(0.08)
 
+    def fill(self, text: str) -> None:
+        """Enter `text` at once, as an input method or a paste does."""
+        self.call("Input.insertText", text=text)
+
     def wait_for(self, step: str, selector: str, contains: str, timeout: float = 30) -> str:
         """Wait until the text under `selector` contains `contains`; returns that text."""
         def seen() -> str | None:
@@ -273,16 +277,20 @@ class Workbench:
         """Run a command from the command palette by its title."""
         self.press("F1")
         wait_until(f"{step}: the command palette opens", lambda: self.input_value() == ">", 10)
-        self.type(" " + title)
+        self.fill(" " + title)
         self.wait_for(f"{step}: the palette lists '{title}'", ".quick-input-list", title)
         self.press("Enter")
 
-    def answer(self, step: str, prompt: str, value: str) -> None:
-        """Answer the input box or pick whose title or prompt shows `prompt`."""
+    def answer(self, step: str, prompt: str, value: str, pick: bool = False) -> None:
+        """Answer the input box or pick whose title or prompt shows `prompt`; for a pick,
+        wait until the list offers `value` before choosing it."""
         self.wait_for(f"{step}: the prompt '{prompt}' shows", ".quick-input-widget", prompt)
         wait_until(f"{step}: the prompt '{prompt}' is empty", lambda: self.input_value() == "",
                    10)
-        self.type(value)
+        if value:
+            self.fill(value)
         wait_until(f"{step}: the prompt '{prompt}' holds '{value}'",
                    lambda: self.input_value() == value, 10)
+        if pick:
+            self.wait_for(f"{step}: the list offers '{value}'", ".quick-input-list", value)
         self.press("Enter")

@@ -4,12 +4,13 @@ runs the palette commands, restarts a server that dies and says when `dpt` is mi
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.summary.browser import Chromium
@@ -24,27 +25,38 @@ from .codeserver import (
 )
 from .editors import EDITED, TEXT
 from .lspclient import stored
-from .rawlsp import frame
+from .rawlsp import start_server
 
 NOTIFICATIONS = ".notifications-toasts"
 STATUS_PROGRESS = "#status\\.progress"
 GOAL = "Bowling kata in VS Code"
 
 
-def server_commands(home: Path) -> list[str]:
-    """The commands this checkout's `dpt lsp` offers (what the extension will find), asked
-    with a data home of its own."""
-    result = subprocess.run(
-        [sys.executable, "-m", "dptelemetry", "lsp"], capture_output=True, timeout=60,
-        check=True, env={**os.environ, "DPT_HOME": str(home)},
-        input=frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                     "params": {"processId": None, "capabilities": {}}})
-        + frame({"jsonrpc": "2.0", "method": "exit"}))
-    length = re.search(rb"Content-Length: (\d+)\r\n.*?\r\n\r\n", result.stdout, re.DOTALL)
-    assert length, result.stdout
-    reply = json.loads(result.stdout[length.end():length.end() + int(length.group(1))])
-    commands: list[str] = reply["result"]["capabilities"]["executeCommandProvider"]["commands"]
-    return commands
+@dataclass(frozen=True)
+class ServerFeatures:
+    commands: list[str]
+    """The commands it offers (what the extension finds)."""
+    progress: bool
+    """Whether it shows an active goal as work-done progress (live feedback, issue 12)."""
+
+
+def server_features(home: Path) -> ServerFeatures:
+    """What this checkout's `dpt lsp` does, asked with a data home of its own where a goal
+    is active: a client that takes work-done progress should be sent it within 5 s."""
+    env = {**os.environ, "DPT_HOME": str(home)}
+    subprocess.run([sys.executable, "-m", "dptelemetry", "goal", "start", "probe",
+                    "--timebox", "25m"], env=env, check=True, capture_output=True)
+    process, client = start_server(env=env)
+    try:
+        reply = client.request("initialize", {
+            "processId": None, "capabilities": {"window": {"workDoneProgress": True}}})
+        client.notify("initialized", {})
+        progress = client.wait_for("window/workDoneProgress/create", timeout=6) is not None
+    finally:
+        process.kill()
+        process.wait()
+    provider = reply["result"]["capabilities"]["executeCommandProvider"]
+    return ServerFeatures(commands=provider["commands"], progress=progress)
 
 
 def test_vscode_extension_records_typing_and_runs_the_palette_commands(
@@ -82,9 +94,9 @@ def run_session(page: Workbench, server: CodeServer, source: Path, home: Path,
                 shots: Path) -> None:
     wait_until("the extension starts dpt lsp", lambda: stored(home, "lsp_start"), 90)
     page.wait_for("the workbench shows the folder", ".monaco-workbench", "KATA")
-    offered = server_commands(shots.parent / "probe-home")
+    server_does = server_features(shots.parent / "probe-home")
     edit_and_save(page, source, home)
-    goal_commands(page, home, offered, shots)
+    goal_commands(page, home, server_does, shots)
     open_the_summary(page, server)  # its tab takes the keyboard: no typing after it
     restart_and_missing_dpt(page, server, home)
 
@@ -93,7 +105,7 @@ def edit_and_save(page: Workbench, source: Path, home: Path) -> None:
     """Open, type " typed" at the end of line 1, delete "second " on line 2, delete line 1,
     save: what the other editors' sessions do (tests/lsp/editors.py)."""
     page.press("Control+P")
-    page.answer("open kata.py", "", "kata.py")
+    page.answer("open kata.py", "", "kata.py", pick=True)
     page.wait_for("kata.py is open in an editor", ".monaco-editor .view-lines", "second line")
     wait_until("the server records the open", lambda: stored(home, "open"), 30)
     page.press("Control+Home")
@@ -123,7 +135,8 @@ def edit_and_save(page: Workbench, source: Path, home: Path) -> None:
     assert (saved.repo, saved.path) == (opened.repo, opened.path)
 
 
-def goal_commands(page: Workbench, home: Path, offered: list[str], shots: Path) -> None:
+def goal_commands(page: Workbench, home: Path, server_does: ServerFeatures,
+                  shots: Path) -> None:
     """Start a goal, see it in the status bar, show the session, log a stuck moment, end the
     goal, ask for the next attempt of a drill: each through the palette and its prompts."""
     page.palette("start a goal", "dptelemetry: Start a practice goal")
@@ -133,12 +146,12 @@ def goal_commands(page: Workbench, home: Path, offered: list[str], shots: Path) 
                   f"Started '{GOAL}' with a 25m time box.")
     [goal] = stored(home, "goal_start")
     assert (goal.source, goal.payload) == ("lsp", {"title": GOAL, "timebox_s": 1500.0})
-    status_bar_shows_the_goal(page, offered, shots)
-    show_the_session(page, offered)
+    status_bar_shows_the_goal(page, server_does, shots)
+    show_the_session(page, server_does)
 
     page.palette("log a stuck moment", "dptelemetry: Log a stuck moment")
     page.answer("log a stuck moment", "What were you trying to do?", "mock the clock")
-    page.answer("log a stuck moment", "first impulse", "search")
+    page.answer("log a stuck moment", "first impulse", "search", pick=True)
     page.wait_for("log a stuck moment: the answer shows", NOTIFICATIONS,
                   "Stuck moment logged (first impulse: search).")
     [stuck] = stored(home, "stuck")
@@ -146,7 +159,7 @@ def goal_commands(page: Workbench, home: Path, offered: list[str], shots: Path) 
                                                         "impulse": "search"})
 
     page.palette("end the goal", "dptelemetry: End the practice goal")
-    page.answer("end the goal", "how did it go?", "7")
+    page.answer("end the goal", "how did it go?", "7", pick=True)
     page.answer("end the goal", "A note for later", "clock mocked")
     page.wait_for("end the goal: the answer shows", NOTIFICATIONS, ", rated 7/10.")
     [ended] = stored(home, "goal_end")
@@ -155,16 +168,19 @@ def goal_commands(page: Workbench, home: Path, offered: list[str], shots: Path) 
 
     page.palette("next attempt of a drill", "dptelemetry: Start the next attempt of a drill")
     page.answer("next attempt of a drill", "Drill name", "")
-    if "dpt.goal.again" not in offered:  # drills arrive with issue 13
+    if "dpt.goal.again" not in server_does.commands:  # drills arrive with issue 13
         page.wait_for("next attempt of a drill: a server without drills says so",
                       NOTIFICATIONS, "does not know the command dpt.goal.again yet")
 
 
-def status_bar_shows_the_goal(page: Workbench, offered: list[str], shots: Path) -> None:
+def status_bar_shows_the_goal(page: Workbench, server_does: ServerFeatures,
+                              shots: Path) -> None:
     """The server's work-done progress, drawn by the language client in the status bar as
-    "TITLE: 25m left". The server sends it with live feedback (issue 12, which also brings
-    the `dpt.session` command); until then this check cannot pass and is left out."""
-    if "dpt.session" not in offered:
+    "TITLE: 25m left". Until the server sends progress (live feedback, issue 12) there is
+    nothing to draw: the check waits on it and says so."""
+    if not server_does.progress:
+        warnings.warn("VS Code status bar check not run: this dpt lsp sends no work-done "
+                      "progress for an active goal yet (issue 12)", stacklevel=1)
         return
     page.wait_for("the status bar shows the goal and its time left", STATUS_PROGRESS,
                   f"{GOAL}: ")
@@ -172,9 +188,9 @@ def status_bar_shows_the_goal(page: Workbench, offered: list[str], shots: Path) 
     page.screenshot(shots / "status-bar.png")
 
 
-def show_the_session(page: Workbench, offered: list[str]) -> None:
+def show_the_session(page: Workbench, server_does: ServerFeatures) -> None:
     page.palette("show the session", "dptelemetry: Show the session so far")
-    if "dpt.session" in offered:  # issue 12
+    if "dpt.session" in server_does.commands:  # issue 12
         page.wait_for("show the session: the server's answer shows", ".monaco-dialog-box",
                       GOAL)
         page.press("Escape")
