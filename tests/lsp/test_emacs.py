@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .editors import edit_in_editor, emacs_has, readme_setup
+from .editors import edit_in_emacs, emacs_has
 
 SESSION = Path(__file__).with_name("emacs_session.el")
 
@@ -25,10 +25,8 @@ pytestmark = pytest.mark.skipif(not emacs_has("eglot"), reason="Emacs with eglot
 ])
 def test_the_readme_emacs_eglot_setup_works_as_written(
         dpt_home: Path, tmp_path: Path, name: str, language: str, server: str) -> None:
-    init = readme_setup("emacs-eglot-setup", tmp_path, "init.el")
-    events, output = edit_in_editor(["emacs", "--batch", "-l", str(SESSION)],
-                                    tmp_path / "kata" / name, dpt_home,
-                                    env={"DPT_TEST_INIT": str(init)})
+    events, output = edit_in_emacs(SESSION, "emacs-eglot-setup", tmp_path / "kata" / name,
+                                   dpt_home, tmp_path)
     assert f"server: {server}\n" in output
     kinds = [e.kind for e in events]
     assert kinds[:2] == ["lsp_start", "open"] and kinds[-3:] == ["save", "close", "lsp_stop"]

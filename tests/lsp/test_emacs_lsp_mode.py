@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .editors import edit_in_editor, emacs_has, readme_setup
+from .editors import EACH_CHANGE, edit_counts, edit_in_emacs, emacs_has
 
 SESSION = Path(__file__).with_name("emacs_lsp_mode_session.el")
 
@@ -24,17 +24,13 @@ pytestmark = pytest.mark.skipif(not emacs_has("lsp-mode"), reason="Emacs with ls
 ])
 def test_the_readme_emacs_lsp_mode_setup_works_as_written(
         dpt_home: Path, tmp_path: Path, name: str, language: str, servers: str) -> None:
-    init = readme_setup("emacs-lsp-mode-setup", tmp_path, "init.el")
-    events, output = edit_in_editor(["emacs", "--batch", "-l", str(SESSION)],
-                                    tmp_path / "kata" / name, dpt_home,
-                                    env={"DPT_TEST_INIT": str(init)})
+    events, output = edit_in_emacs(SESSION, "emacs-lsp-mode-setup", tmp_path / "kata" / name,
+                                   dpt_home, tmp_path)
     assert f"servers: {servers}\n" in output
     assert [e.kind for e in events] == (
         ["lsp_start", "open"] + ["edit"] * 8 + ["save", "close", "lsp_stop"])
     assert events[0].payload["client"] == "emacs"
     assert events[1].payload == {"language": language, "lines": 4}
     assert {(e.repo, e.path) for e in events[1:-1]} == {(str(tmp_path / "kata"), name)}
-    edits = [(e.payload["inserted"], e.payload["deleted"], e.payload["line"])
-             for e in events if e.kind == "edit"]
-    assert edits == [(1, 0, 0)] * 6 + [(0, len("second "), 1), (0, len("first line typed\n"), 0)]
+    assert edit_counts(events) == EACH_CHANGE
     assert events[-1].payload["reason"] == "signal"  # Emacs' SIGHUP as it quits

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .editors import edit_in_editor, readme_setup
+from .editors import edit_counts, edit_in_editor, readme_setup
 
 SESSION = Path(__file__).with_name("vim_session.vim")
 
@@ -38,8 +38,6 @@ def test_the_readme_vim_ale_setup_works_as_written(dpt_home: Path, tmp_path: Pat
     assert {(e.repo, e.path) for e in events[1:-1]} == {(str(source.parent), "kata.py")}
     # ALE sends the whole document after each change, and again, unchanged, before the save:
     # that one is no edit.
-    edits = [(e.payload["inserted"], e.payload["deleted"], e.payload["line"])
-             for e in events if e.kind == "edit"]
-    assert edits == [(len(" typed"), 0, 0), (0, len("second "), 1),
+    assert edit_counts(events) == [(len(" typed"), 0, 0), (0, len("second "), 1),
                      (0, len("first line typed\n"), 0)]
     assert events[-1].payload["reason"] == "signal"  # no shutdown: Vim stops the job

@@ -23,7 +23,7 @@ from .codeserver import (
     code_server_entry,
     wait_until,
 )
-from .editors import EDITED, TEXT
+from .editors import EACH_CHANGE, EDITED, TEXT, edit_counts
 from .lspclient import stored
 from .rawlsp import start_server
 
@@ -128,9 +128,7 @@ def edit_and_save(page: Workbench, source: Path, home: Path) -> None:
     [opened] = stored(home, "open")
     assert (opened.repo, opened.path) == (str(source.parent), "kata.py")
     assert opened.payload == {"language": "python", "lines": 4}
-    edits = [(e.payload["inserted"], e.payload["deleted"], e.payload["line"])
-             for e in stored(home, "edit")]
-    assert edits == [(1, 0, 0)] * 6 + [(0, len("second "), 1), (0, len("first line typed\n"), 0)]
+    assert edit_counts(stored(home, "edit")) == EACH_CHANGE
     [saved] = stored(home, "save")
     assert (saved.repo, saved.path) == (opened.repo, opened.path)
 

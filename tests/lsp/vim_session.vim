@@ -1,6 +1,6 @@
 " One editing session in real Vim 9 with ALE and the README's set-up (loaded with -u), driven
 " by test_vim_ale.py through environment variables: what the Neovim session does, then close
-" the buffer and quit. Vim runs in silent Ex mode (-es), where `:sleep` still runs ALE's
+" the buffer, wait for the server to store everything, and quit. Vim runs in silent Ex mode (-es), where `:sleep` still runs ALE's
 " timers and job callbacks; after each edit it fires the TextChanged event Vim fires after a
 " change in Normal mode, on which ALE sends the whole document (after its 200 ms delay).
 function! s:Opened() abort
@@ -12,6 +12,34 @@ function! s:Opened() abort
   return 0
 endfunction
 
+let s:flush = {'id': -1, 'done': 0}
+
+function! s:OnReply(conn_id, response) abort
+  if get(a:response, 'id', 0) == s:flush.id
+    let s:flush.done = 1
+  endif
+endfunction
+
+" A person's pause before quitting, made exact: ALE sends no shutdown, so the reply to a
+" dpt.flush request is what says that all ALE sent before it is stored.
+function! s:Flush() abort
+  let l:conn_id = keys(ale#lsp#GetConnections())[0]
+  call ale#lsp#RegisterCallback(l:conn_id, function('s:OnReply'))
+  let s:flush.id = ale#lsp#Send(l:conn_id,
+        \ [0, 'workspace/executeCommand', {'command': 'dpt.flush'}])
+  call s:WaitFor({-> s:flush.done}, 'dpt lsp never answered dpt.flush')
+endfunction
+
+function! s:WaitFor(Done, failure) abort
+  let l:start = reltime()
+  while !a:Done()
+    if reltimefloat(reltime(l:start)) > 60
+      throw a:failure
+    endif
+    sleep 50m
+  endwhile
+endfunction
+
 function! s:Changed() abort
   doautocmd <nomodeline> TextChanged
   sleep 1
@@ -20,13 +48,7 @@ endfunction
 function! s:Session() abort
   filetype plugin on
   execute 'edit ' . fnameescape($DPT_TEST_FILE)
-  let l:start = reltime()
-  while !s:Opened()
-    if reltimefloat(reltime(l:start)) > 60
-      throw 'ALE never opened the file with dpt lsp'
-    endif
-    sleep 50m
-  endwhile
+  call s:WaitFor(function('s:Opened'), 'ALE never opened the file with dpt lsp')
   normal! ggA typed
   call s:Changed()
   normal! j0dw
@@ -36,7 +58,7 @@ function! s:Session() abort
   write " ALE sends the unchanged document again, then didSave
   sleep 1
   bwipeout " didClose
-  sleep 500m
+  call s:Flush()
 endfunction
 
 try
