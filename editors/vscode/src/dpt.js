@@ -51,7 +51,7 @@ function resolveDpt(wanted) {
 function notFoundMessage(wanted) {
   const where = wanted === 'dpt' ? 'on the PATH VS Code sees' : `at "${wanted}" (setting dpt.path)`;
   return `dptelemetry: cannot find the program dpt ${where}, so nothing is recorded. ` +
-    'Install dptelemetry (pipx install dptelemetry) or set dpt.path to the full path of dpt.';
+    'Install dptelemetry (its README says how) or set dpt.path to the full path of dpt.';
 }
 
 /**

@@ -85,7 +85,7 @@ class DptServer {
     const known = client.initializeResult?.capabilities.executeCommandProvider?.commands || [];
     if (!known.includes(command)) {
       throw new Error(`dptelemetry: your dpt (${this.dpt}) does not know the command ${command} ` +
-        'yet; update dptelemetry (pipx upgrade dptelemetry) and restart the recorder.');
+        'yet; update dptelemetry and restart the recorder.');
     }
     try {
       return await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
