@@ -50,6 +50,17 @@ class StepFailed(AssertionError):
     """A step of the VS Code session did not happen; the message names it."""
 
 
+@contextlib.contextmanager
+def step(name: str) -> Iterator[None]:
+    """Name the step in any failure inside it."""
+    try:
+        yield
+    except StepFailed:
+        raise
+    except AssertionError as exc:
+        raise StepFailed(f"{name}: {exc}") from exc
+
+
 def code_server_entry() -> Path:
     """code-server's entry script; skips (or fails under DPT_REQUIRE_VSCODE=1) without it."""
     cache = Path(os.environ.get("DPT_CI_CACHE")

@@ -17,10 +17,10 @@ from tests.summary.browser import Chromium
 
 from .codeserver import (
     CodeServer,
-    StepFailed,
     Workbench,
     build_vsix,
     code_server_entry,
+    step,
     wait_until,
 )
 from .editors import EACH_CHANGE, EDITED, TEXT, edit_counts
@@ -76,14 +76,14 @@ def test_vscode_extension_records_typing_and_runs_the_palette_commands(
     server.install(vsix)
     shots = tmp_path / "screenshots"
     shots.mkdir()
-    print(f"VS Code screenshots: {shots}")
+    print(f"VS Code screenshots: {shots}; code-server's log: {server.log}")
     browser = Chromium(tmp_path / "chromium-profile")
     try:
         with server.serving(repo) as url:
             page = Workbench(browser, url)
             try:
                 run_session(page, server, source, dpt_home, shots)
-            except StepFailed:
+            except AssertionError:  # StepFailed too
                 page.screenshot(shots / "failed.png")
                 raise
     finally:
@@ -95,10 +95,14 @@ def run_session(page: Workbench, server: CodeServer, source: Path, home: Path,
     wait_until("the extension starts dpt lsp", lambda: stored(home, "lsp_start"), 90)
     page.wait_for("the workbench shows the folder", ".monaco-workbench", "KATA")
     server_does = server_features(shots.parent / "probe-home")
-    edit_and_save(page, source, home)
-    goal_commands(page, home, server_does, shots)
-    open_the_summary(page, server)  # its tab takes the keyboard: no typing after it
-    restart_and_missing_dpt(page, server, home)
+    with step("open, type, delete and save kata.py"):
+        edit_and_save(page, source, home)
+    with step("the goal commands"):
+        goal_commands(page, home, server_does, shots)
+    with step("open today's summary"):  # its tab takes the keyboard: no typing after it
+        open_the_summary(page, server)
+    with step("restart a dead server, then miss dpt"):
+        restart_and_missing_dpt(page, server, home)
 
 
 def edit_and_save(page: Workbench, source: Path, home: Path) -> None:
@@ -176,13 +180,13 @@ def status_bar_shows_the_goal(page: Workbench, server_does: ServerFeatures,
     """The server's work-done progress, drawn by the language client in the status bar as
     "TITLE: 25m left". Until the server sends progress (live feedback, issue 12) there is
     nothing to draw: the check waits on it and says so."""
-    if not server_does.progress:
+    if server_does.progress:
+        page.wait_for("the status bar shows the goal and its time left", STATUS_PROGRESS,
+                      f"{GOAL}: ")
+        assert re.search(rf"{re.escape(GOAL)}: 2[45]m left", page.text(STATUS_PROGRESS))
+    else:
         warnings.warn("VS Code status bar check not run: this dpt lsp sends no work-done "
                       "progress for an active goal yet (issue 12)", stacklevel=1)
-        return
-    page.wait_for("the status bar shows the goal and its time left", STATUS_PROGRESS,
-                  f"{GOAL}: ")
-    assert re.search(rf"{re.escape(GOAL)}: 2[45]m left", page.text(STATUS_PROGRESS))
     page.screenshot(shots / "status-bar.png")
 
 
