@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import struct
 import subprocess
 import sys
@@ -24,6 +25,8 @@ TEXT = "first line\nsecond line\nthird\n"
 EDITED = "line\nthird\n"
 """What every session script does to TEXT: type " typed" at the end of line 1, delete
 "second " on line 2, then delete line 1 with its line break."""
+EACH_CHANGE = [(1, 0, 0)] * 6 + [(0, len("second "), 1), (0, len("first line typed\n"), 0)]
+"""Those edits as (inserted, deleted, line) from a client that sends each change as made."""
 
 
 def edit_in_editor(argv: list[str], source: Path, home: Path,
@@ -44,6 +47,21 @@ def edit_in_editor(argv: list[str], source: Path, home: Path,
     while not stored(home, "lsp_stop") and time.monotonic() < deadline:
         time.sleep(0.1)
     return stored(home), result.stdout + result.stderr
+
+
+def edit_counts(events: list[Event]) -> list[tuple[int, int, int]]:
+    """(inserted, deleted, line) of each edit event."""
+    return [(e.payload["inserted"], e.payload["deleted"], e.payload["line"])
+            for e in events if e.kind == "edit"]
+
+
+def edit_in_emacs(session: Path, setup_marker: str, source: Path, home: Path,
+                  tmp_path: Path) -> tuple[list[Event], str]:
+    """Run an Emacs session script in batch mode with the README's init.el after
+    `<!-- setup_marker -->`."""
+    init = readme_setup(setup_marker, tmp_path, "init.el")
+    return edit_in_editor(["emacs", "--batch", "-l", str(session)], source, home,
+                          env={"DPT_TEST_INIT": str(init)})
 
 
 def readme_setup(marker: str, tmp_path: Path, name: str) -> Path:
@@ -87,3 +105,13 @@ def screen_shows(argv: list[str], wanted: str, cwd: Path, timeout: float = 30.0,
         os.waitpid(pid, 0)
         os.close(fd)
     return wanted.encode() in _CONTROL.sub(b"", drawn)
+
+
+def emacs_has(package: str) -> bool:
+    """Whether Emacs is installed with `package` (after its packages are activated)."""
+    if shutil.which("emacs") is None:
+        return False
+    probe = subprocess.run(["emacs", "--batch", "--eval", "(progn (package-activate-all) "
+                            f"(require '{package}))"], capture_output=True, timeout=60,
+                           check=False)
+    return probe.returncode == 0

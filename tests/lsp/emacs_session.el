@@ -1,8 +1,8 @@
 ;;; One editing session in real Emacs (batch mode) with eglot and the README's set-up,
 ;;; driven by test_emacs.py through environment variables. It does what the Neovim
-;;; session does: type " typed" at the end of line 1, delete "second " on line 2, delete
-;;; line 1, save, close the buffer, shut the server down.
+;;; session does (emacs_edits.el), then closes the buffer and shuts the server down.
 (setq make-backup-files nil auto-save-default nil create-lockfiles nil)
+(load (expand-file-name "emacs_edits.el" (file-name-directory load-file-name)) nil t)
 (condition-case err
     (progn
       (package-activate-all)                ; what Emacs' start-up does outside batch mode
@@ -15,16 +15,7 @@
           (accept-process-output nil 0.05)))
       (let ((server (eglot-current-server)))
         (princ (format "server: %s\n" (plist-get (eglot--server-info server) :name)))
-        (goto-char (point-min))
-        (end-of-line)
-        (dolist (c (string-to-list " typed"))
-          (insert (char-to-string c))
-          (sit-for 0.05))
-        (forward-line 1)
-        (delete-region (point) (+ (point) (length "second ")))
-        (goto-char (point-min))
-        (delete-region (point) (progn (forward-line 1) (point)))
-        (save-buffer)                       ; didChange (pending changes), then didSave
+        (dpt-test-edit-and-save)
         (kill-buffer)                       ; didClose
         (eglot-shutdown server))
       (kill-emacs 0))

@@ -34,7 +34,7 @@ def whole(text: str) -> types.TextDocumentContentChangeWholeDocument:
     return types.TextDocumentContentChangeWholeDocument(text=text)
 
 
-def counts(text: str, *changes: types.TextDocumentContentChangeEvent) -> EditCounts:
+def counts(text: str, *changes: types.TextDocumentContentChangeEvent) -> EditCounts | None:
     return count_changes(DocumentShape(text, UTF16), changes, UTF16)
 
 
@@ -126,6 +126,26 @@ def test_whole_document_replacement_of_equal_length_counts_zero() -> None:
     assert count_changes(shape, [whole("xyz\n")], UTF16).inserted == 0
 
 
+def test_a_change_that_changes_nothing_is_no_edit() -> None:
+    assert counts("abc\n", partial(0, 1, 0, 1)) is None
+    assert counts("abc\n") is None  # a notification with no changes
+    assert count_changes(None, [partial(2, 3, 2, 3)], UTF16) is None
+    shape = DocumentShape("abc\n", UTF16)
+    assert count_changes(shape, [whole("abc\n")], UTF16) is None  # ALE, before each save
+    rewrite = count_changes(shape, [whole("abd\n")], UTF16)  # same length, other text
+    assert rewrite is not None and (rewrite.inserted, rewrite.deleted) == (0, 0)
+    assert count_changes(shape, [whole("abd\n")], UTF16) is None
+    assert counts("abc\n", partial(0, 1, 0, 1), partial(0, 3, 0, 3, "!")) == EditCounts(
+        inserted=1, deleted=0, line=0, lines=1, largest_insert=1)  # the empty one adds nothing
+
+
+def test_after_a_ranged_change_the_text_is_unknown_so_a_resend_still_counts() -> None:
+    shape = DocumentShape("abc\n", UTF16)
+    count_changes(shape, [partial(0, 3, 0, 3, "d")], UTF16)
+    resent = count_changes(shape, [whole("abcd\n")], UTF16)
+    assert resent is not None and (resent.inserted, resent.deleted) == (0, 0)
+
+
 def test_unknown_documents_count_what_the_range_says() -> None:
     assert count_changes(None, [partial(3, 2, 3, 7)], UTF16).deleted == 5
     assert count_changes(None, [partial(3, 2, 5, 1, range_length=42)], UTF16).deleted == 42
@@ -165,8 +185,12 @@ def test_random_edits_match_a_reference_that_keeps_the_text(seed: int, newline: 
         text, deleted = expected
         applied += 1
         result = count_changes(shape, [change], UTF16)
-        assert result.deleted == deleted
-        assert result.inserted == utf16_units(change.text)
+        if not deleted and not change.text:
+            assert result is None  # nothing changed: no edit
+        else:
+            assert result is not None
+            assert result.deleted == deleted
+            assert result.inserted == utf16_units(change.text)
         assert shape.size == utf16_units(text)
         assert shape.line_count == len(text.split(newline))
     assert applied > 200

@@ -6,27 +6,17 @@ and `dpt lsp` alone for text files: both are tried as written.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import RunDpt
 
-from .editors import edit_in_editor, readme_setup, screen_shows
+from .editors import edit_in_emacs, emacs_has, readme_setup, screen_shows
 
 SESSION = Path(__file__).with_name("emacs_session.el")
 
 
-def _has_eglot() -> bool:
-    if shutil.which("emacs") is None:
-        return False
-    probe = subprocess.run(["emacs", "--batch", "--eval", "(progn (package-activate-all) "
-                            "(require 'eglot))"], capture_output=True, timeout=60, check=False)
-    return probe.returncode == 0
-
-
-pytestmark = pytest.mark.skipif(not _has_eglot(), reason="Emacs with eglot is not installed "
+pytestmark = pytest.mark.skipif(not emacs_has("eglot"), reason="Emacs with eglot is not installed "
                                 "(Debian packages: emacs-nox elpa-eglot)")
 
 
@@ -36,10 +26,8 @@ pytestmark = pytest.mark.skipif(not _has_eglot(), reason="Emacs with eglot is no
 ])
 def test_the_readme_emacs_eglot_setup_works_as_written(
         dpt_home: Path, tmp_path: Path, name: str, language: str, server: str) -> None:
-    init = readme_setup("emacs-eglot-setup", tmp_path, "init.el")
-    events, output = edit_in_editor(["emacs", "--batch", "-l", str(SESSION)],
-                                    tmp_path / "kata" / name, dpt_home,
-                                    env={"DPT_TEST_INIT": str(init)})
+    events, output = edit_in_emacs(SESSION, "emacs-eglot-setup", tmp_path / "kata" / name,
+                                   dpt_home, tmp_path)
     assert f"server: {server}\n" in output
     kinds = [e.kind for e in events]
     assert kinds[:2] == ["lsp_start", "open"] and kinds[-3:] == ["save", "close", "lsp_stop"]

@@ -157,6 +157,25 @@ async def test_clients_sending_whole_documents_are_counted_by_shape(
             for e in stored(dpt_home, "edit")] == [(1, 0, 1), (6, 0, 2), (0, 11, 1)]
 
 
+async def test_the_same_document_sent_again_is_no_edit(
+    client: LanguageClient, dpt_home: Path, tmp_path: Path
+) -> None:
+    """ALE (Vim) sends the whole document again, unchanged, before each save."""
+    await initialize(client)
+    uri = (tmp_path / "ale.py").as_uri()
+    open_document(client, uri, "one\n")
+    for version, text in enumerate(["one!\n", "one!\n", "one?\n"], start=2):
+        change(client, uri, types.TextDocumentContentChangeWholeDocument(text=text),
+               version=version)
+    change(client, uri, edit(0, 2, 0, 2), version=5)  # an empty range replaced by nothing
+    client.text_document_did_save(types.DidSaveTextDocumentParams(
+        text_document=types.TextDocumentIdentifier(uri=uri)))
+    await flush(client)
+    assert [(e.kind, e.payload.get("inserted"), e.payload.get("deleted"))
+            for e in stored(dpt_home, "edit", "save")] == [
+        ("edit", 1, 0), ("edit", 0, 0), ("save", None, None)]
+
+
 async def test_a_100000_line_document_counts_deletions_from_the_range(
     client: LanguageClient, dpt_home: Path, tmp_path: Path
 ) -> None:

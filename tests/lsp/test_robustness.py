@@ -91,9 +91,10 @@ def test_a_broken_store_spools_events_and_the_editor_never_knows(
     assert [e.kind for e in stored(dpt_home)] == ["lsp_start", "open", "edit"]
 
 
-@pytest.mark.parametrize("ending", ["eof", "exit", "signal"])
+@pytest.mark.parametrize(("ending", "reason"), [
+    ("eof", "eof"), ("exit", "exit"), ("signal", "signal"), ("hangup", "signal")])
 def test_every_way_a_session_ends_writes_everything_and_records_why(
-    dpt_home: Path, tmp_path: Path, ending: str
+    dpt_home: Path, tmp_path: Path, ending: str, reason: str
 ) -> None:
     process, client = start_server()
     assert process.stdin is not None
@@ -109,13 +110,15 @@ def test_every_way_a_session_ends_writes_everything_and_records_why(
             process.stdin.close()
         elif ending == "exit":  # exit without shutdown: allowed, with exit code 1
             client.notify("exit")
-        else:
+        elif ending == "signal":
             process.send_signal(signal.SIGTERM)
+        else:  # Emacs ends its servers with SIGHUP when it quits
+            process.send_signal(signal.SIGHUP)
         process.wait(10)
     finally:
         process.kill()
     assert len(stored(dpt_home, "edit")) == 50
-    assert [e.payload["reason"] for e in stored(dpt_home, "lsp_stop")] == [ending]
+    assert [e.payload["reason"] for e in stored(dpt_home, "lsp_stop")] == [reason]
 
 
 def test_kill_9_loses_nothing_older_than_a_second(dpt_home: Path, tmp_path: Path) -> None:

@@ -5,6 +5,11 @@ change's deleted size can be read off its range. Lengths are in the client's pos
 (UTF-16 code units unless the client negotiated UTF-32 or UTF-8), the units the ranges are in;
 inserted sizes use the same units, so `inserted - deleted` is the change in document length.
 
+A change that changes nothing is no edit: an empty range replaced by nothing, or the whole
+document sent again as it was (ALE does that before each save). To tell the second from a
+same-length rewrite without keeping text, a shape remembers the hash of the last whole text it
+saw (Python's per-process salted `hash`, kept in memory only, never stored).
+
 Memory: four bytes per line of each open document (400 KB for a 100,000-line file).
 Time: a change costs O(lines it spans), plus one move of the length array when it adds or
 removes lines; a whole-document change costs O(document), as its message already did.
@@ -77,12 +82,18 @@ class DocumentShape:
     once for every line boundary a deleted range crosses.
     """
 
-    __slots__ = ("_lengths", "newline", "units")
+    __slots__ = ("_digest", "_lengths", "newline", "units")
 
     def __init__(self, text: str, units: Units) -> None:
         self.units = units
         self.newline = _newline_width(text)
         self._lengths = array("I", map(units, _split_lines(text)))
+        self._digest: int | None = hash(text)
+        """The hash of the whole text, while known (until a ranged change)."""
+
+    def holds(self, text: str) -> bool:
+        """Whether `text` is, as far as a hash can tell, the document as it is."""
+        return self._digest is not None and self._digest == hash(text)
 
     @property
     def line_count(self) -> int:
@@ -115,6 +126,7 @@ class DocumentShape:
             deleted = (lengths[first] - col + sum(lengths[first + 1 : last]) + end_col
                        + self.newline * (last - first))
         tail = lengths[last] - end_col
+        self._digest = None
         if "\n" not in text and "\r" not in text:
             if first == last:  # typing and deleting within a line: no array move
                 lengths[first] = col + self.units(text) + tail
@@ -143,7 +155,7 @@ class DocumentShape:
                and old[len(old) - 1 - tail] == new._lengths[len(new._lengths) - 1 - tail]):
             tail += 1
         net = new.size - self.size
-        self._lengths, self.newline = new._lengths, new.newline
+        self._lengths, self.newline, self._digest = new._lengths, new.newline, new._digest
         spanned = max(len(old), len(new._lengths)) - head - tail
         first = min(head, len(self._lengths) - 1)
         return max(net, 0), max(-net, 0), first, max(spanned, 1)
@@ -153,8 +165,9 @@ def count_changes(
     shape: DocumentShape | None,
     changes: Iterable[types.TextDocumentContentChangeEvent],
     units: Units,
-) -> EditCounts:
-    """Count one notification's changes, applying them to `shape` in order.
+) -> EditCounts | None:
+    """Count one notification's changes, applying them to `shape` in order; None when they
+    changed nothing, so there is no edit to record.
 
     Without a shape (a document the server never saw opened), a ranged deletion within one
     line is still exact; across lines it counts the client's `rangeLength` where sent, else
@@ -169,7 +182,11 @@ def count_changes(
                 removed, first, spanned = shape.replace_range(change.range, change.text)
             else:
                 removed, first, spanned = _unshaped(change)
+            if not (removed or size):
+                continue  # an empty range replaced by nothing
         elif shape is not None:
+            if shape.holds(change.text):
+                continue  # the document sent again as it was
             size, removed, first, spanned = shape.replace_all(change.text)
         else:
             size, removed, first, spanned = 0, 0, 0, 1
@@ -178,7 +195,9 @@ def count_changes(
         lines += spanned
         largest = max(largest, size)
         line = first if line is None else min(line, first)
-    return EditCounts(inserted=inserted, deleted=deleted, line=line or 0, lines=lines,
+    if line is None:
+        return None
+    return EditCounts(inserted=inserted, deleted=deleted, line=line, lines=lines,
                       largest_insert=largest)
 
 

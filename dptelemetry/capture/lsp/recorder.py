@@ -93,6 +93,8 @@ class Recorder:
             document = OpenDocument("unknown", self.locator.locate(uri), None)
             self._documents[uri] = document
         counts = count_changes(document.shape, changes, self._units)
+        if counts is None:  # an empty change is no edit
+            return
         self.last_activity = self._emit(EventKind.EDIT, document.location, {
             "language": document.language,
             "inserted": counts.inserted,
