@@ -30,6 +30,7 @@ class EventKind(str, Enum):
     STUCK = "stuck"
     LSP_START = "lsp_start"
     LSP_STOP = "lsp_stop"
+    DRILL_RENAME = "drill_rename"
 
 
 KINDS = frozenset(k.value for k in EventKind)

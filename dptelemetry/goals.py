@@ -1,5 +1,8 @@
 """Deliberate-practice goals: at most one active, each start and end an event in the store.
 
+A goal started with a drill is an attempt of it (`dptelemetry.drills`): its drill's name and
+attempt number are folded from the same events, renames included.
+
 Goals are not a table: they are folded from `goal_start`/`goal_end` events, so exporting and
 importing events moves goals between machines too. The active goal is mirrored to a tiny
 file in the data home (`active-goal`: the title on line 1, the goal id on line 2), written
@@ -11,10 +14,24 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from dptelemetry.drills import (
+    CONSTRAINTS_MAX,
+    LEVERS,
+    NAME_MAX,
+    Change,
+    Rename,
+    Started,
+    changes_from,
+    constraints_from,
+    drill_from,
+    drill_key,
+    number_attempts,
+    rename_from,
+)
 from dptelemetry.errors import DptError
 from dptelemetry.events import Event, EventKind, new_event_id, utf8_safe
 from dptelemetry.store.db import Store
@@ -39,6 +56,15 @@ class Goal:
     ended: float | None = None
     rating: int | None = None
     note: str | None = None
+    end_reason: str | None = None
+    """`ended`, or `replaced` when starting another goal ended it."""
+    drill: str | None = None
+    """The drill's name now (after renames), when the goal is an attempt of one."""
+    attempt: int | None = None
+    """Its number among the drill's attempts, by start time."""
+    changes: tuple[Change, ...] = ()
+    """What this attempt changed since the previous one."""
+    constraints: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -62,6 +88,8 @@ def goals_from_events(events: Iterable[Event]) -> list[Goal]:
     """Fold goal events (any order, any extra kinds) into goals, oldest first."""
     goals: dict[str, Goal] = {}
     ends: list[Event] = []
+    starts: list[Started] = []
+    renames: list[Rename] = []
     for event in sorted(events, key=lambda e: e.ts):
         if event.kind == EventKind.GOAL_START and event.goal_id:
             p = event.payload
@@ -73,17 +101,30 @@ def goals_from_events(events: Iterable[Event]) -> list[Goal]:
                 target=p.get("target"),
                 weakness=p.get("weakness"),
                 timebox=float(timebox) if isinstance(timebox, (int, float)) else None,
+                changes=changes_from(p),
+                constraints=constraints_from(p),
             )
+            drill = drill_from(p)
+            if drill is not None:
+                starts.append(Started(event.goal_id, event.ts, drill))
         elif event.kind == EventKind.GOAL_END:
             ends.append(event)
+        elif event.kind == EventKind.DRILL_RENAME:
+            rename = rename_from(event.ts, event.payload)
+            if rename is not None:
+                renames.append(rename)
+    for goal_id, (drill, number) in number_attempts(starts, renames).items():
+        goals[goal_id] = replace(goals[goal_id], drill=drill, attempt=number)
     for event in ends:
         goal = goals.get(event.goal_id or "")
         if goal is not None and goal.ended is None:
             rating = event.payload.get("rating")
+            reason = event.payload.get("reason")
             goals[goal.id] = replace(
                 goal, ended=event.ts,
                 rating=rating if isinstance(rating, int) else None,
                 note=event.payload.get("note"),
+                end_reason=reason if isinstance(reason, str) else None,
             )
     return sorted(goals.values(), key=lambda g: g.started)
 
@@ -119,12 +160,19 @@ def start_goal(
     target: str | None = None,
     weakness: str | None = None,
     timebox: float | None = None,
+    drill: str | None = None,
+    changes: Sequence[Change] = (),
+    constraints: Sequence[str] = (),
     source: str = "cli",
 ) -> tuple[Goal, list[Goal]]:
-    """Start a goal, ending any that is still open first. Returns (new goal, ended goals)."""
+    """Start a goal, ending any that is still open first. Returns (new goal, ended goals).
+
+    With a `drill` the goal is its next attempt; `changes` (what changed since the previous
+    attempt) need a drill, `constraints` do not."""
     clean = one_line(title)
     if not clean:
         raise DptError("a goal needs a title")
+    fields = drill_fields(drill, changes, constraints)
     ended = [_end(store, goal, now=now, rating=None, note=None, source=source, reason="replaced")
              for goal in load_goals(store) if goal.active]
     goal_id = new_event_id(now)
@@ -134,10 +182,65 @@ def start_goal(
             payload[key] = one_line(value)
     if timebox is not None:
         payload["timebox_s"] = timebox
+    payload.update(fields)
     store.append([Event(kind=EventKind.GOAL_START.value, ts=now, source=source,
                         payload=payload, goal_id=goal_id, id=goal_id)])
     sync_active_goal_file(store, home)
     return next(g for g in load_goals(store) if g.id == goal_id), ended
+
+
+def _short_text(what: str, text: str) -> str:
+    clean = one_line(text)
+    if not clean:
+        raise DptError(f"{what} is empty")
+    if len(clean) > NAME_MAX:
+        raise DptError(f"{what} is {len(clean)} characters long; at most {NAME_MAX} are kept")
+    return clean
+
+
+def drill_fields(drill: str | None, changes: Sequence[Change],
+                 constraints: Sequence[str]) -> dict[str, object]:
+    """The goal_start payload fields for a drill attempt, checked: DptError says what is
+    wrong (an unknown lever, a change without a drill, an empty or over-long text)."""
+    fields: dict[str, object] = {}
+    if drill is not None:
+        fields["drill"] = _short_text("the drill name", drill)
+    if changes:
+        if drill is None:
+            raise DptError("a change is made between attempts of a drill: add --drill NAME")
+        for change in changes:
+            if change.lever not in LEVERS:
+                raise DptError(f"a change's lever is one of {', '.join(LEVERS)}, "
+                               f"not {change.lever!r}")
+        fields["changes"] = [{"lever": c.lever, "text": _short_text(f"the {c.lever} change",
+                                                                     c.text)}
+                             for c in changes]
+    if constraints:
+        if len(constraints) > CONSTRAINTS_MAX:
+            raise DptError(f"{len(constraints)} constraints; at most {CONSTRAINTS_MAX}")
+        fields["constraints"] = [_short_text("a constraint", c) for c in constraints]
+    return fields
+
+
+def rename_drill(store: Store, old: str, new: str, *, now: float, merge: bool = False,
+                 source: str = "cli") -> tuple[list[Goal], list[Goal]]:
+    """Rename the drill known as `old` to `new`, for every attempt it has; returns (its
+    attempts, the attempts `new` already had, now merged with them: needs `merge`)."""
+    goals = load_goals(store)
+    moving = [g for g in goals if g.drill is not None and drill_key(g.drill) == drill_key(old)]
+    if not moving:
+        raise DptError(f"no drill named {one_line(old)!r} (dpt drill list shows them)")
+    name = _short_text("the new drill name", new)
+    if moving[-1].drill == name:
+        raise DptError(f"the drill is already named {name!r}")
+    joined = [] if drill_key(name) == drill_key(old) else [
+        g for g in goals if g.drill is not None and drill_key(g.drill) == drill_key(name)]
+    if joined and not merge:
+        raise DptError(f"a drill named {joined[-1].drill!r} exists ({len(joined)} attempts); "
+                       f"to make the two one drill, add --merge")
+    store.append([Event(kind=EventKind.DRILL_RENAME.value, ts=now, source=source,
+                        payload={"from": moving[-1].drill, "to": name})])
+    return moving, joined
 
 
 def end_goal(

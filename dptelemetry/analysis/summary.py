@@ -135,6 +135,9 @@ class GoalWork:
     ended: float | None
     timebox_s: float | None
     rating: int | None
+    drill: str | None = None
+    """The drill the goal is an attempt of (`dpt goal start --drill`), and which attempt."""
+    attempt: int | None = None
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,8 @@ def _goal_work(timeline: Timeline) -> tuple[GoalWork, ...]:
     return tuple(
         GoalWork(id=g.id, title=g.title, active_seconds=seconds.get(g.id, 0.0),
                  commits=sum(1 for c in timeline.commits if c.goal == g.title),
-                 started=g.started, ended=g.ended, timebox_s=g.timebox, rating=g.rating)
+                 started=g.started, ended=g.ended, timebox_s=g.timebox, rating=g.rating,
+                 drill=g.drill, attempt=g.attempt)
         for g in timeline.goals
     )
 

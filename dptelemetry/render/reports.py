@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from dptelemetry.analysis.day_cache import DayCache
 from dptelemetry.analysis.days import local_date
 from dptelemetry.analysis.next_session import next_session
-from dptelemetry.analysis.summary import summarize_day
 from dptelemetry.analysis.week import WeekSummary, summarize_week
 from dptelemetry.config import Config, load_config
 from dptelemetry.plugins import StrainPluginManager, get_plugin_manager
@@ -20,7 +20,7 @@ from dptelemetry.store import Store, open_store
 
 def read_day(store: Store, day: date, config: Config, manager: StrainPluginManager,
              with_week: bool = False) -> DayReport:
-    summary = summarize_day(store, day, config, manager=manager)
+    summary = DayCache(store, config, manager=manager).summary(day)
     week = (summarize_week(store, day, config, manager=manager, known=summary)
             if with_week and summary.sessions else None)
     return DayReport(summary, next_session(summary), week)

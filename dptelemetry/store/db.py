@@ -24,7 +24,7 @@ from dptelemetry.store import migrations
 STORE_FILENAME = "events.sqlite3"
 _COLUMNS = "ts_ms, id, kind, source, goal_id, repo, path, payload"
 _INSERT = f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-_GOAL_KINDS = "kind IN ('goal_start', 'goal_end')"  # must match the partial index
+_GOAL_KINDS = "kind IN ('goal_start', 'goal_end', 'drill_rename')"  # as the partial index
 
 
 class StoreError(DptError):
@@ -209,7 +209,8 @@ class Store:
         return self._select()
 
     def goal_history(self) -> list[Event]:
-        """All goal_start and goal_end events, in time order (read through a small index)."""
+        """All goal_start, goal_end and drill_rename events, in time order (read through a
+        small index)."""
         return list(self._select(f"WHERE {_GOAL_KINDS}"))
 
     def span_stamp(self, start: float, end: float) -> int:
@@ -241,13 +242,13 @@ class Store:
                           separators=(",", ":"))
         self._save("day_metrics", start, end, key, stamp, text)
 
-    def cached_day_trend(self, start: float, end: float, key: str, stamp: int) -> str | None:
-        """A day's week-view row (JSON) saved by the same `key` at the same stamp."""
-        return self._cached("day_trends", start, end, key, stamp)
+    def cached_day_summary(self, start: float, end: float, key: str, stamp: int) -> str | None:
+        """A day's summary (JSON) saved by the same `key` at the same stamp."""
+        return self._cached("day_summaries", start, end, key, stamp)
 
-    def save_day_trend(self, start: float, end: float, key: str, stamp: int,
-                       trend: str) -> None:
-        self._save("day_trends", start, end, key, stamp, trend)
+    def save_day_summary(self, start: float, end: float, key: str, stamp: int,
+                         summary: str) -> None:
+        self._save("day_summaries", start, end, key, stamp, summary)
 
     def _cached(self, table: str, start: float, end: float, key: str, stamp: int) -> str | None:
         with _sqlite_errors(self.path):

@@ -108,6 +108,31 @@ def _v4_day_trends(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_drills_and_day_summaries(conn: sqlite3.Connection) -> None:
+    """Drill renames join the goal-history index (goals are folded from it, and a rename
+    changes their attempts' drill); and finished days are kept as what they summarize to.
+
+    `day_summaries` replaces `day_trends`: the week's row is one of the things a day's
+    summary gives, and drills and progress read the same summaries. Derived data like
+    `day_metrics`; `stamp` and `key` as in `day_trends`."""
+    conn.execute("DROP INDEX events_goal_history")
+    conn.execute(
+        "CREATE INDEX events_goal_history ON events(kind, ts_ms) "
+        "WHERE kind IN ('goal_start', 'goal_end', 'drill_rename')"
+    )
+    conn.execute("DROP TABLE day_trends")
+    conn.execute(
+        """CREATE TABLE day_summaries (
+            start_ms INTEGER NOT NULL,
+            end_ms INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            stamp INTEGER NOT NULL,
+            summary TEXT NOT NULL,
+            PRIMARY KEY (start_ms, end_ms)
+        ) WITHOUT ROWID"""
+    )
+
+
 def _iso_to_ms(text: str) -> int:
     return round(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() * 1000)
 
@@ -117,6 +142,7 @@ STEPS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v2_clustered_by_time,
     _v3_day_metrics,
     _v4_day_trends,
+    _v5_drills_and_day_summaries,
 )
 LATEST = len(STEPS)
 

@@ -20,7 +20,7 @@ from dptelemetry.analysis.signals import Section
 from dptelemetry.analysis.summary import DaySummary, summarize_day
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import load_config
-from dptelemetry.store import open_store
+from dptelemetry.store import migrations, open_store
 from tests.analysis.builders import DAY, MIN, DayBuilder
 from tests.analysis.test_strain_plugins import calm_day, teq_day
 
@@ -168,7 +168,7 @@ def test_the_store_migrates_to_the_metrics_cache_keeping_events(dpt_home: Path) 
         store.append(day.events)
         assert store.schema_version() == 2
     with open_store(dpt_home) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == migrations.LATEST
         assert store.count() == len(day.events)
         assert summarize_day(store, day.day, load_config(), day.tz).test_runs.total == 24
         assert store.span_stamp(day.start, day.start + 24 * 3600) == len(day.events)

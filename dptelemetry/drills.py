@@ -1,0 +1,128 @@
+"""Drills: repeated exercises (a kata, an incident replay) whose goals are numbered attempts.
+
+A drill is not a table either. It is a name on `goal_start` events (payload `drill`), with
+what the attempt changed since the one before (`changes`: lever and text) and the conditions
+it ran under (`constraints`), so older stores and exports read unchanged. Names are compared
+by `drill_key`: case and spacing do not make a second drill. Attempts are numbered per drill
+by their start time, so an attempt imported from another machine takes its place in the row.
+
+A rename is an event too (`drill_rename`, payload `from` and `to`): at its instant, the
+drill known by `from` takes the name `to`, with every attempt it had. Attempts started later
+under the old name belong to a new drill of that name (the name became free); a rename onto
+a drill that exists merges the two, and their attempts are numbered together by time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+LEVERS = ("difficulty", "feedback", "timebox", "constraint")
+"""What one attempt may change since the previous one (deliberate practice's variables:
+how hard, where the feedback comes from, how long; and the conditions worked under)."""
+
+NAME_MAX = 200
+"""Characters in a drill name, a change's text or a constraint."""
+CONSTRAINTS_MAX = 20
+"""Constraints on one attempt."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an attempt changed since the previous attempt of its drill."""
+
+    lever: str
+    """One of LEVERS."""
+    text: str
+
+
+@dataclass(frozen=True)
+class Rename:
+    ts: float
+    old: str
+    new: str
+
+
+def drill_key(name: str) -> str:
+    """What makes two drill names the same drill: case and runs of spaces do not count."""
+    return " ".join(name.casefold().split())
+
+
+def changes_from(payload: Mapping[str, Any]) -> tuple[Change, ...]:
+    """The `changes` of a goal_start payload; entries that are not {lever, text} with a known
+    lever are left out (a store may hold events written by other tools)."""
+    found = payload.get("changes")
+    if not isinstance(found, list):
+        return ()
+    return tuple(Change(c["lever"], c["text"]) for c in found
+                 if isinstance(c, dict) and c.get("lever") in LEVERS
+                 and isinstance(c.get("text"), str))
+
+
+def constraints_from(payload: Mapping[str, Any]) -> tuple[str, ...]:
+    found = payload.get("constraints")
+    if not isinstance(found, list):
+        return ()
+    return tuple(c for c in found if isinstance(c, str) and c)
+
+
+def drill_from(payload: Mapping[str, Any]) -> str | None:
+    name = payload.get("drill")
+    return name if isinstance(name, str) and drill_key(name) else None
+
+
+def rename_from(ts: float, payload: Mapping[str, Any]) -> Rename | None:
+    old, new = payload.get("from"), payload.get("to")
+    if isinstance(old, str) and isinstance(new, str) and drill_key(old) and drill_key(new):
+        return Rename(ts, old, new)
+    return None
+
+
+@dataclass(frozen=True)
+class Started:
+    """A goal start as numbering sees it."""
+
+    goal_id: str
+    ts: float
+    drill: str
+
+
+def number_attempts(starts: Iterable[Started],
+                    renames: Iterable[Rename]) -> dict[str, tuple[str, int]]:
+    """goal id -> (the drill's name now, attempt number), for goals started with a drill.
+
+    Starts and renames are replayed in time order (a rename at the very instant of a start
+    comes after it). The name shown is the one the drill's latest attempt carries."""
+    timeline: list[tuple[float, int, Started | Rename]] = [
+        *((s.ts, 0, s) for s in starts), *((r.ts, 1, r) for r in renames)]
+    timeline.sort(key=lambda item: (item[0], item[1]))
+    current: dict[str, str] = {}
+    order: list[Started] = []
+    for _, _, item in timeline:
+        if isinstance(item, Started):
+            current[item.goal_id] = item.drill
+            order.append(item)
+            continue
+        old = drill_key(item.old)
+        for goal_id, name in current.items():
+            if drill_key(name) == old:
+                current[goal_id] = item.new
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    numbered: dict[str, tuple[str, int]] = {}
+    for start in order:  # already in time order
+        key = drill_key(current[start.goal_id])
+        counts[key] = counts.get(key, 0) + 1
+        names[key] = current[start.goal_id]
+        numbered[start.goal_id] = (key, counts[key])
+    return {goal_id: (names[key], number) for goal_id, (key, number) in numbered.items()}
+
+
+def two_changes_warning(changes: Sequence[Change]) -> str | None:
+    """The warning an attempt that changes more than one thing deserves, or None."""
+    if len(changes) < 2:
+        return None
+    levers = ", ".join(c.lever for c in changes)
+    return (f"{len(changes)} changes at once ({levers}): if this attempt goes better or worse, "
+            f"it cannot say which change did it. Recorded as given.")
