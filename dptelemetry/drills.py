@@ -14,9 +14,14 @@ a drill that exists merges the two, and their attempts are numbered together by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from dptelemetry.durations import format_duration
+
+if TYPE_CHECKING:
+    from dptelemetry.goals import Goal
 
 LEVERS = ("difficulty", "feedback", "timebox", "constraint")
 """What one attempt may change since the previous one (deliberate practice's variables:
@@ -119,10 +124,36 @@ def number_attempts(starts: Iterable[Started],
     return {goal_id: (names[key], number) for goal_id, (key, number) in numbered.items()}
 
 
-def two_changes_warning(changes: Sequence[Change]) -> str | None:
-    """The warning an attempt that changes more than one thing deserves, or None."""
-    if len(changes) < 2:
-        return None
-    levers = ", ".join(c.lever for c in changes)
-    return (f"{len(changes)} changes at once ({levers}): if this attempt goes better or worse, "
-            f"it cannot say which change did it. Recorded as given.")
+def latest_attempt(goals: Iterable[Goal], name: str | None = None) -> Goal | None:
+    """The latest attempt of drill `name` (any case and spacing), or of any drill."""
+    key = None if name is None else drill_key(name)
+    found = [g for g in goals if g.drill is not None and key in (None, drill_key(g.drill))]
+    return max(found, key=lambda g: g.started, default=None)
+
+
+def _box(seconds: float | None) -> str:
+    return "none" if seconds is None else format_duration(seconds)
+
+
+def attempt_warnings(goal: Goal, previous: Goal | None) -> list[str]:
+    """What an experiment of one change at a time needs to hear about this attempt: more
+    than one change, a change with nothing before it, a time box or constraints that
+    differ from the previous attempt's without a change saying so."""
+    levers = [c.lever for c in goal.changes]
+    found = []
+    if len(levers) > 1:
+        found.append(f"{len(levers)} changes at once ({', '.join(levers)}): if this attempt "
+                     f"goes better or worse, it cannot tell which change did it")
+    if previous is None:
+        if levers:
+            found.append("this is the drill's first attempt: its change has no earlier "
+                         "attempt to be compared with")
+        return found
+    if goal.timebox != previous.timebox and "timebox" not in levers:
+        found.append(f"the time box is {_box(goal.timebox)}, attempt {previous.attempt} had "
+                     f"{_box(previous.timebox)}, but no --change timebox says so: the "
+                     f"comparison of changes will not know")
+    if set(goal.constraints) != set(previous.constraints) and "constraint" not in levers:
+        found.append(f"the constraints differ from attempt {previous.attempt}'s, but no "
+                     f"--change constraint says so: the comparison of changes will not know")
+    return found

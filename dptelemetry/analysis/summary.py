@@ -28,8 +28,10 @@ from dptelemetry.analysis.timeline import (
     Edit,
     Pause,
     PauseBin,
+    RedStreak,
     Session,
     StuckMoment,
+    TestRun,
     Timeline,
     changed_runs,
     failure_sets,
@@ -249,15 +251,17 @@ def _pause_stats(timeline: Timeline) -> PauseStats:
     )
 
 
-def _run_stats(timeline: Timeline) -> TestRunStats:
-    verdicts = verdict_runs(timeline.runs)
+def run_stats(runs: Sequence[TestRun], streaks: Sequence[RedStreak]) -> TestRunStats:
+    """The figures of a stretch of test runs (in time order) and their red streaks: a day's,
+    or a drill attempt's."""
+    verdicts = verdict_runs(runs)
     changed = changed_runs(verdicts)
-    recovered = [s.time_to_green for s in timeline.red_streaks if s.time_to_green is not None]
+    recovered = [s.time_to_green for s in streaks if s.time_to_green is not None]
     return TestRunStats(
-        total=len(timeline.runs), failed=sum(1 for r in verdicts if r.red),
+        total=len(runs), failed=sum(1 for r in verdicts if r.red),
         green=sum(1 for r in verdicts if r.green),
-        other=len(timeline.runs) - len(verdicts),
-        longest_red_streak=max((len(s.runs) for s in timeline.red_streaks), default=0),
+        other=len(runs) - len(verdicts),
+        longest_red_streak=max((len(s.runs) for s in streaks), default=0),
         median_time_to_green_s=median(recovered),
         error_quotient=error_quotient(failure_sets(changed)) if len(changed) >= 3 else None,
         repeated_error_density=repeated_error_density(failure_sets(verdicts)),
@@ -312,7 +316,7 @@ def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
                           sum(b.inserted for b in bursts), sum(b.deleted for b in bursts),
                           median(b.seconds for b in bursts)),
         pauses=_pause_stats(timeline),
-        test_runs=_run_stats(timeline),
+        test_runs=run_stats(timeline.runs, timeline.red_streaks),
         commits=CommitStats(len(timeline.commits),
                             sum(1 for c in timeline.commits if c.goal is not None)),
         goals=_goal_work(timeline),

@@ -33,6 +33,8 @@ COMMANDS = {
     "summary": "dptelemetry.cli.summary:summary",
     "friction": "dptelemetry.cli.friction:friction",
     "demo": "dptelemetry.cli.demo:demo",
+    "drill": "dptelemetry.cli.drill:drill",
+    "progress": "dptelemetry.cli.progress:progress",
 }
 
 

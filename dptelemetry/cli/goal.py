@@ -9,26 +9,41 @@ import click
 
 from dptelemetry import clock
 from dptelemetry.cli.common import cli_store, local_time
+from dptelemetry.cli.drill import (
+    again,
+    as_changes,
+    attempt_ended_lines,
+    attempt_options,
+    report_start,
+)
 from dptelemetry.config import data_home
 from dptelemetry.durations import format_duration, parse_duration
 from dptelemetry.goals import Goal, active_goal, end_goal, load_goals, start_goal
 
 
-def _timebox(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    if value is None:
-        return None
+def timebox_seconds(value: str) -> float:
+    """A time box as given on the command line, in seconds; click.BadParameter if it is
+    not one."""
     try:
         seconds = parse_duration(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(str(exc), param_hint="'--timebox'") from None
     if seconds <= 0:
-        raise click.BadParameter("a time box must be longer than zero")
+        raise click.BadParameter("a time box must be longer than zero",
+                                 param_hint="'--timebox'")
     return seconds
+
+
+def _timebox(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    return None if value is None else timebox_seconds(value)
 
 
 @click.group()
 def goal() -> None:
     """Start, check and end deliberate-practice goals (one active at a time)."""
+
+
+goal.add_command(again)
 
 
 @goal.command()
@@ -37,16 +52,21 @@ def goal() -> None:
 @click.option("--weakness", metavar="TEXT", help="The weak spot this goal works on.")
 @click.option("--timebox", metavar="DURATION", callback=_timebox,
               help="How long to practise, e.g. 45m or 1h30m.")
-def start(title: str, target: str | None, weakness: str | None, timebox: float | None) -> None:
-    """Start a goal; a goal still active is ended first."""
+@click.option("--drill", metavar="NAME",
+              help="Make the goal the next attempt of this drill (a repeated exercise).")
+@attempt_options
+def start(title: str, target: str | None, weakness: str | None, timebox: float | None,
+          drill: str | None, changes: tuple[tuple[str, str], ...],
+          constraints: tuple[str, ...]) -> None:
+    """Start a goal; a goal still active is ended first. With --drill it is an attempt of
+    that drill (`dpt goal again` starts the next one)."""
     now = clock.now()
     with cli_store() as store:
         new, ended = start_goal(store, data_home(), title, now=now, target=target,
-                                weakness=weakness, timebox=timebox)
-    for old in ended:
-        click.echo(f"Ended '{old.title}' after {format_duration(old.elapsed(now))} (unrated).")
-    box = f" with a {format_duration(timebox)} time box" if timebox else ""
-    click.echo(f"Started '{new.title}' at {local_time(now)}{box}.")
+                                weakness=weakness, timebox=timebox, drill=drill,
+                                changes=as_changes(changes), constraints=constraints)
+        goals = load_goals(store) if new.drill else []
+    report_start(new, ended, goals, now)
 
 
 def _goal_json(g: Goal, now: float) -> dict[str, Any]:
@@ -105,6 +125,8 @@ def end(rating: int | None, note: str | None) -> None:
         done = end_goal(store, data_home(), now=now, rating=rating, note=note)
     rated = f", rated {rating}/10" if rating else ""
     click.echo(f"Ended '{done.title}' after {format_duration(done.elapsed(now))}{rated}.")
+    for line in attempt_ended_lines(data_home(), done, now):
+        click.echo(line)
 
 
 @goal.command(name="list")

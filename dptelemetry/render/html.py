@@ -5,6 +5,7 @@ elsewhere, so it can be mailed to a mentor or opened offline."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -14,6 +15,7 @@ from dptelemetry.analysis.week import WeekSummary
 from dptelemetry.render.document import (
     Bullets,
     DayReport,
+    Document,
     Paragraph,
     StripBlock,
     Table,
@@ -46,22 +48,32 @@ def kind(block: object) -> str:
     raise TypeError(f"not a block: {block!r}")
 
 
-def render_html(report: DayReport | WeekSummary) -> str:
+def html_page(doc: Document, charts: Mapping[str, str], captions: Mapping[str, str],
+              galleries: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> str:
+    """A document as the page: `charts` (SVG) by the key of the section they illustrate,
+    with their `captions`; `galleries` are small charts, each with its own caption, shown
+    in a grid at the top of their section."""
     import jinja2
 
-    from dptelemetry.render import charts
-
-    if isinstance(report, DayReport):
-        pictures = charts.day_charts(report.summary, report.week)
-    else:
-        pictures = {"week": charts.week_chart(report)} if report.active_seconds else {}
     env = jinja2.Environment(loader=jinja2.PackageLoader("dptelemetry.render", "templates"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["inline"] = inline
     env.globals["kind"] = kind
     context: dict[str, Any] = {
-        "doc": as_document(report), "charts": {k: Markup(v) for k, v in pictures.items()},
-        "captions": CAPTIONS, "version": __version__,
+        "doc": doc, "charts": {k: Markup(v) for k, v in charts.items()},
+        "captions": captions, "version": __version__,
+        "galleries": {k: [(caption, Markup(svg)) for caption, svg in pictures]
+                      for k, pictures in (galleries or {}).items()},
     }
     return env.get_template("report.html.j2").render(context)
+
+
+def render_html(report: DayReport | WeekSummary) -> str:
+    from dptelemetry.render import charts
+
+    if isinstance(report, DayReport):
+        pictures = charts.day_charts(report.summary, report.week)
+    else:
+        pictures = {"week": charts.week_chart(report)} if report.active_seconds else {}
+    return html_page(as_document(report), pictures, CAPTIONS)
