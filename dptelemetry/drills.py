@@ -131,6 +131,14 @@ def latest_attempt(goals: Iterable[Goal], name: str | None = None) -> Goal | Non
     return max(found, key=lambda g: g.started, default=None)
 
 
+def attempt_lines(goal: Goal) -> list[str]:
+    """How a started attempt is announced: its number, what it changed, its constraints."""
+    lines = [f"Attempt {goal.attempt} of drill '{goal.drill}'."]
+    lines += [f"Changed: {c.lever}: {c.text}" for c in goal.changes]
+    lines += [f"Constraint: {c}" for c in goal.constraints]
+    return lines
+
+
 def _box(seconds: float | None) -> str:
     return "none" if seconds is None else format_duration(seconds)
 

@@ -29,6 +29,7 @@ from dptelemetry.drills import (
     constraints_from,
     drill_from,
     drill_key,
+    latest_attempt,
     number_attempts,
     rename_from,
 )
@@ -241,6 +242,37 @@ def rename_drill(store: Store, old: str, new: str, *, now: float, merge: bool = 
     store.append([Event(kind=EventKind.DRILL_RENAME.value, ts=now, source=source,
                         payload={"from": moving[-1].drill, "to": name})])
     return moving, joined
+
+
+def start_again(
+    store: Store,
+    home: Path,
+    name: str | None = None,
+    *,
+    now: float,
+    title: str | None = None,
+    target: str | None = None,
+    weakness: str | None = None,
+    timebox: float | None = None,
+    changes: Sequence[Change] = (),
+    constraints: Sequence[str] | None = None,
+    source: str = "cli",
+) -> tuple[Goal, list[Goal]]:
+    """The next attempt of drill `name` (else of the drill practised last), with the latest
+    attempt's title, target, weak spot, time box and constraints where no value is given
+    (an empty text clears one)."""
+    latest = latest_attempt(load_goals(store), name)
+    if latest is None:
+        raise DptError(f"no drill named {one_line(name)!r} (dpt drill list shows them)" if name
+                       else "no drill attempt yet: start one with dpt goal start TITLE "
+                            "--drill NAME")
+    return start_goal(
+        store, home, latest.title if title is None else title, now=now,
+        target=latest.target if target is None else target,
+        weakness=latest.weakness if weakness is None else weakness,
+        timebox=latest.timebox if timebox is None else timebox, drill=latest.drill,
+        changes=changes, constraints=latest.constraints if constraints is None else constraints,
+        source=source)
 
 
 def end_goal(

@@ -40,8 +40,10 @@ from dptelemetry.events import Event, EventKind
 from dptelemetry.goals import Goal
 
 EDIT = EventKind.EDIT.value
-# Editor lifecycle, not the developer: it neither starts nor extends a session.
-_NOT_ACTIVITY = frozenset({EventKind.LSP_START.value, EventKind.LSP_STOP.value})
+# Editor lifecycle and bookkeeping, not the developer at work: neither starts nor extends a
+# session.
+_NOT_ACTIVITY = frozenset({EventKind.LSP_START.value, EventKind.LSP_STOP.value,
+                           EventKind.DRILL_RENAME.value})
 # Besides edits, the events that show which file the developer is in.
 _FOCUS_KINDS = frozenset({EventKind.OPEN.value, EventKind.SAVE.value})
 

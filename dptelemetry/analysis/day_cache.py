@@ -128,6 +128,7 @@ class DayCache:
         self.key = releases_key(config)
         self.summarized: list[date] = []
         """The days this cache had to summarize (not served from the store)."""
+        self._digests: dict[date, DayDigest] = {}
 
     @property
     def manager(self) -> StrainPluginManager:
@@ -159,10 +160,18 @@ class DayCache:
         return _in_zone(found, self.tz) if found is not None else self._summarize(day, slot)
 
     def digest(self, day: date) -> DayDigest:
-        slot, found = self._read(day, _DECODE_DIGEST)
-        if found is not None:
-            return found
-        return _DECODE_DIGEST(_ENCODE(_storable(self._summarize(day, slot))))
+        """What drills and progress read of the day; a day without events is not summarized
+        at all."""
+        if day in self._digests:
+            return self._digests[day]
+        start, end = day_bounds(day, self.tz)
+        if self.store.span_stamp(start, end) == 0:
+            digest = DayDigest(day, start, end, 0.0, (), (), (), ())
+        else:
+            slot, found = self._read(day, _DECODE_DIGEST)
+            digest = found or _DECODE_DIGEST(_ENCODE(_storable(self._summarize(day, slot))))
+        self._digests[day] = digest
+        return digest
 
     def _summarize(self, day: date, slot: Slot) -> DaySummary:
         from dptelemetry.analysis.summary import summarize_day

@@ -3,7 +3,6 @@ drill attempts."""
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,11 +12,16 @@ import click
 from dptelemetry import clock
 from dptelemetry.cli.common import cli_config, cli_store, local_time
 from dptelemetry.cli.output import OUTPUT_OPTION, write_document, write_output
-from dptelemetry.drills import LEVERS, NAME_MAX, Change, attempt_warnings, latest_attempt
+from dptelemetry.drills import (
+    LEVERS,
+    Change,
+    attempt_lines,
+    attempt_warnings,
+    latest_attempt,
+)
 from dptelemetry.durations import format_duration
 
 if TYPE_CHECKING:
-    from dptelemetry.analysis.drills import Attempt
     from dptelemetry.goals import Goal
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,15 +49,11 @@ def report_start(new: Goal, ended: Sequence[Goal], goals: Sequence[Goal], now: f
     for old in ended:
         click.echo(f"Ended '{old.title}' after {format_duration(old.elapsed(now))} (unrated).")
     box = f" with a {format_duration(new.timebox)} time box" if new.timebox else ""
+    click.echo(f"Started '{new.title}' at {local_time(now)}{box}.")
     if new.drill is None:
-        click.echo(f"Started '{new.title}' at {local_time(now)}{box}.")
         return
-    click.echo(f"Started attempt {new.attempt} of drill '{new.drill}': '{new.title}' at "
-               f"{local_time(now)}{box}.")
-    for change in new.changes:
-        click.echo(f"Changed: {change.lever}: {change.text}")
-    for constraint in new.constraints:
-        click.echo(f"Constraint: {constraint}")
+    for line in attempt_lines(new):
+        click.echo(line)
     previous = latest_attempt([g for g in goals if g.id != new.id], new.drill)
     for warning in attempt_warnings(new, previous):
         click.echo(f"dpt: warning: {warning}", err=True)
@@ -76,82 +76,17 @@ def again(name: str | None, title: str | None, target: str | None, weakness: str
     them. Say what you changed with --change LEVER TEXT."""
     from dptelemetry.cli.goal import timebox_seconds
     from dptelemetry.config import data_home
-    from dptelemetry.errors import DptError
-    from dptelemetry.goals import load_goals, start_goal
+    from dptelemetry.goals import load_goals, start_again
 
     now = clock.now()
+    seconds = None if timebox is None else timebox_seconds(timebox)
     with cli_store() as store:
-        latest = latest_attempt(load_goals(store), name)
-        if latest is None:
-            raise DptError(f"no drill named {name!r} (dpt drill list shows them)" if name else
-                           "no drill attempt yet: start one with dpt goal start TITLE "
-                           "--drill NAME")
-        assert latest.drill is not None
-        kept = () if no_constraints else latest.constraints
-        new, ended = start_goal(
-            store, data_home(), latest.title if title is None else title, now=now,
-            target=latest.target if target is None else target,
-            weakness=latest.weakness if weakness is None else weakness,
-            timebox=latest.timebox if timebox is None else timebox_seconds(timebox),
-            drill=latest.drill, changes=as_changes(changes),
-            constraints=constraints or kept)
+        new, ended = start_again(
+            store, data_home(), name, now=now, title=title, target=target, weakness=weakness,
+            timebox=seconds, changes=as_changes(changes),
+            constraints=() if no_constraints else constraints or None)
         goals = load_goals(store)
     report_start(new, ended, goals, now)
-
-
-def _change_text(text: str) -> str:
-    """A suggestion as a change's text: whole when it fits, else its first sentence."""
-    if len(text) <= NAME_MAX:
-        return text
-    first = text.split(". ", maxsplit=1)[0].rstrip(".") + "."
-    return first if len(first) <= NAME_MAX else first[:NAME_MAX - 1] + "…"
-
-
-def retune_lines(attempt: Attempt, retune_rating: int) -> list[str]:
-    """What ending an attempt says: for a rating at or below `retune_rating`, the one
-    variable to change and the command that starts the next attempt changing it."""
-    from dptelemetry.analysis.drills import LEVER_OF, retune
-
-    goal = attempt.goal
-    if goal.rating is None:
-        return [f"Attempt {goal.attempt} of '{goal.drill}' ended without a rating: drill show "
-                "lists it, but rating comparisons leave it out."]
-    if goal.rating > retune_rating:
-        return []
-    lines = [f"Rated {goal.rating}, at or below {retune_rating} (drills.retune_rating): "
-             f"change one variable next time."]
-    rec = retune(attempt)
-    if rec is None:
-        lines.append("No activity was recorded during the attempt, so nothing to suggest.")
-        return lines
-    lever = LEVER_OF[rec.lever]
-    lines.append(f"The {lever}: {rec.text} (why: {rec.because})")
-    command = ["dpt", "goal", "again", goal.drill or "", "--change", lever]
-    if rec.timebox is not None:
-        command += [f"{format_duration(rec.timebox)} time block", "--timebox",
-                    format_duration(rec.timebox)]
-    else:
-        command.append(_change_text(rec.text))
-    lines.append("Next time: " + shlex.join(command))
-    return lines
-
-
-def attempt_ended_lines(home: Path, goal: Goal, now: float) -> list[str]:
-    """`retune_lines` for a goal just ended, read from the store; none for a plain goal."""
-    if goal.drill is None:
-        return []
-    from dptelemetry.analysis.day_cache import DayCache
-    from dptelemetry.analysis.drills import attempt_of
-    from dptelemetry.config import load_config
-    from dptelemetry.goals import load_goals
-    from dptelemetry.store import open_store
-
-    config = load_config()
-    with open_store(home) as store:
-        goals = load_goals(store)
-        ended = next(g for g in goals if g.id == goal.id)
-        attempt = attempt_of(ended, DayCache(store, config, now=now, goals=goals))
-    return retune_lines(attempt, config.drills.retune_rating)
 
 
 @click.group()

@@ -12,7 +12,6 @@ from dptelemetry.cli.common import cli_store, local_time
 from dptelemetry.cli.drill import (
     again,
     as_changes,
-    attempt_ended_lines,
     attempt_options,
     report_start,
 )
@@ -125,8 +124,11 @@ def end(rating: int | None, note: str | None) -> None:
         done = end_goal(store, data_home(), now=now, rating=rating, note=note)
     rated = f", rated {rating}/10" if rating else ""
     click.echo(f"Ended '{done.title}' after {format_duration(done.elapsed(now))}{rated}.")
-    for line in attempt_ended_lines(data_home(), done, now):
-        click.echo(line)
+    if done.drill is not None:
+        from dptelemetry.render.drills import attempt_ended_lines
+
+        for line in attempt_ended_lines(data_home(), done, now):
+            click.echo(line)
 
 
 @goal.command(name="list")

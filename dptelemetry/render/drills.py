@@ -7,23 +7,28 @@ change caused it (see analysis/drills.py)."""
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, tzinfo
+from pathlib import Path
 from typing import Any
 
 from dptelemetry.analysis.days import iso, local_date, local_datetime
 from dptelemetry.analysis.drills import (
+    LEVER_OF,
     MEASURES,
     MIN_SIDE,
     Attempt,
     ChangeEffect,
     Comparison,
     DrillReport,
-    Measure,
+    attempt_of,
+    retune,
 )
 from dptelemetry.analysis.stats import median
 from dptelemetry.analysis.zones import Zone
+from dptelemetry.drills import NAME_MAX
 from dptelemetry.durations import format_duration as dur
 from dptelemetry.goals import Goal
 from dptelemetry.render.document import (
@@ -49,15 +54,15 @@ LIST_NOTE = ("Trend: the latest rating against the median of the ratings before 
              "compares the attempts measure by measure.")
 
 
-def show(measure: Measure, value: float | None) -> str:
-    """A measure's value as people read it."""
+def show(unit: str, value: float | None) -> str:
+    """A value in `unit` (seconds, ratio, rating or count) as people read it."""
     if value is None:
         return NOTHING
-    if measure.unit == "seconds":
+    if unit == "seconds":
         return dur(value)
-    if measure.unit == "ratio":
+    if unit == "ratio":
         return f"{value:.2f}"
-    if measure.unit == "rating":
+    if unit == "rating":
         return f"{number(value)}/10"
     return number(value)
 
@@ -184,7 +189,7 @@ def _first_latest(report: DrillReport) -> Section:
         a, b = m.value(first), m.value(latest)
         word = NOTHING if a is None or b is None else direction_word((b > a) - (b < a),
                                                                        m.better)
-        rows.append((m.label, show(m, a), show(m, b), word))
+        rows.append((m.label, show(m.unit, a), show(m.unit, b), word))
     return Section("first-latest", f"First against latest (attempt {first.number} and "
                                    f"{latest.number})",
                    (Table(("Measure", f"#{first.number}", f"#{latest.number}", "Latest is"),
@@ -200,8 +205,8 @@ def _span(numbers: Sequence[int]) -> str:
 
 def _effect_blocks(effect: ChangeEffect) -> tuple[Block, ...]:
     rows = tuple((c.measure.label,
-                  f"{show(c.measure, c.before.median)} (n={len(c.before.attempts)})",
-                  f"{show(c.measure, c.after.median)} (n={len(c.after.attempts)})",
+                  f"{show(c.measure.unit, c.before.median)} (n={len(c.before.attempts)})",
+                  f"{show(c.measure.unit, c.after.median)} (n={len(c.after.attempts)})",
                   reading(c))
                  for c in effect.comparisons
                  if c.before.attempts or c.after.attempts)
@@ -316,3 +321,56 @@ def drill_data(report: DrillReport, tz: tzinfo | None = None) -> dict[str, Any]:
 
 def render_drill_json(report: DrillReport, tz: tzinfo | None = None) -> str:
     return json.dumps(drill_data(report, tz), indent=2, ensure_ascii=False) + "\n"
+
+
+def _change_text(text: str) -> str:
+    """A suggestion as a change's text: whole when it fits, else its first sentence."""
+    if len(text) <= NAME_MAX:
+        return text
+    first = text.split(". ", maxsplit=1)[0].rstrip(".") + "."
+    return first if len(first) <= NAME_MAX else first[:NAME_MAX - 1] + "…"
+
+
+def retune_lines(attempt: Attempt, retune_rating: int) -> list[str]:
+    """What ending an attempt says: for a rating at or below `retune_rating`, the one
+    variable to change (the summary's lever, from the attempt's strongest signal or its
+    zone) and the command that starts the next attempt changing it."""
+    goal = attempt.goal
+    if goal.rating is None:
+        return [f"Attempt {goal.attempt} of '{goal.drill}' ended without a rating: drill show "
+                "lists it, but rating comparisons leave it out."]
+    if goal.rating > retune_rating:
+        return []
+    lines = [f"Rated {goal.rating}, at or below {retune_rating} (drills.retune_rating): "
+             f"change one variable next time."]
+    rec = retune(attempt)
+    if rec is None:
+        lines.append("No activity was recorded during the attempt: nothing to suggest.")
+        return lines
+    lever = LEVER_OF[rec.lever]
+    lines.append(f"The {lever}: {rec.text} (why: {rec.because})")
+    command = ["dpt", "goal", "again", goal.drill or "", "--change", lever]
+    if rec.timebox is not None:
+        command += [f"{dur(rec.timebox)} time block", "--timebox", dur(rec.timebox)]
+    else:
+        command.append(_change_text(rec.text))
+    lines.append("Next time: " + shlex.join(command))
+    return lines
+
+
+def attempt_ended_lines(home: Path, goal: Goal, now: float) -> list[str]:
+    """`retune_lines` for a goal just ended (read from the store in `home`); none for a goal
+    that is not a drill attempt. Shared by `dpt goal end` and the editor's `dpt.goal.end`."""
+    if goal.drill is None:
+        return []
+    from dptelemetry.analysis.day_cache import DayCache
+    from dptelemetry.config import load_config
+    from dptelemetry.goals import load_goals
+    from dptelemetry.store import open_store
+
+    config = load_config()
+    with open_store(home) as store:
+        goals = load_goals(store)
+        ended = next(g for g in goals if g.id == goal.id)
+        attempt = attempt_of(ended, DayCache(store, config, now=now, goals=goals))
+    return retune_lines(attempt, config.drills.retune_rating)

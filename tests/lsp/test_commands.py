@@ -19,8 +19,8 @@ async def test_commands_are_advertised(client: LanguageClient) -> None:
     result = await initialize(client)
     provider = result.capabilities.execute_command_provider
     assert provider is not None
-    assert set(provider.commands) == {"dpt.goal.start", "dpt.goal.end", "dpt.stuck",
-                                      "dpt.summary", "dpt.flush"}
+    assert set(provider.commands) == {"dpt.goal.start", "dpt.goal.end", "dpt.goal.again",
+                                      "dpt.stuck", "dpt.summary", "dpt.flush"}
 
 
 async def test_goal_stuck_and_end_from_the_editor_tag_what_follows(
@@ -74,7 +74,8 @@ async def test_a_goal_started_in_a_terminal_reaches_the_server_within_a_second_o
     ("dpt.goal.start", [{"titel": "typo"}], "unknown argument titel"),
     ("dpt.goal.start", [""], "a goal needs a title"),
     ("dpt.goal.start", ["x", "forever"], "timebox must be a length of time"),
-    ("dpt.goal.start", ["a", "1m", "b", "c", "d"], "takes at most 4 arguments"),
+    ("dpt.goal.start", ["a", "1m", "b", "c", "d", None, None, "e"],
+     "takes at most 7 arguments"),
     ("dpt.stuck", ["lost", "panic"], "impulse must be one of search, ask, switch, other"),
     ("dpt.stuck", [42], "text must be text"),
 ])

@@ -163,6 +163,13 @@ def _register_commands(server: TelemetryServer) -> None:
         recorder.goal.set(goal.id)
         return message
 
+    @server.command(commands.GOAL_AGAIN)
+    async def goal_again(ls: TelemetryServer, *args: Any) -> str:
+        recorder, _ = session(ls)
+        message, goal = await ls.in_worker(commands.again, ls.home, clock.now(), args)
+        recorder.goal.set(goal.id)
+        return message
+
     @server.command(commands.GOAL_END)
     async def goal_end(ls: TelemetryServer, *args: Any) -> str:
         recorder, _ = session(ls)
