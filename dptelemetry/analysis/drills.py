@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Generic, TypeVar
 
 from dptelemetry.analysis.builder import red_streaks_of
 from dptelemetry.analysis.day_cache import DayCache, DayDigest
@@ -83,22 +84,27 @@ class Attempt:
         return sum(1 for m in self.stuck if m.detected)
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Measure:
+class Measure(Generic[T]):
+    """A number read off each of a row of things (attempts, periods), for comparing them."""
+
     key: str
     label: str
-    value: Callable[[Attempt], float | None]
+    value: Callable[[T], float | None]
     better: int = 0
     """-1: lower reads as better; 1: higher does; 0: neither (more is not better or worse)."""
     unit: str = "count"
-    """count, seconds, ratio or rating: how renderers print it."""
+    """count, seconds, ratio, rate or rating: how renderers print it."""
 
 
 def _zone(name: str) -> Callable[[Attempt], float | None]:
     return lambda a: a.zone_seconds[name]
 
 
-MEASURES: tuple[Measure, ...] = (
+MEASURES: tuple[Measure[Attempt], ...] = (
     Measure("active_seconds", "active time", lambda a: a.active_seconds, unit="seconds"),
     Measure("runs", "test runs", lambda a: a.runs.total),
     Measure("red_runs", "red runs", lambda a: a.runs.failed),
@@ -129,7 +135,7 @@ class Side:
 
 @dataclass(frozen=True)
 class Comparison:
-    measure: Measure
+    measure: Measure[Attempt]
     before: Side
     after: Side
 
@@ -222,7 +228,7 @@ def attempt_of(goal: Goal, cache: DayCache) -> Attempt:
         signals=tuple(signals), commits=len(commits), learning_block=learning_block)
 
 
-def _side(attempts: Sequence[Attempt], measure: Measure) -> Side:
+def _side(attempts: Sequence[Attempt], measure: Measure[Attempt]) -> Side:
     having = [(a.number, v) for a in attempts if (v := measure.value(a)) is not None]
     return Side(tuple(n for n, _ in having), median(v for _, v in having))
 

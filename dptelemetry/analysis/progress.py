@@ -13,7 +13,7 @@ it; with fewer than MIN_BEFORE of those it is not read. It is a direction, not a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import Enum
@@ -21,6 +21,7 @@ from enum import Enum
 from dptelemetry.analysis.builder import red_streaks_of
 from dptelemetry.analysis.day_cache import DayCache, DayDigest
 from dptelemetry.analysis.days import local_date
+from dptelemetry.analysis.drills import Measure
 from dptelemetry.analysis.error_measures import error_quotient
 from dptelemetry.analysis.stats import median
 from dptelemetry.analysis.timeline import changed_runs, failure_sets, verdict_runs
@@ -165,37 +166,28 @@ def period_of(first: date, last: date, grain: Grain, complete: bool,
         eq_pairs=sum(n for n, _ in eq), eq_total=sum(total for _, total in eq))
 
 
-@dataclass(frozen=True)
-class ProgressMeasure:
-    key: str
-    label: str
-    value: Callable[[Period], float | None]
-    better: int = 0
-    unit: str = "count"
-
-
-MEASURES: tuple[ProgressMeasure, ...] = (
-    ProgressMeasure("active_seconds", "practice time", lambda p: p.active_seconds,
+MEASURES: tuple[Measure[Period], ...] = (
+    Measure("active_seconds", "practice time", lambda p: p.active_seconds,
                     unit="seconds"),
-    ProgressMeasure("sessions", "sessions", lambda p: p.sessions),
-    ProgressMeasure("target_sessions_per_week", "target-length sessions a week",
-                    lambda p: p.target_sessions_per_week, unit="ratio"),
-    ProgressMeasure("learning_seconds", "learning zone", lambda p: p.zone_seconds["learning"],
+    Measure("sessions", "sessions", lambda p: p.sessions),
+    Measure("target_sessions_per_week", "target-length sessions a week",
+                    lambda p: p.target_sessions_per_week, unit="rate"),
+    Measure("learning_seconds", "learning zone", lambda p: p.zone_seconds["learning"],
                     unit="seconds"),
-    ProgressMeasure("panic_seconds", "panic zone", lambda p: p.zone_seconds["panic"], -1,
+    Measure("panic_seconds", "panic zone", lambda p: p.zone_seconds["panic"], -1,
                     "seconds"),
-    ProgressMeasure("drills", "drills", lambda p: p.drills),
-    ProgressMeasure("attempts", "attempts", lambda p: p.attempts),
-    ProgressMeasure("median_rating", "median rating", lambda p: p.median_rating, 1, "rating"),
-    ProgressMeasure("median_time_to_green_s", "median time to green",
+    Measure("drills", "drills", lambda p: p.drills),
+    Measure("attempts", "attempts", lambda p: p.attempts),
+    Measure("median_rating", "median rating", lambda p: p.median_rating, 1, "rating"),
+    Measure("median_time_to_green_s", "median time to green",
                     lambda p: p.median_time_to_green, -1, "seconds"),
-    ProgressMeasure("error_quotient", "EQ", lambda p: p.error_quotient, -1, "ratio"),
+    Measure("error_quotient", "EQ", lambda p: p.error_quotient, -1, "ratio"),
 )
 
 
 @dataclass(frozen=True)
 class Trend:
-    measure: ProgressMeasure
+    measure: Measure[Period]
     latest: Period | None
     """The latest finished period with a value."""
     before: tuple[Period, ...]
@@ -219,7 +211,7 @@ class Trend:
         return (now > then) - (now < then)
 
 
-def trend_of(measure: ProgressMeasure, periods: Sequence[Period]) -> Trend:
+def trend_of(measure: Measure[Period], periods: Sequence[Period]) -> Trend:
     having = [p for p in periods if p.complete and measure.value(p) is not None]
     if not having:
         return Trend(measure, None, ())

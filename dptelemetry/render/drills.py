@@ -55,23 +55,26 @@ LIST_NOTE = ("Trend: the latest rating against the median of the ratings before 
 
 
 def show(unit: str, value: float | None) -> str:
-    """A value in `unit` (seconds, ratio, rating or count) as people read it."""
+    """A value in `unit` (seconds, ratio, rate, rating or count) as people read it."""
     if value is None:
         return NOTHING
     if unit == "seconds":
         return dur(value)
     if unit == "ratio":
         return f"{value:.2f}"
+    if unit == "rate":
+        return f"{value:.1f}"
     if unit == "rating":
         return f"{number(value)}/10"
     return number(value)
 
 
-def direction_word(direction: int, better: int) -> str:
-    """higher, lower or the same, and whether that reads as better where it can."""
+def direction_word(direction: int, better: int, after: str = "") -> str:
+    """higher, lower or the same (each followed by `after`), and whether that reads as
+    better where a direction has a meaning."""
     if direction == 0:
-        return "the same"
-    word = "higher" if direction > 0 else "lower"
+        return "the same" + after
+    word = ("higher" if direction > 0 else "lower") + after
     if better == 0:
         return word
     return f"{word} (better)" if direction == better else f"{word} (worse)"
@@ -80,7 +83,7 @@ def direction_word(direction: int, better: int) -> str:
 def reading(comparison: Comparison) -> str:
     if not comparison.readable:
         return "too few attempts to tell"
-    return direction_word(comparison.direction, comparison.measure.better) + " after"
+    return direction_word(comparison.direction, comparison.measure.better, " after")
 
 
 @dataclass(frozen=True)
@@ -249,8 +252,9 @@ def drill_document(report: DrillReport, tz: tzinfo | None = None) -> Document:
     attempts = report.attempts
     first, last = (local_date(attempts[i].goal.started, tz) for i in (0, -1))
     rated = [a for a in attempts if a.goal.rating is not None]
-    headline = (f"{plural(len(attempts), 'attempt')}, {long_date(first)} to {long_date(last)}"
-                + (f" · latest rated {rated[-1].goal.rating}/10 (#{rated[-1].number})"
+    headline = (f"{plural(len(attempts), 'attempt')} from {long_date(first)} to "
+                f"{long_date(last)}"
+                + (f" · latest {rated[-1].goal.rating}/10 (#{rated[-1].number})"
                    if rated else "")
                 + f" · {plural(len(report.effects), 'change')}")
     details = _details(report)

@@ -34,8 +34,8 @@ NOTE = ("Compare your periods with your own, never with other people; a trend is
 
 def _target_words(report: ProgressReport) -> str:
     low, high = report.target.sessions_per_week
-    short, long_ = report.target.session_length
-    return f"{low}-{high} sessions of {dur(short)}-{dur(long_)} a week"
+    short, long_ = (f"{seconds / 60:g}" for seconds in report.target.session_length)
+    return f"{low}-{high} sessions of {short}-{long_} minutes a week"
 
 
 def _name(period: Period) -> str:
