@@ -171,7 +171,8 @@ def _goal_row(goal: GoalWork, clock: _Clock) -> tuple[str, ...]:
         "open" if goal.ended is None else "unrated")
     started = (clock(goal.started) if goal.started >= clock.day_start
                else f"{local_datetime(goal.started, clock.tz):%a %H:%M}")
-    return (goal.title, started, dur(goal.active_seconds), box, rating, str(goal.commits))
+    title = goal.title + (f" (drill {goal.drill}, attempt {goal.attempt})" if goal.drill else "")
+    return (title, started, dur(goal.active_seconds), box, rating, str(goal.commits))
 
 
 def _goals(summary: DaySummary, clock: _Clock) -> Section:

@@ -110,3 +110,41 @@ async def test_summary_is_todays_summary_as_text(
     text = await command(client, "dpt.summary")
     assert text.startswith("Practice summary · ")
     assert "active in 1 session" in text and "1 edit burst of 3 typed edits" in text
+
+
+async def test_drill_attempts_from_the_editor(client: LanguageClient, dpt_home: Path) -> None:
+    """dpt.goal.start takes drill, change and constraints; dpt.goal.again starts the next
+    attempt; dpt.goal.end on an attempt rated at or below 6 names the one variable to
+    change and the command for next time, as `dpt goal end` does."""
+    await initialize(client)
+    first = await command(client, "dpt.goal.start",
+                          {"title": "Bowling kata", "timebox": "30m", "drill": "bowling",
+                           "constraints": ["no debugger"]})
+    assert first.splitlines() == ["Started 'Bowling kata' with a 30m time box.",
+                                  "Attempt 1 of drill 'bowling'.", "Constraint: no debugger"]
+    ended = await command(client, "dpt.goal.end", 3)
+    assert ended.splitlines()[1] == ("Rated 3, at or below 6 (drills.retune_rating): change "
+                                     "one variable next time.")
+    assert ended.splitlines()[-1].startswith("Next time: dpt goal again bowling --change ")
+    again = await command(client, "dpt.goal.again",
+                          {"change": [{"lever": "difficulty", "text": "spares"},
+                                      {"lever": "feedback", "text": "one test"}]})
+    assert again.splitlines()[:4] == [
+        "Started 'Bowling kata' with a 30m time box.", "Attempt 2 of drill 'bowling'.",
+        "Changed: difficulty: spares", "Changed: feedback: one test"]
+    assert again.splitlines()[-1].startswith("Warning: 2 changes at once")
+    await flush(client)
+    starts = stored(dpt_home, "goal_start")
+    assert [e.source for e in starts] == ["lsp", "lsp"]
+    assert starts[1].payload == {
+        "title": "Bowling kata", "timebox_s": 1800.0, "drill": "bowling",
+        "changes": [{"lever": "difficulty", "text": "spares"},
+                    {"lever": "feedback", "text": "one test"}],
+        "constraints": ["no debugger"]}
+    assert read_active_goal_file(dpt_home) == ("Bowling kata", starts[1].id)
+    with pytest.raises(JsonRpcException, match="change must be"):
+        await command(client, "dpt.goal.again", {"change": "harder"})
+    with pytest.raises(JsonRpcException, match="no drill named 'nope'"):
+        await command(client, "dpt.goal.again", "nope")
+    with pytest.raises(JsonRpcException, match="a change's lever is one of"):
+        await command(client, "dpt.goal.again", {"change": {"lever": "mood", "text": "x"}})
