@@ -40,13 +40,13 @@ from dptelemetry.analysis.timeline import (
     Timeline,
     goals_during,
 )
+from dptelemetry.config import APP_NAME as PLUGIN_GROUP  # hookspecs.PROJECT, not imported
 from dptelemetry.config import Config
 from dptelemetry.goals import Goal, load_goals
-from dptelemetry.hookspecs import PROJECT
 from dptelemetry.store import Store, StoreError
 
 if TYPE_CHECKING:  # the plugin manager is made on a cache miss, not before
-    from dptelemetry.plugins import StrainPluginManager
+    from dptelemetry.plugins import PluginFailure, StrainPluginManager
 
 T = TypeVar("T")
 Slot = tuple[float, float, str, int]
@@ -108,7 +108,7 @@ def releases_key(config: Config) -> str:
     the thresholds, the plugins that would load (entry point, release) and their settings.
     Read from the plugins' metadata, without importing them."""
     plugins = sorted((ep.name, ep.value, ep.dist.version if ep.dist else "")
-                     for ep in metadata.entry_points(group=PROJECT)
+                     for ep in metadata.entry_points(group=PLUGIN_GROUP)
                      if ep.name not in config.plugins.disabled)
     text = json.dumps([__version__, asdict(config.thresholds), plugins,
                        config.plugins.settings], sort_keys=True, default=str)
@@ -137,6 +137,11 @@ class DayCache:
 
             self._manager = get_plugin_manager(self.config)
         return self._manager
+
+    @property
+    def plugin_failures(self) -> list[PluginFailure]:
+        """What went wrong in plugins while summarizing; none when nothing was summarized."""
+        return [] if self._manager is None else self._manager.failures
 
     def _slot(self, day: date) -> Slot:
         start, end = day_bounds(day, self.tz)

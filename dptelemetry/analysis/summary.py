@@ -17,11 +17,9 @@ from enum import Enum
 from operator import attrgetter
 from typing import Any
 
-from dptelemetry.analysis.baselines import day_metrics, load_history, metrics_key
 from dptelemetry.analysis.days import day_bounds, iso
 from dptelemetry.analysis.error_measures import error_quotient, repeated_error_density
 from dptelemetry.analysis.history import History
-from dptelemetry.analysis.reader import paused_gc, read_timeline
 from dptelemetry.analysis.signals import Section, Signal
 from dptelemetry.analysis.stats import median, percentile
 from dptelemetry.analysis.timeline import (
@@ -40,7 +38,7 @@ from dptelemetry.analysis.timeline import (
 from dptelemetry.analysis.zones import Zone, ZoneVerdict, classify, day_zone
 from dptelemetry.config import Config, Thresholds
 from dptelemetry.goals import load_goals
-from dptelemetry.plugins import PluginFailure, StrainPluginManager, get_plugin_manager
+from dptelemetry.plugins import PluginFailure, StrainPluginManager
 from dptelemetry.store import Store
 
 
@@ -335,6 +333,11 @@ def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
 def summarize_day(store: Store, day: date, config: Config, tz: tzinfo | None = None,
                   manager: StrainPluginManager | None = None) -> DaySummary:
     """Read one local day (and the history its baselines need) from the store."""
+    # Imported here: a summary served from the cache of finished days reads no events.
+    from dptelemetry.analysis.baselines import day_metrics, load_history, metrics_key
+    from dptelemetry.analysis.reader import paused_gc, read_timeline
+    from dptelemetry.plugins import get_plugin_manager
+
     manager = manager or get_plugin_manager(config)
     goals = load_goals(store)
     history = load_history(store, day, config, manager, goals, tz)

@@ -161,7 +161,11 @@ def summarize_week(store: Store, last: date, config: Config, tz: tzinfo | None =
     """The WEEK_DAYS days ending on `last`; `known` is reused when it is one of them, the
     others come from the store's cache of finished days or are summarized as `dpt summary`
     would."""
-    cache = DayCache(store, config, tz, manager)
+    return week_ending(DayCache(store, config, tz, manager), last, known)
+
+
+def week_ending(cache: DayCache, last: date, known: DaySummary | None = None) -> WeekSummary:
+    """`summarize_week` through a cache of days the caller holds."""
     return week_from([
         week_day(known) if known is not None and known.date == day else week_day(cache.summary(day))
         for day in (last - timedelta(days=back) for back in range(WEEK_DAYS - 1, -1, -1))

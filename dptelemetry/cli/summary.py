@@ -21,16 +21,16 @@ FORMATS = ("text", "markdown", "json", "html")
 
 def read_report(day: date, week: bool, with_week: bool) -> DayReport | WeekSummary:
     """The day's report (with its week when `with_week`), or the week ending on `day`."""
+    from dptelemetry.analysis.day_cache import DayCache
+    from dptelemetry.analysis.week import week_ending
     from dptelemetry.cli.common import cli_config, cli_store
-    from dptelemetry.plugins import get_plugin_manager
-    from dptelemetry.render.reports import read_day, read_week
+    from dptelemetry.render.reports import day_report
 
     config = cli_config()
     with cli_store() as store:
-        manager = get_plugin_manager(config)
-        report = (read_week(store, day, config, manager) if week
-                  else read_day(store, day, config, manager, with_week))
-    for failure in manager.failures:
+        cache = DayCache(store, config)
+        report = week_ending(cache, day) if week else day_report(cache, day, with_week)
+    for failure in cache.plugin_failures:
         click.echo(f"dpt: warning: plugin {failure.plugin} failed in {failure.hook}: "
                    f"{failure.error}", err=True)
     # The report lives until this process ends: spare it the collector's walks while it is
