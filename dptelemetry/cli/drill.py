@@ -11,7 +11,7 @@ import click
 
 from dptelemetry import clock
 from dptelemetry.cli.common import cli_config, cli_store, local_time
-from dptelemetry.cli.output import OUTPUT_OPTION, write_document, write_output
+from dptelemetry.cli.output import OUTPUT_OPTION, write_document, write_report
 from dptelemetry.drills import (
     LEVERS,
     Change,
@@ -146,18 +146,15 @@ def show(name: str, fmt: str, output: Path | None) -> None:
         report = drill_report(goals, name, DayCache(store, config, goals=goals))
     if report is None:
         raise DptError(f"no drill named {name!r} (dpt drill list shows them)")
-    if fmt == "json":
-        from dptelemetry.render.drills import render_drill_json
+    from dptelemetry.render import drills
 
-        write_output(render_drill_json(report), output)
-    elif fmt == "html":
+    def html() -> str:
         from dptelemetry.render.drill_html import render_drill_html
 
-        write_output(render_drill_html(report), output)
-    else:
-        from dptelemetry.render.drills import drill_document
+        return render_drill_html(report)
 
-        write_document(lambda glyphs: drill_document(report), fmt, output)
+    write_report(fmt, output, json=lambda: drills.render_drill_json(report), html=html,
+                 document=lambda glyphs: drills.drill_document(report))
 
 
 @drill.command()

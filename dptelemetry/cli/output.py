@@ -76,3 +76,15 @@ def write_document(document_for: DocumentFor, fmt: str, output: Path | None) -> 
         text.print_document(text.terminal_console(), document_for(glyphs))
     else:
         write_output(text.plain_text(document_for(glyphs)), output)
+
+
+def write_report(fmt: str, output: Path | None, *, json: Callable[[], str],
+                 html: Callable[[], str], document: DocumentFor) -> None:
+    """A report in `fmt`: its JSON text, its HTML page, or its document as text or
+    markdown (each made only when asked for)."""
+    if fmt == "json":
+        write_output(json(), output)
+    elif fmt == "html":
+        write_output(html(), output)
+    else:
+        write_document(document, fmt, output)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dptelemetry.cli.output import DATE_OPTION, OUTPUT_OPTION, write_document, write_output
+from dptelemetry.cli.output import DATE_OPTION, OUTPUT_OPTION, write_report
 
 DEFAULT_WEEKS = 12
 SLOW_DAYS = 30
@@ -53,15 +53,8 @@ def progress(weeks: int | None, months: int | None, quarters: int | None, day: d
             click.echo(f"dpt: reading {(day - first).days + 1} days (the first time a day is "
                        "read it is summarized, once)...", err=True)
         report = progress_of(cache, grain, count, day, config.progress)
-    if fmt == "json":
-        from dptelemetry.render.progress import render_progress_json
+    from dptelemetry.render import progress as render
 
-        write_output(render_progress_json(report), output)
-    elif fmt == "html":
-        from dptelemetry.render.progress import render_progress_html
-
-        write_output(render_progress_html(report), output)
-    else:
-        from dptelemetry.render.progress import progress_document
-
-        write_document(lambda glyphs: progress_document(report), fmt, output)
+    write_report(fmt, output, json=lambda: render.render_progress_json(report),
+                 html=lambda: render.render_progress_html(report),
+                 document=lambda glyphs: render.progress_document(report))

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dptelemetry.cli.output import DATE_OPTION, OUTPUT_OPTION, write_document, write_output
+from dptelemetry.cli.output import DATE_OPTION, OUTPUT_OPTION, write_report
 
 if TYPE_CHECKING:
     from dptelemetry.analysis.week import WeekSummary
-    from dptelemetry.render.document import DayReport
+    from dptelemetry.render.document import DayReport, Document
+    from dptelemetry.render.strip import Glyphs
 
 FORMATS = ("text", "markdown", "json", "html")
 
@@ -40,18 +41,22 @@ def read_report(day: date, week: bool, with_week: bool) -> DayReport | WeekSumma
 
 
 def render(report: DayReport | WeekSummary, fmt: str, output: Path | None) -> None:
-    if fmt == "json":
+    def json() -> str:
         from dptelemetry.render.json import render_json
 
-        write_output(render_json(report), output)
-    elif fmt == "html":
+        return render_json(report)
+
+    def html() -> str:
         from dptelemetry.render.html import render_html
 
-        write_output(render_html(report), output)
-    else:
+        return render_html(report)
+
+    def document(glyphs: Glyphs) -> Document:
         from dptelemetry.render.document import as_document
 
-        write_document(lambda glyphs: as_document(report, glyphs), fmt, output)
+        return as_document(report, glyphs)
+
+    write_report(fmt, output, json=json, html=html, document=document)
 
 
 def html_file(day: date, week: bool) -> Path:
