@@ -181,6 +181,15 @@ class StrainPluginManager(pluggy.PluginManager):
         return found
 
 
+def plugin_releases(config: Config) -> list[tuple[str, str, str | None]]:
+    """(name, entry point, version) of each plugin `config` does not block, read from the
+    packages' metadata without importing any plugin: what a manager would load."""
+    releases: dict[int, tuple[str | None, str | None]] = {}
+    return sorted((ep.name, ep.value, _release(ep.dist, releases)[1])
+                  for ep in metadata.entry_points(group=GROUP)
+                  if ep.name not in config.plugins.disabled)
+
+
 def _release(dist: metadata.Distribution | None,
              known: dict[int, tuple[str | None, str | None]]) -> tuple[str | None, str | None]:
     """A distribution's name and version, read once for all its entry points: each read of

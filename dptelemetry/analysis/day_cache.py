@@ -22,7 +22,6 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict
 from datetime import date, timedelta, tzinfo
-from importlib import metadata
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
@@ -40,9 +39,9 @@ from dptelemetry.analysis.timeline import (
     Timeline,
     goals_during,
 )
-from dptelemetry.config import APP_NAME as PLUGIN_GROUP  # hookspecs.PROJECT, not imported
 from dptelemetry.config import Config
 from dptelemetry.goals import Goal, load_goals
+from dptelemetry.plugins import plugin_releases
 from dptelemetry.store import Store, StoreError
 
 if TYPE_CHECKING:  # the plugin manager is made on a cache miss, not before
@@ -107,10 +106,7 @@ def releases_key(config: Config) -> str:
     """Names everything that shapes a day's summary but its events and goals: this version,
     the thresholds, the plugins that would load (entry point, release) and their settings.
     Read from the plugins' metadata, without importing them."""
-    plugins = sorted((ep.name, ep.value, ep.dist.version if ep.dist else "")
-                     for ep in metadata.entry_points(group=PLUGIN_GROUP)
-                     if ep.name not in config.plugins.disabled)
-    text = json.dumps([__version__, asdict(config.thresholds), plugins,
+    text = json.dumps([__version__, asdict(config.thresholds), plugin_releases(config),
                        config.plugins.settings], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -75,7 +75,9 @@ def _goal_json(g: Goal, now: float) -> dict[str, Any]:
         "ended": local_time(g.ended, "%Y-%m-%dT%H:%M:%S%z") if g.ended else None,
         "elapsed_s": round(g.elapsed(now), 1), "timebox_s": g.timebox,
         "time_left_s": None if g.time_left(now) is None else round(g.time_left(now) or 0, 1),
-        "rating": g.rating, "note": g.note,
+        "rating": g.rating, "note": g.note, "drill": g.drill, "attempt": g.attempt,
+        "changes": [{"lever": c.lever, "text": c.text} for c in g.changes],
+        "constraints": list(g.constraints),
     }
 
 
@@ -112,6 +114,8 @@ def status(fmt: str) -> None:
         click.echo(f"Target: {current.target}")
     if current.weakness:
         click.echo(f"Weak spot: {current.weakness}")
+    if current.drill:
+        click.echo(f"Drill: {current.drill}, attempt {current.attempt}")
 
 
 @goal.command()

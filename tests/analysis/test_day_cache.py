@@ -164,6 +164,24 @@ def test_changing_a_threshold_recomputes_every_day(
     assert served == fresh
 
 
+def test_disabling_a_plugin_recomputes_every_day_without_loading_plugins_to_know_it(
+        dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stored(dpt_home, a_week())
+    both_ways(dpt_home)
+    summaries = counting_summaries(monkeypatch)
+    served, fresh = both_ways(dpt_home, toml='[plugins]\ndisabled = ["fatigue"]\n')
+    assert summaries == WEEK
+    assert served == fresh
+    summaries.clear()
+    made: list[object] = []
+    monkeypatch.setattr("dptelemetry.plugins.get_plugin_manager",
+                        lambda config: made.append(config))  # a cache hit needs no manager
+    with open_store(dpt_home) as store:
+        cache = DayCache(store, load_config(dpt_home.parent / "week-config.toml"), DAY_TZ)
+        cache.summary(WEEK[0])
+    assert made == [] and cache.plugin_failures == []
+
+
 def test_a_row_that_does_not_decode_is_summarized_again(
         dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stored(dpt_home, a_week())

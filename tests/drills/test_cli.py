@@ -37,6 +37,10 @@ def test_start_records_the_drill_fields_in_the_goal_event(dpt: Dpt, dpt_home: Pa
     assert starts(dpt_home) == [{"title": "Bowling kata", "timebox_s": 1800.0,
                                  "drill": "bowling",
                                  "constraints": ["no debugger", "256 MB ceiling"]}]
+    assert "Drill: bowling, attempt 1" in dpt("goal", "status").stdout
+    [listed] = json.loads(dpt("goal", "list", "--format", "json").stdout)
+    assert (listed["drill"], listed["attempt"], listed["changes"], listed["constraints"]) == (
+        "bowling", 1, [], ["no debugger", "256 MB ceiling"])
     plain = dpt("goal", "start", "Reading", now=minute(1)).stdout
     assert "Attempt" not in plain and starts(dpt_home)[-1] == {"title": "Reading"}
 
