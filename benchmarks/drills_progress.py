@@ -30,12 +30,15 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, timezone
+from collections.abc import Callable
+from datetime import date, timedelta, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from dptelemetry.analysis.days import day_bounds
 from dptelemetry.store import open_store, store_path
 
+T = TypeVar("T")
 UTC = timezone.utc
 TARGET = date(2025, 6, 18)
 LAST = date(2025, 6, 20)
@@ -81,6 +84,46 @@ def forget(home: Path, table: str, day: date | None = None) -> None:
 SUMMARY = dpt("summary", "--date", TARGET.isoformat())
 DRILL_SHOW = dpt("drill", "show", DRILL)
 PROGRESS = dpt("progress", "--months", "12", "--date", LAST.isoformat())
+
+
+def breakdown(home: Path) -> dict[str, float]:
+    """Where a warm run's time goes, in this process (CPU seconds, one pass each)."""
+    from dptelemetry.analysis.day_cache import DayCache
+    from dptelemetry.analysis.drills import drill_report
+    from dptelemetry.analysis.progress import Grain, progress
+    from dptelemetry.config import load_config
+    from dptelemetry.goals import load_goals
+    from dptelemetry.render.document import day_document
+    from dptelemetry.render.reports import day_report
+    from dptelemetry.render.text import plain_text
+
+    config = load_config(home / "absent.toml")
+    parts: dict[str, float] = {}
+
+    def step(name: str, fn: Callable[[], T]) -> T:
+        began = time.process_time()
+        result = fn()
+        parts[name] = time.process_time() - began
+        return result
+
+    with open_store(home) as store:
+        goals = step("goal history (load_goals)", lambda: load_goals(store))
+        cache = DayCache(store, config, UTC, goals=goals)
+        step("the day cache's key (plugin releases from metadata)",
+             lambda: DayCache(store, config, UTC, goals=goals))
+        report = step("a kept 200,000-event day: read and decode its summary",
+                      lambda: day_report(cache, TARGET))
+        document = step("  its document", lambda: day_document(report))
+        step("  its text (rich)", lambda: plain_text(document))
+        days = [LAST - timedelta(days=n) for n in range(365)]
+        step("365 kept days: read and decode what progress reads",
+             lambda: [DayCache(store, config, UTC, goals=goals).digest(d) for d in days])
+        step("drill show's report (100 attempts, days kept)",
+             lambda: drill_report(goals, DRILL, DayCache(store, config, UTC, goals=goals)))
+        step("progress --months 12's report (days kept)",
+             lambda: progress(DayCache(store, config, UTC, goals=goals), Grain.MONTH, 12, LAST,
+                              config.progress))
+    return parts
 
 
 def main() -> None:
@@ -135,10 +178,14 @@ def main() -> None:
         mid = statistics.median(times)
         print(f"{name:<62} {mid:7.3f}s {min(times):6.3f}s {mid / base:7.1f} "
               f"{mid / fetch:8.2f}  (n={len(times)})")
+    print("where a warm run goes, in one process (CPU):")
+    parts = breakdown(home)
+    for part, seconds in parts.items():
+        print(f"  {part:<60} {seconds:.3f} s")
     out = Path(__file__).parent / "results" / "drills_progress.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"events": events, "attempts": attempts, "times": results,
-                               "load": os.getloadavg()}, indent=2))
+                               "breakdown": parts, "load": os.getloadavg()}, indent=2))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dptelemetry.durations import format_duration
 
@@ -42,8 +42,7 @@ class Change:
     text: str
 
 
-@dataclass(frozen=True)
-class Rename:
+class Rename(NamedTuple):
     ts: float
     old: str
     new: str
@@ -84,8 +83,7 @@ def rename_from(ts: float, payload: Mapping[str, Any]) -> Rename | None:
     return None
 
 
-@dataclass(frozen=True)
-class Started:
+class Started(NamedTuple):
     """A goal start as numbering sees it."""
 
     goal_id: str

@@ -9,8 +9,9 @@ and the day's goals (their drills and attempt numbers too), by the key. A day th
 ended is summarized afresh each time. `dpt summary`, its week, `dpt drill show` and
 `dpt progress` all read days through here.
 
-Drills and progress need a few parts of a day, not its bursts and pauses: `DayDigest` decodes
-only those from the same JSON (msgspec skips the rest without building it).
+Drills and progress need a few figures of a day, not its bursts and pauses: each kept day
+also has its `DayDigest`, made from the same summary, and progress reads only the part of it
+that has no test runs (`DayFigures`).
 """
 
 from __future__ import annotations
@@ -22,53 +23,92 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import asdict
 from datetime import date, timedelta, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
 from dptelemetry import __version__, clock
 from dptelemetry.analysis.days import day_bounds
+from dptelemetry.analysis.error_measures import error_quotient
 from dptelemetry.analysis.history import LOOKBACK_DAYS
 from dptelemetry.analysis.signals import Signal
-from dptelemetry.analysis.summary import DaySummary, GoalWork, SessionSummary
+from dptelemetry.analysis.summary import DaySummary
 from dptelemetry.analysis.timeline import (
     Commit,
     Session,
     StuckMoment,
     TestRun,
     Timeline,
+    changed_runs,
+    failure_sets,
     goals_during,
+    verdict_runs,
 )
+from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Config
+from dptelemetry.entry_points import plugin_releases
 from dptelemetry.goals import Goal, load_goals
-from dptelemetry.plugins import plugin_releases
 from dptelemetry.store import Store, StoreError
 
 if TYPE_CHECKING:  # the plugin manager is made on a cache miss, not before
-    from dptelemetry.plugins import PluginFailure, StrainPluginManager
+    from dptelemetry.analysis.signals import PluginFailure
+    from dptelemetry.plugins import StrainPluginManager
 
 T = TypeVar("T")
+Part = TypeVar("Part", bound="DayFigures")
 Slot = tuple[float, float, str, int]
 """A day's start, end, key and stamp."""
+MIN_EQ_RUNS = 3
+"""Runs with code changed between them a day needs for its EQ (as in the daily summary)."""
 
 
-class DigestTimeline(msgspec.Struct):
-    runs: tuple[TestRun, ...] = ()
-    commits: tuple[Commit, ...] = ()
-
-
-class DayDigest(msgspec.Struct):
-    """What drills and progress read of a day's summary."""
-
-    date: date
+class SessionSpan(msgspec.Struct, frozen=True):
     start: float
     end: float
     active_seconds: float
-    sessions: tuple[SessionSummary, ...]
-    goals: tuple[GoalWork, ...]
-    stuck_moments: tuple[StuckMoment, ...]
-    signals: tuple[Signal, ...]
-    timeline: DigestTimeline | None = None
+    zone: Zone
+
+
+class DayFigures(msgspec.Struct, frozen=True):
+    """A day as progress counts it."""
+
+    date: date
+    active_seconds: float = 0.0
+    sessions: tuple[SessionSpan, ...] = ()
+    times_to_green: tuple[float, ...] = ()
+    """Each red streak that ended green: from its first red run to the end of the green."""
+    eq_pairs: int = 0
+    """Pairs of consecutive runs with code changed between them, when the day has an EQ."""
+    eq_total: float = 0.0
+    """The day's EQ times its pairs: summed over days and divided by the pairs, the EQ of
+    all their pairs."""
+
+
+class DayDigest(DayFigures, frozen=True):
+    """A day as drills read it: the figures, and what happened when."""
+
+    runs: tuple[TestRun, ...] = ()
+    commits: tuple[Commit, ...] = ()
+    stuck_moments: tuple[StuckMoment, ...] = ()
+    signals: tuple[Signal, ...] = ()
+
+
+def digest_of(summary: DaySummary) -> DayDigest:
+    timeline = summary.timeline
+    assert timeline is not None
+    changed = changed_runs(verdict_runs(timeline.runs))
+    eq = error_quotient(failure_sets(changed)) if len(changed) >= MIN_EQ_RUNS else None
+    pairs = 0 if eq is None else len(changed) - 1
+    return DayDigest(
+        date=summary.date, active_seconds=summary.active_seconds,
+        sessions=tuple(SessionSpan(s.start, s.end, s.active_seconds, s.zone.zone)
+                       for s in summary.sessions),
+        times_to_green=tuple(s.time_to_green for s in timeline.red_streaks
+                             if s.time_to_green is not None),
+        eq_pairs=pairs, eq_total=0.0 if eq is None else eq * pairs,
+        runs=timeline.runs, commits=timeline.commits, stuck_moments=summary.stuck_moments,
+        signals=summary.signals)
 
 
 def _no_tz(kind: type, value: Any) -> Any:
@@ -78,8 +118,16 @@ def _no_tz(kind: type, value: Any) -> Any:
     raise msgspec.ValidationError(f"{kind} is not stored")
 
 
-_DECODE_SUMMARY = msgspec.json.Decoder(DaySummary, dec_hook=_no_tz).decode
-_DECODE_DIGEST = msgspec.json.Decoder(DayDigest, dec_hook=_no_tz).decode
+_DECODERS: dict[type[Any], Callable[[str], Any]] = {}
+
+
+def decoder(kind: type[T]) -> Callable[[str], T]:
+    """A JSON decoder for `kind`, made once and only when first needed."""
+    if kind not in _DECODERS:
+        _DECODERS[kind] = msgspec.json.Decoder(kind, dec_hook=_no_tz).decode
+    return _DECODERS[kind]
+
+
 _ENCODE = msgspec.json.Encoder().encode
 
 
@@ -102,11 +150,11 @@ def _in_zone(summary: DaySummary, tz: tzinfo | None) -> DaySummary:
                                else dataclasses.replace(timeline, tz=tz))
 
 
-def releases_key(config: Config) -> str:
+def releases_key(config: Config, home: Path) -> str:
     """Names everything that shapes a day's summary but its events and goals: this version,
     the thresholds, the plugins that would load (entry point, release) and their settings.
     Read from the plugins' metadata, without importing them."""
-    text = json.dumps([__version__, asdict(config.thresholds), plugin_releases(config),
+    text = json.dumps([__version__, asdict(config.thresholds), plugin_releases(config, home),
                        config.plugins.settings], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -121,10 +169,10 @@ class DayCache:
         self._manager = manager
         self.now = clock.now() if now is None else now
         self.goals = load_goals(store) if goals is None else goals
-        self.key = releases_key(config)
+        self.key = releases_key(config, store.path.parent)
         self.summarized: list[date] = []
         """The days this cache had to summarize (not served from the store)."""
-        self._digests: dict[date, DayDigest] = {}
+        self._digests: dict[tuple[date, type[Any]], DayFigures] = {}
 
     @property
     def manager(self) -> StrainPluginManager:
@@ -146,33 +194,37 @@ class DayCache:
         goals = repr(goals_during(self.goals, start, end)).encode()
         return start, end, hashlib.sha256(self.key.encode() + goals).hexdigest()[:16], stamp
 
-    def _read(self, day: date, decode: Callable[[str], T]) -> tuple[Slot, T | None]:
+    def _read(self, day: date, part: str, kind: type[T]) -> tuple[Slot, T | None]:
         slot = self._slot(day)
-        start, end, key, stamp = slot
-        text = self.store.cached_day_summary(start, end, key, stamp) if end <= self.now else None
+        text = self.store.cached_day_summary(*slot, part) if slot[1] <= self.now else None
         if text is not None:
             with suppress(msgspec.MsgspecError):  # written by another version: summarize
-                return slot, decode(text)
+                return slot, decoder(kind)(text)
         return slot, None
 
     def summary(self, day: date) -> DaySummary:
         """The day's summary, as `summarize_day` makes it."""
-        slot, found = self._read(day, _DECODE_SUMMARY)
+        slot, found = self._read(day, "summary", DaySummary)
         return _in_zone(found, self.tz) if found is not None else self._summarize(day, slot)
 
     def digest(self, day: date) -> DayDigest:
-        """What drills and progress read of the day; a day without events is not summarized
-        at all."""
-        if day in self._digests:
-            return self._digests[day]
-        start, end = day_bounds(day, self.tz)
-        if self.store.span_stamp(start, end) == 0:
-            digest = DayDigest(day, start, end, 0.0, (), (), (), ())
-        else:
-            slot, found = self._read(day, _DECODE_DIGEST)
-            digest = found or _DECODE_DIGEST(_ENCODE(_storable(self._summarize(day, slot))))
-        self._digests[day] = digest
-        return digest
+        """What drills read of the day."""
+        return self._part(day, DayDigest)
+
+    def figures(self, day: date) -> DayFigures:
+        """What progress reads of the day."""
+        return self._part(day, DayFigures)
+
+    def _part(self, day: date, kind: type[Part]) -> Part:
+        """The day's digest as `kind`; a day without events is not summarized at all."""
+        if (day, kind) not in self._digests:
+            start, end = day_bounds(day, self.tz)
+            found: DayFigures = kind(day)
+            if self.store.span_stamp(start, end):
+                slot, kept = self._read(day, "digest", kind)
+                found = kept if kept is not None else digest_of(self._summarize(day, slot))
+            self._digests[day, kind] = found
+        return self._digests[day, kind]  # type: ignore[return-value]
 
     def _summarize(self, day: date, slot: Slot) -> DaySummary:
         from dptelemetry.analysis.summary import summarize_day
@@ -189,6 +241,7 @@ class DayCache:
         with suppress(StoreError, TypeError, msgspec.MsgspecError):
             kept = _storable(summary)
             text = _ENCODE(kept).decode()
-            back = _DECODE_SUMMARY(text)
+            back = decoder(DaySummary)(text)
             if back == kept and back.timeline == kept.timeline:
-                self.store.save_day_summary(*slot, text)
+                digest = _ENCODE(digest_of(summary)).decode()
+                self.store.save_day_summary(*slot, text, digest)

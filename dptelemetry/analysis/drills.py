@@ -206,15 +206,13 @@ def attempt_of(goal: Goal, cache: DayCache) -> Attempt:
     zones = {z.value: 0.0 for z in Zone}
     learning_block = 0.0
     for digest in digests:
-        timeline = digest.timeline
-        if timeline is not None:
-            runs += [r for r in timeline.runs if _inside(start, end, r.start)]
-            commits += [c for c in timeline.commits if _inside(start, end, c.ts)
-                        and c.goal == goal.title]
+        runs += [r for r in digest.runs if _inside(start, end, r.start)]
+        commits += [c for c in digest.commits if _inside(start, end, c.ts)
+                    and c.goal == goal.title]
         for session in digest.sessions:
             inside = max(0.0, min(end, session.end) - max(start, session.start))
-            zones[session.zone.zone.value] += inside
-            if session.zone.zone is Zone.LEARNING:
+            zones[session.zone.value] += inside
+            if session.zone is Zone.LEARNING:
                 learning_block = max(learning_block, inside)
     green = next((r for r in runs if r.green), None)
     signals = sorted((s for d in digests for s in d.signals if s.start < end and s.end >= start),

@@ -18,13 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import Enum
 
-from dptelemetry.analysis.builder import red_streaks_of
-from dptelemetry.analysis.day_cache import DayCache, DayDigest
+from dptelemetry.analysis.day_cache import DayCache, DayFigures
 from dptelemetry.analysis.days import local_date
 from dptelemetry.analysis.drills import Measure
-from dptelemetry.analysis.error_measures import error_quotient
 from dptelemetry.analysis.stats import median
-from dptelemetry.analysis.timeline import changed_runs, failure_sets, verdict_runs
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Progress as Target
 from dptelemetry.drills import drill_key
@@ -32,8 +29,6 @@ from dptelemetry.goals import Goal
 
 MIN_BEFORE = 2
 """Finished periods before the latest that a trend needs."""
-MIN_EQ_RUNS = 3
-"""Runs with code changed between them a day needs for its EQ (as in the daily summary)."""
 
 
 class Grain(str, Enum):
@@ -129,41 +124,26 @@ def consistency(period: Period, target: Target) -> str:
     return "below" if per_week < low else "above" if per_week > high else "within"
 
 
-def _eq(digest: DayDigest) -> tuple[int, float]:
-    """(pairs, EQ times pairs) of the day's runs with code changed between them; (0, 0)
-    where the daily summary gives no EQ."""
-    runs = digest.timeline.runs if digest.timeline is not None else ()
-    changed = changed_runs(verdict_runs(runs))
-    if len(changed) < MIN_EQ_RUNS:
-        return 0, 0.0
-    eq = error_quotient(failure_sets(changed))
-    assert eq is not None
-    return len(changed) - 1, eq * (len(changed) - 1)
-
-
 def period_of(first: date, last: date, grain: Grain, complete: bool,
-              digests: Sequence[DayDigest], goals: Sequence[Goal], target: Target,
+              days: Sequence[DayFigures], goals: Sequence[Goal], target: Target,
               cache: DayCache) -> Period:
-    """A period's figures from the digests of its days and the goals started in it."""
-    sessions = [s for d in digests for s in d.sessions]
-    zones = {z.value: sum(s.active_seconds for s in sessions if s.zone.zone is z) for z in Zone}
-    eq = [_eq(d) for d in digests]
-    runs = [d.timeline.runs if d.timeline is not None else () for d in digests]
+    """A period's figures from those of its days and the goals started in it."""
+    sessions = [s for d in days for s in d.sessions]
+    zones = {z.value: sum(s.active_seconds for s in sessions if s.zone is z) for z in Zone}
     started = [g for g in goals if first <= local_date(g.started, cache.tz) <= last]
     attempts = [g.drill for g in started if g.drill is not None]
     return Period(
         label=label(first, grain), first=first, last=last, complete=complete,
-        active_seconds=sum(d.active_seconds for d in digests),
-        active_days=sum(1 for d in digests if d.active_seconds > 0),
+        active_seconds=sum(d.active_seconds for d in days),
+        active_days=sum(1 for d in days if d.active_seconds > 0),
         sessions=len(sessions),
         target_sessions=sum(1 for s in sessions
                             if s.active_seconds >= target.session_length[0]),
         zone_seconds=zones, drills=len({drill_key(name) for name in attempts}),
         attempts=len(attempts),
         ratings=tuple(g.rating for g in started if g.rating is not None),
-        times_to_green=tuple(s.time_to_green for day in runs for s in red_streaks_of(day)
-                             if s.time_to_green is not None),
-        eq_pairs=sum(n for n, _ in eq), eq_total=sum(total for _, total in eq))
+        times_to_green=tuple(t for d in days for t in d.times_to_green),
+        eq_pairs=sum(d.eq_pairs for d in days), eq_total=sum(d.eq_total for d in days))
 
 
 MEASURES: tuple[Measure[Period], ...] = (
@@ -235,9 +215,8 @@ def progress(cache: DayCache, grain: Grain, count: int, last: date,
     today = local_date(cache.now, cache.tz)
     periods = []
     for first, end in spans(grain, count, last):
-        digests = [cache.digest(first + timedelta(days=n))
-                   for n in range((end - first).days + 1)]
+        days = [cache.figures(first + timedelta(days=n)) for n in range((end - first).days + 1)]
         whole = _next_start(first, grain) - timedelta(days=1)
         periods.append(period_of(first, end, grain, end == whole and whole < today,
-                                 digests, cache.goals, target, cache))
+                                 days, cache.goals, target, cache))
     return ProgressReport(grain, tuple(periods), target)

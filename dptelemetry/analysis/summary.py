@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from enum import Enum
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dptelemetry.analysis.days import day_bounds, iso
 from dptelemetry.analysis.error_measures import error_quotient, repeated_error_density
 from dptelemetry.analysis.history import History
-from dptelemetry.analysis.signals import Section, Signal
+from dptelemetry.analysis.signals import PluginFailure, Section, Signal
 from dptelemetry.analysis.stats import median, percentile
 from dptelemetry.analysis.timeline import (
     Edit,
@@ -38,8 +38,10 @@ from dptelemetry.analysis.timeline import (
 from dptelemetry.analysis.zones import Zone, ZoneVerdict, classify, day_zone
 from dptelemetry.config import Config, Thresholds
 from dptelemetry.goals import load_goals
-from dptelemetry.plugins import PluginFailure, StrainPluginManager
 from dptelemetry.store import Store
+
+if TYPE_CHECKING:  # a summary served from the cache loads no plugin
+    from dptelemetry.plugins import StrainPluginManager
 
 
 @dataclass(frozen=True)

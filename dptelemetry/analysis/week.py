@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from dptelemetry.analysis.day_cache import DayCache
 from dptelemetry.analysis.next_session import (
@@ -22,8 +23,10 @@ from dptelemetry.analysis.signals import Signal
 from dptelemetry.analysis.summary import DaySummary
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Config
-from dptelemetry.plugins import StrainPluginManager
 from dptelemetry.store import Store
+
+if TYPE_CHECKING:
+    from dptelemetry.plugins import StrainPluginManager
 
 WEEK_DAYS = 7
 

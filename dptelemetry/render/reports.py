@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dptelemetry.analysis.day_cache import DayCache
 from dptelemetry.analysis.days import local_date
 from dptelemetry.analysis.next_session import next_session
 from dptelemetry.analysis.week import week_ending
 from dptelemetry.config import Config, load_config
-from dptelemetry.plugins import StrainPluginManager
 from dptelemetry.render.document import DayReport, day_document
 from dptelemetry.render.text import plain_text
 from dptelemetry.store import Store, open_store
+
+if TYPE_CHECKING:
+    from dptelemetry.plugins import StrainPluginManager
 
 
 def read_day(store: Store, day: date, config: Config,

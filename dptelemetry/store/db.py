@@ -242,28 +242,32 @@ class Store:
                           separators=(",", ":"))
         self._save("day_metrics", start, end, key, stamp, text)
 
-    def cached_day_summary(self, start: float, end: float, key: str, stamp: int) -> str | None:
-        """A day's summary (JSON) saved by the same `key` at the same stamp."""
-        return self._cached("day_summaries", start, end, key, stamp)
+    def cached_day_summary(self, start: float, end: float, key: str, stamp: int,
+                           part: str = "summary") -> str | None:
+        """A day's summary (JSON), or its digest (`part="digest"`), saved by the same `key`
+        at the same stamp."""
+        return self._cached("day_summaries", start, end, key, stamp,
+                            {"summary": 4, "digest": 5}[part])
 
     def save_day_summary(self, start: float, end: float, key: str, stamp: int,
-                         summary: str) -> None:
-        self._save("day_summaries", start, end, key, stamp, summary)
+                         summary: str, digest: str) -> None:
+        self._save("day_summaries", start, end, key, stamp, summary, digest)
 
-    def _cached(self, table: str, start: float, end: float, key: str, stamp: int) -> str | None:
+    def _cached(self, table: str, start: float, end: float, key: str, stamp: int,
+                column: int = 4) -> str | None:
         with _sqlite_errors(self.path):
             row = self._conn.execute(
                 f"SELECT * FROM {table} WHERE start_ms = ? AND end_ms = ? AND key = ? "
                 "AND stamp = ?",
                 (round(start * 1000), round(end * 1000), key, stamp),
             ).fetchone()
-        return None if row is None else str(row[4])
+        return None if row is None else str(row[column])
 
     def _save(self, table: str, start: float, end: float, key: str, stamp: int,
-              text: str) -> None:
+              *texts: str) -> None:
         with self._transaction() as conn:
-            conn.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)",
-                         (round(start * 1000), round(end * 1000), key, stamp, text))
+            conn.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?{', ?' * len(texts)})",
+                         (round(start * 1000), round(end * 1000), key, stamp, *texts))
 
     def count(self) -> int:
         with _sqlite_errors(self.path):

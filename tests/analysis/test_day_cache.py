@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dptelemetry.analysis import summary as summary_module
-from dptelemetry.analysis.day_cache import DayCache
+from dptelemetry.analysis.day_cache import DayCache, DayFigures, digest_of
 from dptelemetry.analysis.summary import summarize_day
 from dptelemetry.analysis.week import WeekSummary, summarize_week, week_of
 from dptelemetry.config import load_config
@@ -205,8 +205,9 @@ def test_the_store_migrates_to_the_day_cache_keeping_events_and_metrics(
         assert store.count() == len(day.events)
         assert store.cached_day_metrics(day.start, day.start + 86400, "k", 7) == {"teq": [0.5]}
         assert store.cached_day_summary(day.start, day.start + 86400, "k", 7) is None
-        store.save_day_summary(day.start, day.start + 86400, "k", 7, "{}")
+        store.save_day_summary(day.start, day.start + 86400, "k", 7, "{}", "[]")
         assert store.cached_day_summary(day.start, day.start + 86400, "k", 7) == "{}"
+        assert store.cached_day_summary(day.start, day.start + 86400, "k", 7, "digest") == "[]"
         assert store.cached_day_summary(day.start, day.start + 86400, "k", 8) is None
         tables = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master")}
         assert "day_trends" not in tables
@@ -223,3 +224,25 @@ def test_drill_renames_are_read_through_the_goal_history_index(dpt_home: Path) -
             "('goal_start', 'goal_end', 'drill_rename') ORDER BY ts_ms, id"))
     assert rename.kind == "drill_rename"
     assert "events_goal_history" in plan
+
+
+def test_drills_and_progress_read_each_kept_day_as_its_digest(dpt_home: Path) -> None:
+    """The digest kept beside a day's summary is the one made from it afresh; progress's
+    part of it is the same figures; a day without events is never summarized."""
+    stored(dpt_home, a_week())
+    config = load_config()
+    with open_store(dpt_home) as store:
+        made = {day: digest_of(summarize_day(store, day, config, DAY_TZ)) for day in WEEK}
+        DayCache(store, config, DAY_TZ).digest(DAY)  # summarizes and keeps it
+        cache = DayCache(store, config, DAY_TZ)
+        assert cache.digest(DAY) == made[DAY]
+        figures = cache.figures(DAY)
+        assert (figures.active_seconds, figures.sessions, figures.times_to_green,
+                figures.eq_pairs, figures.eq_total) == (
+            made[DAY].active_seconds, made[DAY].sessions, made[DAY].times_to_green,
+            made[DAY].eq_pairs, made[DAY].eq_total)
+        empty = DAY + timedelta(days=30)
+        assert cache.figures(empty) == DayFigures(empty)
+        assert cache.summarized == []
+    teq = made[WEEK[1]]  # xx-xx: 5 changed runs, EQ (11 + 0 + 0 + 11) / 11 / 4
+    assert (teq.eq_pairs, teq.eq_total) == (4, pytest.approx(0.5 * 4))
