@@ -175,7 +175,7 @@ def test_disabling_a_plugin_recomputes_every_day_without_loading_plugins_to_know
     summaries.clear()
     made: list[object] = []
     monkeypatch.setattr("dptelemetry.plugins.get_plugin_manager",
-                        lambda config: made.append(config))  # a cache hit needs no manager
+                        made.append)  # a cache hit needs no manager
     with open_store(dpt_home) as store:
         cache = DayCache(store, load_config(dpt_home.parent / "week-config.toml"), DAY_TZ)
         cache.summary(WEEK[0])
