@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,6 +88,8 @@ def plugin_releases(config: Config, home: Path) -> list[list[str | None]]:
 
 def _keep(home: Path, data: object) -> None:
     """Written whole or not at all; a read-only data home only means scanning next time."""
+    import tempfile  # here: kept releases are read far more often than written
+
     with suppress(OSError):
         fd, tmp = tempfile.mkstemp(prefix=".plugin-releases.", dir=home)
         try:

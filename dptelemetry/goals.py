@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from dptelemetry.drills import (
     CONSTRAINTS_MAX,
@@ -87,47 +87,48 @@ def one_line(text: str) -> str:
 
 def goals_from_events(events: Iterable[Event]) -> list[Goal]:
     """Fold goal events (any order, any extra kinds) into goals, oldest first."""
-    goals: dict[str, Goal] = {}
-    ends: list[Event] = []
-    starts: list[Started] = []
+    starts: list[Event] = []
+    ends: dict[str, Event] = {}
     renames: list[Rename] = []
     for event in sorted(events, key=lambda e: e.ts):
         if event.kind == EventKind.GOAL_START and event.goal_id:
-            p = event.payload
-            timebox = p.get("timebox_s")
-            goals[event.goal_id] = Goal(
-                id=event.goal_id,
-                title=one_line(str(p.get("title", ""))) or "(untitled)",
-                started=event.ts,
-                target=p.get("target"),
-                weakness=p.get("weakness"),
-                timebox=float(timebox) if isinstance(timebox, (int, float)) else None,
-                changes=changes_from(p),
-                constraints=constraints_from(p),
-            )
-            drill = drill_from(p)
-            if drill is not None:
-                starts.append(Started(event.goal_id, event.ts, drill))
-        elif event.kind == EventKind.GOAL_END:
-            ends.append(event)
+            starts.append(event)
+        elif event.kind == EventKind.GOAL_END and event.goal_id:
+            ends.setdefault(event.goal_id, event)  # the first end is the one that counts
         elif event.kind == EventKind.DRILL_RENAME:
             rename = rename_from(event.ts, event.payload)
             if rename is not None:
                 renames.append(rename)
-    for goal_id, (drill, number) in number_attempts(starts, renames).items():
-        goals[goal_id] = replace(goals[goal_id], drill=drill, attempt=number)
-    for event in ends:
-        goal = goals.get(event.goal_id or "")
-        if goal is not None and goal.ended is None:
-            rating = event.payload.get("rating")
-            reason = event.payload.get("reason")
-            goals[goal.id] = replace(
-                goal, ended=event.ts,
-                rating=rating if isinstance(rating, int) else None,
-                note=event.payload.get("note"),
-                end_reason=reason if isinstance(reason, str) else None,
-            )
+    attempts = number_attempts(
+        (Started(e.goal_id, e.ts, drill) for e in starts
+         if e.goal_id and (drill := drill_from(e.payload)) is not None), renames)
+    goals = {e.goal_id: _goal(e, ends.get(e.goal_id), attempts.get(e.goal_id))
+             for e in starts if e.goal_id}
     return sorted(goals.values(), key=lambda g: g.started)
+
+
+def _goal(start: Event, end: Event | None, attempt: tuple[str, int] | None) -> Goal:
+    """A goal from its start, its end if it has one, and its drill and attempt number."""
+    p = start.payload
+    timebox = p.get("timebox_s")
+    done: Mapping[str, Any] = {} if end is None else end.payload
+    rating, reason = done.get("rating"), done.get("reason")
+    return Goal(
+        id=start.goal_id or start.id,
+        title=one_line(str(p.get("title", ""))) or "(untitled)",
+        started=start.ts,
+        target=p.get("target"),
+        weakness=p.get("weakness"),
+        timebox=float(timebox) if isinstance(timebox, (int, float)) else None,
+        ended=None if end is None else end.ts,
+        rating=rating if isinstance(rating, int) else None,
+        note=done.get("note"),
+        end_reason=reason if isinstance(reason, str) else None,
+        drill=None if attempt is None else attempt[0],
+        attempt=None if attempt is None else attempt[1],
+        changes=changes_from(p),
+        constraints=constraints_from(p),
+    )
 
 
 def active_goal(goals: Iterable[Goal]) -> Goal | None:
@@ -315,6 +316,8 @@ def sync_active_goal_file(store: Store, home: Path) -> Goal | None:
     if goal is None:
         path.unlink(missing_ok=True)
         return None
+    import tempfile  # here: reports that only read goals never write the file
+
     fd, tmp = tempfile.mkstemp(prefix=".active-goal.", dir=home)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

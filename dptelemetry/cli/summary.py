@@ -23,14 +23,18 @@ FORMATS = ("text", "markdown", "json", "html")
 def read_report(day: date, week: bool, with_week: bool) -> DayReport | WeekSummary:
     """The day's report (with its week when `with_week`), or the week ending on `day`."""
     from dptelemetry.analysis.day_cache import DayCache
-    from dptelemetry.analysis.week import week_ending
     from dptelemetry.cli.common import cli_config, cli_store
     from dptelemetry.render.reports import day_report
 
     config = cli_config()
     with cli_store() as store:
         cache = DayCache(store, config)
-        report = week_ending(cache, day) if week else day_report(cache, day, with_week)
+        if week:
+            from dptelemetry.analysis.week import week_ending
+
+            report: DayReport | WeekSummary = week_ending(cache, day)
+        else:
+            report = day_report(cache, day, with_week)
     for failure in cache.plugin_failures:
         click.echo(f"dpt: warning: plugin {failure.plugin} failed in {failure.hook}: "
                    f"{failure.error}", err=True)

@@ -11,17 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from dptelemetry.analysis.days import local_datetime
 from dptelemetry.analysis.history import MIN_DAYS
 from dptelemetry.analysis.next_session import Recommendation, severity_word
 from dptelemetry.analysis.signals import Signal
 from dptelemetry.analysis.summary import DaySummary, GoalWork
-from dptelemetry.analysis.week import WeekSummary
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Thresholds
 from dptelemetry.durations import format_duration as dur
 from dptelemetry.render.strip import UNICODE, Glyphs, Strip, day_strip
+
+if TYPE_CHECKING:  # a day's report without its week never needs the week's module
+    from dptelemetry.analysis.week import WeekSummary
 
 DISCLAIMER = ("These are signals, not diagnoses: each one shows the numbers behind it. "
               "Compare your days with your own, never with other people.")

@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING
 from dptelemetry.analysis.day_cache import DayCache
 from dptelemetry.analysis.days import local_date
 from dptelemetry.analysis.next_session import next_session
-from dptelemetry.analysis.week import week_ending
 from dptelemetry.config import Config, load_config
 from dptelemetry.render.document import DayReport, day_document
-from dptelemetry.render.text import plain_text
 from dptelemetry.store import Store, open_store
 
 if TYPE_CHECKING:
@@ -29,12 +27,17 @@ def read_day(store: Store, day: date, config: Config,
 def day_report(cache: DayCache, day: date, with_week: bool = False) -> DayReport:
     """The day's report from `cache` (its week too, when `with_week`)."""
     summary = cache.summary(day)
-    week = week_ending(cache, day, known=summary) if with_week and summary.sessions else None
-    return DayReport(summary, next_session(summary), week)
+    if not (with_week and summary.sessions):
+        return DayReport(summary, next_session(summary))
+    from dptelemetry.analysis.week import week_ending
+
+    return DayReport(summary, next_session(summary), week_ending(cache, day, known=summary))
 
 
 def summary_text(home: Path, now: float, width: int = 80) -> str:
     """Today's summary as plain text, for places that show text (an editor's message)."""
+    from dptelemetry.render.text import plain_text  # rich, which only text needs
+
     config = load_config()
     with open_store(home) as store:
         report = read_day(store, local_date(now), config)
