@@ -116,8 +116,11 @@ def breakdown(home: Path) -> dict[str, float]:
         document = step("  its document", lambda: day_document(report))
         step("  its text (rich)", lambda: plain_text(document))
         days = [LAST - timedelta(days=n) for n in range(365)]
+        year = DayCache(store, config, UTC, goals=goals)
         step("365 kept days: read and decode what progress reads",
-             lambda: [DayCache(store, config, UTC, goals=goals).digest(d) for d in days])
+             lambda: [year.figures(d) for d in days])
+        step("  and what drills read (each day's runs too)",
+             lambda: [year.digest(d) for d in days])
         step("drill show's report (100 attempts, days kept)",
              lambda: drill_report(goals, DRILL, DayCache(store, config, UTC, goals=goals)))
         step("progress --months 12's report (days kept)",

@@ -10,8 +10,8 @@ ended is summarized afresh each time. `dpt summary`, its week, `dpt drill show` 
 `dpt progress` all read days through here.
 
 Drills and progress need a few figures of a day, not its bursts and pauses: each kept day
-also has its `DayDigest`, made from the same summary, and progress reads only the part of it
-that has no test runs (`DayFigures`).
+also has its `DayDigest` (what drills read), made from the same summary, and the part of it
+without test runs, the `DayFigures` that progress reads.
 """
 
 from __future__ import annotations
@@ -118,10 +118,10 @@ def _no_tz(kind: type, value: Any) -> Any:
     raise msgspec.ValidationError(f"{kind} is not stored")
 
 
-_DECODERS: dict[type[Any], Callable[[str], Any]] = {}
+_DECODERS: dict[type[Any], Callable[[str | bytes], Any]] = {}
 
 
-def decoder(kind: type[T]) -> Callable[[str], T]:
+def decoder(kind: type[T]) -> Callable[[str | bytes], T]:
     """A JSON decoder for `kind`, made once and only when first needed."""
     if kind not in _DECODERS:
         _DECODERS[kind] = msgspec.json.Decoder(kind, dec_hook=_no_tz).decode
@@ -216,12 +216,13 @@ class DayCache:
         return self._part(day, DayFigures)
 
     def _part(self, day: date, kind: type[Part]) -> Part:
-        """The day's digest as `kind`; a day without events is not summarized at all."""
+        """The day's digest or figures; a day without events is not summarized at all."""
         if (day, kind) not in self._digests:
             start, end = day_bounds(day, self.tz)
             found: DayFigures = kind(day)
             if self.store.span_stamp(start, end):
-                slot, kept = self._read(day, "digest", kind)
+                part = "digest" if kind is DayDigest else "figures"
+                slot, kept = self._read(day, part, kind)
                 found = kept if kept is not None else digest_of(self._summarize(day, slot))
             self._digests[day, kind] = found
         return self._digests[day, kind]  # type: ignore[return-value]
@@ -243,5 +244,6 @@ class DayCache:
             text = _ENCODE(kept).decode()
             back = decoder(DaySummary)(text)
             if back == kept and back.timeline == kept.timeline:
-                digest = _ENCODE(digest_of(summary)).decode()
-                self.store.save_day_summary(*slot, text, digest)
+                digest = _ENCODE(digest_of(summary))
+                figures = _ENCODE(decoder(DayFigures)(digest))  # the digest's first fields
+                self.store.save_day_summary(*slot, text, digest.decode(), figures.decode())

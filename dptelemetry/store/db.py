@@ -244,24 +244,27 @@ class Store:
 
     def cached_day_summary(self, start: float, end: float, key: str, stamp: int,
                            part: str = "summary") -> str | None:
-        """A day's summary (JSON), or its digest (`part="digest"`), saved by the same `key`
-        at the same stamp."""
-        return self._cached("day_summaries", start, end, key, stamp,
-                            {"summary": 4, "digest": 5}[part])
+        """A day's summary (JSON), or one of its digests (`part`: `digest`, `figures`),
+        saved by the same `key` at the same stamp."""
+        if part not in ("summary", "digest", "figures"):
+            raise ValueError(f"no part {part!r} of a day's summary is kept")
+        return self._cached("day_summaries", start, end, key, stamp, part)
 
     def save_day_summary(self, start: float, end: float, key: str, stamp: int,
-                         summary: str, digest: str) -> None:
-        self._save("day_summaries", start, end, key, stamp, summary, digest)
+                         summary: str, digest: str, figures: str) -> None:
+        self._save("day_summaries", start, end, key, stamp, summary, digest, figures)
 
     def _cached(self, table: str, start: float, end: float, key: str, stamp: int,
-                column: int = 4) -> str | None:
+                column: str | None = None) -> str | None:
+        """The text kept in `column` (the table's last one by default): only that column is
+        read, as a kept day's summary is ten times its digests."""
         with _sqlite_errors(self.path):
             row = self._conn.execute(
-                f"SELECT * FROM {table} WHERE start_ms = ? AND end_ms = ? AND key = ? "
-                "AND stamp = ?",
+                f"SELECT {column or '*'} FROM {table} WHERE start_ms = ? AND end_ms = ? "
+                "AND key = ? AND stamp = ?",
                 (round(start * 1000), round(end * 1000), key, stamp),
             ).fetchone()
-        return None if row is None else str(row[column])
+        return None if row is None else str(row[-1])
 
     def _save(self, table: str, start: float, end: float, key: str, stamp: int,
               *texts: str) -> None:

@@ -113,8 +113,8 @@ def _v5_drills_and_day_summaries(conn: sqlite3.Connection) -> None:
     changes their attempts' drill); and finished days are kept as what they summarize to.
 
     `day_summaries` replaces `day_trends`: the week's row is one of the things a day's
-    summary gives. `digest` holds the few figures of the same summary that drills and
-    progress read. Derived data like `day_metrics`; `stamp` and `key` as in `day_trends`."""
+    summary gives. `digest` holds what drills read of the same summary, `figures` what
+    progress reads. Derived data like `day_metrics`; `stamp` and `key` as in `day_trends`."""
     conn.execute("DROP INDEX events_goal_history")
     conn.execute(
         "CREATE INDEX events_goal_history ON events(kind, ts_ms) "
@@ -129,6 +129,7 @@ def _v5_drills_and_day_summaries(conn: sqlite3.Connection) -> None:
             stamp INTEGER NOT NULL,
             summary TEXT NOT NULL,
             digest TEXT NOT NULL,
+            figures TEXT NOT NULL,
             PRIMARY KEY (start_ms, end_ms)
         ) WITHOUT ROWID"""
     )

@@ -205,9 +205,10 @@ def test_the_store_migrates_to_the_day_cache_keeping_events_and_metrics(
         assert store.count() == len(day.events)
         assert store.cached_day_metrics(day.start, day.start + 86400, "k", 7) == {"teq": [0.5]}
         assert store.cached_day_summary(day.start, day.start + 86400, "k", 7) is None
-        store.save_day_summary(day.start, day.start + 86400, "k", 7, "{}", "[]")
+        store.save_day_summary(day.start, day.start + 86400, "k", 7, "{}", "[]", "0")
         assert store.cached_day_summary(day.start, day.start + 86400, "k", 7) == "{}"
         assert store.cached_day_summary(day.start, day.start + 86400, "k", 7, "digest") == "[]"
+        assert store.cached_day_summary(day.start, day.start + 86400, "k", 7, "figures") == "0"
         assert store.cached_day_summary(day.start, day.start + 86400, "k", 8) is None
         tables = {r[0] for r in store._conn.execute("SELECT name FROM sqlite_master")}
         assert "day_trends" not in tables
