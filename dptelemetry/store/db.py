@@ -228,7 +228,7 @@ class Store:
         self, start: float, end: float, key: str, stamp: int
     ) -> dict[str, list[float]] | None:
         """Metrics saved for this span by the same `key` while it had the same stamp."""
-        text = self._cached("day_metrics", start, end, key, stamp)
+        text = self._cached("day_metrics", start, end, key, stamp, "metrics")
         if text is None:
             return None
         metrics: dict[str, list[float]] = json.loads(text)
@@ -240,7 +240,7 @@ class Store:
     ) -> None:
         text = json.dumps({name: list(values) for name, values in metrics.items()},
                           separators=(",", ":"))
-        self._save("day_metrics", start, end, key, stamp, text)
+        self._save("day_metrics", start, end, key, stamp, {"metrics": text})
 
     def cached_day_summary(self, start: float, end: float, key: str, stamp: int,
                            part: str = "summary") -> str | None:
@@ -252,25 +252,28 @@ class Store:
 
     def save_day_summary(self, start: float, end: float, key: str, stamp: int,
                          summary: str, digest: str, figures: str) -> None:
-        self._save("day_summaries", start, end, key, stamp, summary, digest, figures)
+        self._save("day_summaries", start, end, key, stamp,
+                   {"figures": figures, "digest": digest, "summary": summary})
 
     def _cached(self, table: str, start: float, end: float, key: str, stamp: int,
-                column: str | None = None) -> str | None:
-        """The text kept in `column` (the table's last one by default): only that column is
-        read, as a kept day's summary is ten times its digests."""
+                column: str) -> str | None:
+        """The text kept in `column`, and only that column: a kept day's summary is ten
+        times its digests (which come first in the row, so reading them skips it)."""
         with _sqlite_errors(self.path):
             row = self._conn.execute(
-                f"SELECT {column or '*'} FROM {table} WHERE start_ms = ? AND end_ms = ? "
+                f"SELECT {column} FROM {table} WHERE start_ms = ? AND end_ms = ? "
                 "AND key = ? AND stamp = ?",
                 (round(start * 1000), round(end * 1000), key, stamp),
             ).fetchone()
-        return None if row is None else str(row[-1])
+        return None if row is None else str(row[0])
 
     def _save(self, table: str, start: float, end: float, key: str, stamp: int,
-              *texts: str) -> None:
+              texts: Mapping[str, str]) -> None:
+        names = ", ".join(texts)
         with self._transaction() as conn:
-            conn.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?{', ?' * len(texts)})",
-                         (round(start * 1000), round(end * 1000), key, stamp, *texts))
+            conn.execute(f"INSERT OR REPLACE INTO {table} (start_ms, end_ms, key, stamp, {names}) "
+                         f"VALUES (?, ?, ?, ?{', ?' * len(texts)})",
+                         (round(start * 1000), round(end * 1000), key, stamp, *texts.values()))
 
     def count(self) -> int:
         with _sqlite_errors(self.path):

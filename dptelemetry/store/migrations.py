@@ -114,7 +114,8 @@ def _v5_drills_and_day_summaries(conn: sqlite3.Connection) -> None:
 
     `day_summaries` replaces `day_trends`: the week's row is one of the things a day's
     summary gives. `digest` holds what drills read of the same summary, `figures` what
-    progress reads. Derived data like `day_metrics`; `stamp` and `key` as in `day_trends`."""
+    progress reads; they come first, so reading them never walks the summary's overflow
+    pages. Derived data like `day_metrics`; `stamp` and `key` as in `day_trends`."""
     conn.execute("DROP INDEX events_goal_history")
     conn.execute(
         "CREATE INDEX events_goal_history ON events(kind, ts_ms) "
@@ -127,9 +128,9 @@ def _v5_drills_and_day_summaries(conn: sqlite3.Connection) -> None:
             end_ms INTEGER NOT NULL,
             key TEXT NOT NULL,
             stamp INTEGER NOT NULL,
-            summary TEXT NOT NULL,
-            digest TEXT NOT NULL,
             figures TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            summary TEXT NOT NULL,
             PRIMARY KEY (start_ms, end_ms)
         ) WITHOUT ROWID"""
     )
