@@ -121,6 +121,8 @@ def breakdown(home: Path) -> dict[str, float]:
              lambda: [year.figures(d) for d in days])
         step("  and what drills read (each day's runs too)",
              lambda: [year.digest(d) for d in days])
+        if year.summarized:
+            print(f"  ({len(year.summarized)} days were not kept and were summarized)")
         step("drill show's report (100 attempts, days kept)",
              lambda: drill_report(goals, DRILL, DayCache(store, config, UTC, goals=goals)))
         step("progress --months 12's report (days kept)",
