@@ -90,7 +90,7 @@ def breakdown(home: Path) -> dict[str, float]:
     """Where a warm run's time goes, in this process (CPU seconds, one pass each)."""
     from dptelemetry.analysis.day_cache import DayCache
     from dptelemetry.analysis.drills import drill_report
-    from dptelemetry.analysis.progress import Grain, progress
+    from dptelemetry.analysis.progress import Grain, progress, spans
     from dptelemetry.config import load_config
     from dptelemetry.goals import load_goals
     from dptelemetry.render.document import day_document
@@ -115,9 +115,10 @@ def breakdown(home: Path) -> dict[str, float]:
                       lambda: day_report(cache, TARGET))
         document = step("  its document", lambda: day_document(report))
         step("  its text (rich)", lambda: plain_text(document))
-        days = [LAST - timedelta(days=n) for n in range(365)]
+        first = spans(Grain.MONTH, 12, LAST)[0][0]
+        days = [first + timedelta(days=n) for n in range((LAST - first).days + 1)]
         year = DayCache(store, config, UTC, goals=goals)
-        step("365 kept days: read and decode what progress reads",
+        step(f"{len(days)} kept days (12 months): read and decode what progress reads",
              lambda: [year.figures(d) for d in days])
         step("  and what drills read (each day's runs too)",
              lambda: [year.digest(d) for d in days])
