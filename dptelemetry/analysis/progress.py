@@ -78,7 +78,7 @@ class Period:
     last: date
     """The last day counted: the period's end, or the report's last day."""
     complete: bool
-    """The whole period is counted (the report's last day is not inside it)."""
+    """The whole period is counted and over (its last day is before today)."""
     active_seconds: float = 0.0
     active_days: int = 0
     sessions: int = 0

@@ -154,25 +154,22 @@ def test_an_attempt_numbered_anew_recomputes_the_days_that_name_it(
         assert cache.summarized == [WEEK[4]]
 
 
-def test_changing_a_threshold_recomputes_every_day(
-        dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("toml", ["[thresholds]\nburst_gap = 3\n",
+                                  '[plugins]\ndisabled = ["fatigue"]\n'])
+def test_a_changed_threshold_or_plugin_recomputes_every_day(
+        dpt_home: Path, monkeypatch: pytest.MonkeyPatch, toml: str) -> None:
     stored(dpt_home, a_week())
     both_ways(dpt_home)
     summaries = counting_summaries(monkeypatch)
-    served, fresh = both_ways(dpt_home, toml="[thresholds]\nburst_gap = 3\n")
+    served, fresh = both_ways(dpt_home, toml=toml)
     assert summaries == WEEK
     assert served == fresh
 
 
-def test_disabling_a_plugin_recomputes_every_day_without_loading_plugins_to_know_it(
+def test_a_kept_day_is_served_without_loading_plugins(
         dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stored(dpt_home, a_week())
-    both_ways(dpt_home)
-    summaries = counting_summaries(monkeypatch)
-    served, fresh = both_ways(dpt_home, toml='[plugins]\ndisabled = ["fatigue"]\n')
-    assert summaries == WEEK
-    assert served == fresh
-    summaries.clear()
+    both_ways(dpt_home, toml='[plugins]\ndisabled = ["fatigue"]\n')
     made: list[object] = []
     monkeypatch.setattr("dptelemetry.plugins.get_plugin_manager",
                         made.append)  # a cache hit needs no manager
