@@ -373,6 +373,8 @@ def attempt_ended_lines(home: Path, goal: Goal, now: float) -> list[str]:
     from dptelemetry.store import open_store
 
     config = load_config()
+    if goal.rating is not None and goal.rating > config.drills.retune_rating:
+        return []  # nothing to say: spare reading the attempt's days
     with open_store(home) as store:
         goals = load_goals(store)
         ended = next(g for g in goals if g.id == goal.id)
