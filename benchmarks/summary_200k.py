@@ -5,7 +5,8 @@
 Builds (once, then reuses) a synthetic store in benchmarks/results/year-store/: `--days` days
 of practice ending on 2025-06-20, about 75,000 events on weekdays and 5,000 on weekends (about
 20 million for a year), with 2025-06-18 holding 200,000, 06-19 10,000 and 06-20 50,000. Days
-are UTC days. Then, in one process:
+are UTC days; each has a goal, and those of the last 100 days are attempts of one drill.
+Then, in one process:
 
 - cold: the cache of per-day metrics emptied, so two weeks of history are read and rebuilt;
 - one day missing from the cache (yesterday's, the usual case for a summary of today);
@@ -57,6 +58,23 @@ def day_size(day: date, rng: random.Random) -> int:
     return 5_000 if day.weekday() >= 5 else rng.randint(60_000, 90_000)
 
 
+DRILL_DAYS = 100
+"""The goals of the last DRILL_DAYS days are attempts of one drill, every tenth changing one
+thing (for benchmarks/drills_progress.py)."""
+LEVERS = ("difficulty", "feedback", "timebox", "constraint")
+
+
+def goal_payload(day: date) -> str:
+    """The day's goal: from LAST - DRILL_DAYS on, an attempt of the drill "bowling kata"."""
+    attempt = DRILL_DAYS - (LAST - day).days
+    if attempt < 1:
+        return '{"title":"bowling kata","timebox_s":2700}'
+    change = (f',"changes":[{{"lever":"{LEVERS[attempt // 10 % 4]}","text":"step {attempt}"}}]'
+              if attempt % 10 == 0 else "")
+    return ('{"title":"bowling kata","timebox_s":2700,"drill":"bowling kata",'
+            f'"constraints":["no debugger"]{change}}}')
+
+
 def day_rows(day: date, n: int, rng: random.Random, serial: Iterator[int]) -> list[tuple[Any, ...]]:
     """One day's rows as the store keeps them: edits mostly, with saves, file switches, a test
     run every 90 s (red twice, then green), a commit every 30 min, a goal for the day."""
@@ -72,8 +90,7 @@ def day_rows(day: date, n: int, rng: random.Random, serial: Iterator[int]) -> li
 
     goal_id = f"{round(start * 1000):012x}7{next(serial):019x}"
     ms = round((start + BLOCKS[0][0] - 60) * 1000)
-    rows.append((ms, goal_id, "goal_start", "cli", goal_id, None, None,
-                 '{"title":"bowling kata","timebox_s":2700}'))
+    rows.append((ms, goal_id, "goal_start", "cli", goal_id, None, None, goal_payload(day)))
     others = 0
     for a, b in BLOCKS:
         t = a

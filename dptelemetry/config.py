@@ -88,6 +88,22 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class Drills:
+    retune_rating: int = 6
+    """Ending an attempt rated at or below this prints the one variable to change next."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The consistency target `dpt progress` holds weeks against: practice research suggests
+    3-4 sessions of 45-60 minutes a week."""
+
+    sessions_per_week: tuple[int, int] = (3, 4)
+    session_length: tuple[float, float] = (2700.0, 3600.0)
+    """Seconds; a session of at least the first counts toward the target."""
+
+
+@dataclass(frozen=True)
 class Plugins:
     disabled: tuple[str, ...] = ()
     settings: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -100,6 +116,8 @@ class Config:
     capture: Capture = field(default_factory=Capture)
     feedback: Feedback = field(default_factory=Feedback)
     plugins: Plugins = field(default_factory=Plugins)
+    drills: Drills = field(default_factory=Drills)
+    progress: Progress = field(default_factory=Progress)
     path: Path | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
@@ -139,7 +157,7 @@ class Config:
         return rows
 
 
-_SECTIONS = ("thresholds", "privacy", "capture", "feedback", "plugins")
+_SECTIONS = ("thresholds", "privacy", "capture", "feedback", "plugins", "drills", "progress")
 _PAUSE_KEYS = ("burst_gap", "medium_pause", "long_pause", "idle_timeout")
 _DURATION_KEYS = {*_PAUSE_KEYS, "panic_open_red", "panic_signal_window", "nudge_interval"}
 _SHARE_KEYS = {"learning_red_share"}
@@ -157,7 +175,8 @@ def _show(value: Any, duration: bool = False) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, tuple):
-        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+        return "[" + ", ".join(f'"{v}"' if isinstance(v, str) else _show(v)
+                               for v in value) + "]"
     if duration:
         return f'"{format_duration(value, exact=True)}"'
     if isinstance(value, float):
@@ -196,7 +215,34 @@ def _as_duration(value: Any) -> float:
     return seconds
 
 
+def _as_rating(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10:
+        raise ValueError("must be a whole number from 1 to 10")
+    return value
+
+
+def _range(convert: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, Any]]:
+    """A [low, high] pair of values that `convert` accepts, low not above high."""
+    def pair(value: Any) -> tuple[Any, Any]:
+        if not isinstance(value, list) or len(value) != 2:
+            raise ValueError("must be a pair [low, high]")
+        low, high = convert(value[0]), convert(value[1])
+        if low > high:
+            raise ValueError("must not have its low end above its high end")
+        return low, high
+    return pair
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "drills.retune_rating": _as_rating,
+    "progress.sessions_per_week": _range(_as_positive_int),
+    "progress.session_length": _range(_as_duration),
+}
+
+
 def _converter(section: str, key: str) -> Callable[[Any], Any]:
+    if f"{section}.{key}" in _CONVERTERS:
+        return _CONVERTERS[f"{section}.{key}"]
     if key in _DURATION_KEYS:
         return _as_duration
     if key in _SHARE_KEYS:
@@ -215,6 +261,8 @@ _DEFAULTS: dict[str, Any] = {
     "capture": Capture(),
     "feedback": Feedback(),
     "plugins": Plugins(),
+    "drills": Drills(),
+    "progress": Progress(),
 }
 
 
@@ -292,6 +340,8 @@ def load_config(
         capture=Capture(**values["capture"]),
         feedback=Feedback(**values["feedback"]),
         plugins=Plugins(settings=plugin_settings, **values["plugins"]),
+        drills=Drills(**values["drills"]),
+        progress=Progress(**values["progress"]),
         path=path,
         sources=sources,
         warnings=tuple(warnings),

@@ -31,13 +31,14 @@ class EventKind(str, Enum):
     LSP_START = "lsp_start"
     LSP_STOP = "lsp_stop"
     NUDGE = "nudge"
+    DRILL_RENAME = "drill_rename"
 
 
 KINDS = frozenset(k.value for k in EventKind)
 EVENT_ID = re.compile("[0-9a-f]{32}")
 """An event id, and so a goal id: 32 lowercase hex digits (a UUIDv7)."""
 NOT_ACTIVITY = frozenset({EventKind.LSP_START.value, EventKind.LSP_STOP.value,
-                          EventKind.NUDGE.value})
+                          EventKind.NUDGE.value, EventKind.DRILL_RENAME.value})
 """The editor's own doings, not the developer's: they neither start nor extend a session."""
 
 _random = random.SystemRandom()

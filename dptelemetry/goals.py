@@ -1,5 +1,8 @@
 """Deliberate-practice goals: at most one active, each start and end an event in the store.
 
+A goal started with a drill is an attempt of it (`dptelemetry.drills`): its drill's name and
+attempt number are folded from the same events, renames included.
+
 Goals are not a table: they are folded from `goal_start`/`goal_end` events, so exporting and
 importing events moves goals between machines too. The active goal is mirrored to a tiny
 file in the data home (`goal_file.py`), written atomically, so the git hook shims, the status
@@ -10,11 +13,26 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+from dptelemetry.drills import (
+    CONSTRAINTS_MAX,
+    LEVERS,
+    NAME_MAX,
+    Change,
+    Rename,
+    Started,
+    changes_from,
+    constraints_from,
+    drill_from,
+    drill_key,
+    latest_attempt,
+    number_attempts,
+    rename_from,
+)
 from dptelemetry.durations import TIMEBOX_RANGE, TIMEBOX_WORDS
 from dptelemetry.errors import DptError
 from dptelemetry.events import Event, EventKind, new_event_id, utf8_safe
@@ -47,6 +65,15 @@ class Goal:
     ended: float | None = None
     rating: int | None = None
     note: str | None = None
+    end_reason: str | None = None
+    """`ended`, or `replaced` when starting another goal ended it."""
+    drill: str | None = None
+    """The drill's name now (after renames), when the goal is an attempt of one."""
+    attempt: int | None = None
+    """Its number among the drill's attempts, by start time."""
+    changes: tuple[Change, ...] = ()
+    """What this attempt changed since the previous one."""
+    constraints: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -75,32 +102,48 @@ def _text(payload: Mapping[str, object], key: str) -> str | None:
 
 def goals_from_events(events: Iterable[Event]) -> list[Goal]:
     """Fold goal events (any order, any extra kinds) into goals, oldest first."""
-    goals: dict[str, Goal] = {}
-    ends: list[Event] = []
+    starts: list[Event] = []
+    ends: dict[str, Event] = {}
+    renames: list[Rename] = []
     for event in sorted(events, key=lambda e: e.ts):
         if event.kind == EventKind.GOAL_START and event.goal_id:
-            p = event.payload
-            timebox = p.get("timebox_s")
-            goals[event.goal_id] = Goal(
-                id=event.goal_id,
-                title=one_line(str(p.get("title", ""))) or "(untitled)",
-                started=event.ts,
-                target=_text(p, "target"),
-                weakness=_text(p, "weakness"),
-                timebox=float(timebox) if isinstance(timebox, (int, float)) else None,
-            )
-        elif event.kind == EventKind.GOAL_END:
-            ends.append(event)
-    for event in ends:
-        goal = goals.get(event.goal_id or "")
-        if goal is not None and goal.ended is None:
-            rating = event.payload.get("rating")
-            goals[goal.id] = replace(
-                goal, ended=event.ts,
-                rating=rating if isinstance(rating, int) else None,
-                note=_text(event.payload, "note"),
-            )
+            starts.append(event)
+        elif event.kind == EventKind.GOAL_END and event.goal_id:
+            ends.setdefault(event.goal_id, event)  # the first end is the one that counts
+        elif event.kind == EventKind.DRILL_RENAME:
+            rename = rename_from(event.ts, event.payload)
+            if rename is not None:
+                renames.append(rename)
+    attempts = number_attempts(
+        (Started(e.goal_id, e.ts, drill) for e in starts
+         if e.goal_id and (drill := drill_from(e.payload)) is not None), renames)
+    goals = {e.goal_id: _goal(e, ends.get(e.goal_id), attempts.get(e.goal_id))
+             for e in starts if e.goal_id}
     return sorted(goals.values(), key=lambda g: g.started)
+
+
+def _goal(start: Event, end: Event | None, attempt: tuple[str, int] | None) -> Goal:
+    """A goal from its start, its end if it has one, and its drill and attempt number."""
+    p = start.payload
+    timebox = p.get("timebox_s")
+    done: Mapping[str, Any] = {} if end is None else end.payload
+    rating, reason = done.get("rating"), done.get("reason")
+    return Goal(
+        id=start.goal_id or start.id,
+        title=one_line(str(p.get("title", ""))) or "(untitled)",
+        started=start.ts,
+        target=_text(p, "target"),
+        weakness=_text(p, "weakness"),
+        timebox=float(timebox) if isinstance(timebox, (int, float)) else None,
+        ended=None if end is None else end.ts,
+        rating=rating if isinstance(rating, int) else None,
+        note=_text(done, "note"),
+        end_reason=reason if isinstance(reason, str) else None,
+        drill=None if attempt is None else attempt[0],
+        attempt=None if attempt is None else attempt[1],
+        changes=changes_from(p),
+        constraints=constraints_from(p),
+    )
 
 
 def active_goal(goals: Iterable[Goal]) -> Goal | None:
@@ -134,12 +177,16 @@ def start_goal(
     target: str | None = None,
     weakness: str | None = None,
     timebox: float | None = None,
+    drill: str | None = None,
+    changes: Sequence[Change] = (),
+    constraints: Sequence[str] = (),
     source: str = "cli",
 ) -> tuple[Goal, list[Goal]]:
     """Start a goal, ending any that is still open first. Returns (new goal, ended goals).
 
-    Every text is one line, within its limit (dptelemetry/limits.py), checked before anything
-    is written."""
+    With a `drill` the goal is its next attempt; `changes` (what changed since the previous
+    attempt) need a drill, `constraints` do not. Every text is one line, within its limit
+    (dptelemetry/limits.py), checked before anything is written."""
     clean = check_text(GOAL_TITLE, one_line(title))
     if not clean:
         raise DptError("a goal needs a title")
@@ -153,6 +200,7 @@ def start_goal(
         if not low <= timebox <= high:
             raise DptError(TIMEBOX_WORDS)
         payload["timebox_s"] = timebox
+    payload.update(drill_fields(drill, changes, constraints))
     ended = [_end(store, goal, now=now, rating=None, note=None, source=source, reason="replaced")
              for goal in load_goals(store) if goal.active]
     goal_id = new_event_id(now)
@@ -160,6 +208,91 @@ def start_goal(
                         payload=payload, goal_id=goal_id, id=goal_id)])
     sync_active_goal_file(store, home)
     return next(g for g in load_goals(store) if g.id == goal_id), ended
+
+
+def _short_text(what: str, text: str) -> str:
+    clean = one_line(text)
+    if not clean:
+        raise DptError(f"{what} is empty")
+    if len(clean) > NAME_MAX:
+        raise DptError(f"{what} is {len(clean)} characters long; at most {NAME_MAX} are kept")
+    return clean
+
+
+def drill_fields(drill: str | None, changes: Sequence[Change],
+                 constraints: Sequence[str]) -> dict[str, object]:
+    """The goal_start payload fields for a drill attempt, checked: DptError says what is
+    wrong (an unknown lever, a change without a drill, an empty or over-long text)."""
+    fields: dict[str, object] = {}
+    if drill is not None:
+        fields["drill"] = _short_text("the drill name", drill)
+    if changes:
+        if drill is None:
+            raise DptError("a change is made between attempts of a drill: add --drill NAME")
+        for change in changes:
+            if change.lever not in LEVERS:
+                raise DptError(f"a change's lever is one of {', '.join(LEVERS)}, "
+                               f"not {change.lever!r}")
+        fields["changes"] = [{"lever": c.lever, "text": _short_text(f"the {c.lever} change",
+                                                                     c.text)}
+                             for c in changes]
+    if constraints:
+        if len(constraints) > CONSTRAINTS_MAX:
+            raise DptError(f"{len(constraints)} constraints; at most {CONSTRAINTS_MAX}")
+        fields["constraints"] = [_short_text("a constraint", c) for c in constraints]
+    return fields
+
+
+def rename_drill(store: Store, old: str, new: str, *, now: float, merge: bool = False,
+                 source: str = "cli") -> tuple[list[Goal], list[Goal]]:
+    """Rename the drill known as `old` to `new`, for every attempt it has; returns (its
+    attempts, the attempts `new` already had, now merged with them: needs `merge`)."""
+    goals = load_goals(store)
+    moving = [g for g in goals if g.drill is not None and drill_key(g.drill) == drill_key(old)]
+    if not moving:
+        raise DptError(f"no drill named {one_line(old)!r} (dpt drill list shows them)")
+    name = _short_text("the new drill name", new)
+    if moving[-1].drill == name:
+        raise DptError(f"the drill is already named {name!r}")
+    joined = [] if drill_key(name) == drill_key(old) else [
+        g for g in goals if g.drill is not None and drill_key(g.drill) == drill_key(name)]
+    if joined and not merge:
+        raise DptError(f"a drill named {joined[-1].drill!r} exists ({len(joined)} attempts); "
+                       f"to make the two one drill, add --merge")
+    store.append([Event(kind=EventKind.DRILL_RENAME.value, ts=now, source=source,
+                        payload={"from": moving[-1].drill, "to": name})])
+    return moving, joined
+
+
+def start_again(
+    store: Store,
+    home: Path,
+    name: str | None = None,
+    *,
+    now: float,
+    title: str | None = None,
+    target: str | None = None,
+    weakness: str | None = None,
+    timebox: float | None = None,
+    changes: Sequence[Change] = (),
+    constraints: Sequence[str] | None = None,
+    source: str = "cli",
+) -> tuple[Goal, list[Goal]]:
+    """The next attempt of drill `name` (else of the drill practised last), with the latest
+    attempt's title, target, weak spot, time box and constraints where no value is given
+    (an empty text clears one)."""
+    latest = latest_attempt(load_goals(store), name)
+    if latest is None:
+        raise DptError(f"no drill named {one_line(name)!r} (dpt drill list shows them)" if name
+                       else "no drill attempt yet: start one with dpt goal start TITLE "
+                            "--drill NAME")
+    return start_goal(
+        store, home, latest.title if title is None else title, now=now,
+        target=latest.target if target is None else target,
+        weakness=latest.weakness if weakness is None else weakness,
+        timebox=latest.timebox if timebox is None else timebox, drill=latest.drill,
+        changes=changes, constraints=latest.constraints if constraints is None else constraints,
+        source=source)
 
 
 def end_goal(
@@ -204,6 +337,8 @@ def sync_active_goal_file(store: Store, home: Path) -> Goal | None:
     if goal is None:
         path.unlink(missing_ok=True)
         return None
+    import tempfile  # here: reports that only read goals never write the file
+
     fd, tmp = tempfile.mkstemp(prefix=".active-goal.", dir=home)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

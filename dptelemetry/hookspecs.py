@@ -64,8 +64,9 @@ from dptelemetry.analysis.timeline import (
 from dptelemetry.analysis.zones import Zone, ZoneVerdict
 from dptelemetry.config import Config
 from dptelemetry.durations import format_duration
+from dptelemetry.entry_points import GROUP
 
-PROJECT = "dptelemetry"
+PROJECT = GROUP
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 

@@ -19,20 +19,11 @@ import pluggy
 
 from dptelemetry import hookspecs
 from dptelemetry.analysis.history import DayMetrics, History
-from dptelemetry.analysis.signals import NudgeRule, Section, Signal
+from dptelemetry.analysis.signals import NudgeRule, PluginFailure, Section, Signal
 from dptelemetry.analysis.timeline import Session, Timeline
 from dptelemetry.analysis.zones import ZoneVerdict
 from dptelemetry.config import Config
-
-GROUP = hookspecs.PROJECT
-
-
-@dataclass(frozen=True)
-class PluginFailure:
-    plugin: str
-    hook: str
-    """The hook that failed, or `load` when the plugin could not be loaded at all."""
-    error: str
+from dptelemetry.entry_points import GROUP, Release, release
 
 
 @dataclass(frozen=True)
@@ -68,9 +59,9 @@ class StrainPluginManager(pluggy.PluginManager):
 
     def load_entry_points(self) -> None:
         """Register every plugin of the entry-point group that is not blocked."""
-        releases: dict[int, tuple[str | None, str | None]] = {}
+        releases: dict[int, Release] = {}
         for ep in metadata.entry_points(group=GROUP):
-            name, version = _release(ep.dist, releases)
+            name, version = release(ep.dist, releases)
             origin = PluginOrigin(ep.name, ep.value, name, version, "loaded")
             if self.is_blocked(ep.name):
                 self.origins[ep.name] = dataclasses.replace(origin, status="disabled")
@@ -187,18 +178,6 @@ class StrainPluginManager(pluggy.PluginManager):
                              lambda r: isinstance(r, Mapping), "a mapping"):
                 found[plugin] = result
         return found
-
-
-def _release(dist: metadata.Distribution | None,
-             known: dict[int, tuple[str | None, str | None]]) -> tuple[str | None, str | None]:
-    """A distribution's name and version, read once for all its entry points: each read of
-    `dist.name` or `dist.version` parses its METADATA file again."""
-    if dist is None:
-        return None, None
-    if id(dist) not in known:
-        meta = dist.metadata
-        known[id(dist)] = meta["Name"], meta["Version"]
-    return known[id(dist)]
 
 
 def _is_list_of(kind: type) -> Callable[[Any], bool]:

@@ -24,6 +24,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from dptelemetry.capture.testrun_limits import MAX_FAILURES, MAX_TEST_ID
+from dptelemetry.drills import CONSTRAINTS_MAX, LEVERS, NAME_MAX
 from dptelemetry.events import EVENT_ID, KINDS, Event, EventFormatError, json_utf8_safe
 from dptelemetry.limits import (
     GOAL_NOTE,
@@ -118,11 +119,31 @@ class TestRunPayload(_Payload):
                         msgspec.Meta(max_length=MAX_FAILURES)] | None = None
 
 
+DrillText = Annotated[str, msgspec.Meta(max_length=NAME_MAX)]
+"""A drill's name, a change's text or a constraint (dptelemetry/drills.py)."""
+
+
+class ChangeRecord(msgspec.Struct, forbid_unknown_fields=True):
+    """What an attempt changed since the previous one: one lever and what was done."""
+
+    lever: Literal["difficulty", "feedback", "timebox", "constraint"]
+    text: DrillText
+
+
 class GoalStartPayload(_Payload):
     title: Text = ""
     target: Text | None = None
     weakness: Text | None = None
     timebox_s: Annotated[float, msgspec.Meta(gt=0, le=MAX_TIMEBOX_S)] | None = None
+    drill: DrillText | None = None
+    changes: Annotated[list[ChangeRecord], msgspec.Meta(max_length=len(LEVERS))] | None = None
+    constraints: Annotated[list[DrillText],
+                           msgspec.Meta(max_length=CONSTRAINTS_MAX)] | None = None
+
+
+class DrillRenamePayload(_Payload):
+    from_: DrillText = msgspec.field(name="from", default="")
+    to: DrillText = ""
 
 
 class GoalEndPayload(_Payload):
@@ -170,6 +191,7 @@ PAYLOADS: dict[str, PayloadSchema] = {
     "goal_end": PayloadSchema(GoalEndPayload, texts={"note": GOAL_NOTE}),
     "stuck": PayloadSchema(StuckPayload, texts={"text": STUCK_TEXT}),
     "nudge": PayloadSchema(NudgePayload),
+    "drill_rename": PayloadSchema(DrillRenamePayload),
 }
 """The declared payload of each kind. A kind not here (a newer one) gets only the generic
 caps, as an undeclared field does."""

@@ -19,16 +19,17 @@ from dptelemetry.store import open_store, store_path
 from tests.lsp.rawlsp import start_server
 from tests.lsp.test_privacy import files_holding
 
-USER_TEXTS = {"title", "target", "weakness", "note", "text", "goal"}
+USER_TEXTS = {"title", "target", "weakness", "note", "text", "goal", "drill", "constraints",
+              "from", "to"}
 """What you type to be recorded (a goal, its note, a stuck moment; a commit's trailer names
 the goal): kept as typed, within their limits (dptelemetry/limits.py)."""
 VOCABULARY = {"language", "client", "server_version", "reason", "runner", "outcome",
               "impulse", "sha", "rewritten_from", "signal", "moment"}
 """Words from a fixed set or made by a program (a language id, an editor's name, a sha, a
 strain signal's name)."""
-NOTHING_OF_YOURS = {"nudge"}
-"""Kinds that hold no name from your files (only vocabulary and numbers, as the test above
-checks), so the secret's journey below need not pass through them."""
+NOTHING_OF_YOURS = {"nudge", "drill_rename"}
+"""Kinds that hold no name from your files (only vocabulary, numbers and what you typed, as
+the test above checks), so the secret's journey below need not pass through them."""
 
 
 def _holds_text(info: msgspec.inspect.Type) -> bool:
@@ -45,9 +46,9 @@ def test_every_text_field_of_every_kind_is_hashed_typed_by_you_or_vocabulary() -
         assert isinstance(info, msgspec.inspect.StructType)
         for field in info.fields:
             if _holds_text(field.type):
-                hidden = field.name in PAYLOAD_NAMES.get(kind, {})
-                assert hidden or field.name in USER_TEXTS | VOCABULARY, (
-                    f"{kind}.{field.name} holds text: hash it (dptelemetry/privacy.py) or "
+                hidden = field.encode_name in PAYLOAD_NAMES.get(kind, {})
+                assert hidden or field.encode_name in USER_TEXTS | VOCABULARY, (
+                    f"{kind}.{field.encode_name} holds text: hash it (dptelemetry/privacy.py) or "
                     "say here why it cannot hold a name from the user's files")
 
 

@@ -30,6 +30,8 @@ class Recommendation:
     """The evidence it comes from, in numbers."""
     source: str
     """The signal it follows (its name), or `zone:<zone>`."""
+    timebox: float | None = None
+    """The time block it asks for, in seconds, when it names one."""
 
 
 def severity_word(severity: float) -> str:
@@ -66,7 +68,7 @@ def from_zone(zone: Zone, share: float, learning_block: float, box: float) -> Re
         f"Stay there longer: plan a {format_duration(block)} time block.",
         held + f"; longest learning session {format_duration(learning_block)}"
         + (f", in a {format_duration(box)} time box" if box else ""),
-        f"zone:{zone.value}")
+        f"zone:{zone.value}", block)
 
 
 def strongest(signals: Sequence[Signal]) -> Signal | None:

@@ -150,6 +150,17 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class PluginFailure:
+    """A plugin that raised, returned the wrong thing or could not be loaded: named in the
+    summary and skipped (the plugin manager records it)."""
+
+    plugin: str
+    hook: str
+    """The hook that failed, or `load` when the plugin could not be loaded at all."""
+    error: str
+
+
+@dataclass(frozen=True)
 class Section:
     """An extra part of the daily summary from a plugin: lines to print, data for JSON."""
 

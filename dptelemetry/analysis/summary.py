@@ -16,22 +16,22 @@ from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from enum import Enum
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dptelemetry.analysis.baselines import day_metrics, load_history, metrics_key
 from dptelemetry.analysis.days import day_bounds, iso
 from dptelemetry.analysis.error_measures import error_quotient, repeated_error_density
 from dptelemetry.analysis.history import History
-from dptelemetry.analysis.reader import paused_gc, read_timeline
-from dptelemetry.analysis.signals import Section, Signal
+from dptelemetry.analysis.signals import PluginFailure, Section, Signal
 from dptelemetry.analysis.stats import median, percentile
 from dptelemetry.analysis.timeline import (
     Commit,
     Edit,
     Pause,
     PauseBin,
+    RedStreak,
     Session,
     StuckMoment,
+    TestRun,
     Timeline,
     changed_runs,
     failure_sets,
@@ -41,8 +41,10 @@ from dptelemetry.analysis.zones import Zone, ZoneVerdict, classify, day_zone
 from dptelemetry.config import Config, Thresholds
 from dptelemetry.events import EventKind
 from dptelemetry.goals import Goal, goal_titled, load_goals
-from dptelemetry.plugins import PluginFailure, StrainPluginManager, get_plugin_manager
 from dptelemetry.store import Store
+
+if TYPE_CHECKING:  # a summary served from the cache loads no plugin
+    from dptelemetry.plugins import StrainPluginManager
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,9 @@ class GoalWork:
     ended: float | None
     timebox_s: float | None
     rating: int | None
+    drill: str | None = None
+    """The drill the goal is an attempt of (`dpt goal start --drill`), and which attempt."""
+    attempt: int | None = None
 
 
 NUDGE_FOLLOW_S = 600.0
@@ -275,15 +280,17 @@ def _pause_stats(timeline: Timeline) -> PauseStats:
     )
 
 
-def _run_stats(timeline: Timeline) -> TestRunStats:
-    verdicts = verdict_runs(timeline.runs)
+def run_stats(runs: Sequence[TestRun], streaks: Sequence[RedStreak]) -> TestRunStats:
+    """The figures of a stretch of test runs (in time order) and their red streaks: a day's,
+    or a drill attempt's."""
+    verdicts = verdict_runs(runs)
     changed = changed_runs(verdicts)
-    recovered = [s.time_to_green for s in timeline.red_streaks if s.time_to_green is not None]
+    recovered = [s.time_to_green for s in streaks if s.time_to_green is not None]
     return TestRunStats(
-        total=len(timeline.runs), failed=sum(1 for r in verdicts if r.red),
+        total=len(runs), failed=sum(1 for r in verdicts if r.red),
         green=sum(1 for r in verdicts if r.green),
-        other=len(timeline.runs) - len(verdicts),
-        longest_red_streak=max((len(s.runs) for s in timeline.red_streaks), default=0),
+        other=len(runs) - len(verdicts),
+        longest_red_streak=max((len(s.runs) for s in streaks), default=0),
         median_time_to_green_s=median(recovered),
         error_quotient=error_quotient(failure_sets(changed)) if len(changed) >= 3 else None,
         repeated_error_density=repeated_error_density(failure_sets(verdicts)),
@@ -307,7 +314,8 @@ def _goal_work(timeline: Timeline) -> tuple[GoalWork, ...]:
     return tuple(
         GoalWork(id=g.id, title=g.title, active_seconds=seconds.get(g.id, 0.0),
                  commits=commits[g.id], started=g.started, ended=g.ended,
-                 timebox_s=g.timebox, rating=g.rating)
+                 timebox_s=g.timebox, rating=g.rating,
+                 drill=g.drill, attempt=g.attempt)
         for g in timeline.goals
     )
 
@@ -364,7 +372,7 @@ def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
                           sum(b.inserted for b in bursts), sum(b.deleted for b in bursts),
                           median(b.seconds for b in bursts)),
         pauses=_pause_stats(timeline),
-        test_runs=_run_stats(timeline),
+        test_runs=run_stats(timeline.runs, timeline.red_streaks),
         commits=CommitStats(len(timeline.commits),
                             sum(1 for c in timeline.commits if c.goal is not None)),
         goals=_goal_work(timeline),
@@ -384,6 +392,11 @@ def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
 def summarize_day(store: Store, day: date, config: Config, tz: tzinfo | None = None,
                   manager: StrainPluginManager | None = None) -> DaySummary:
     """Read one local day (and the history its baselines need) from the store."""
+    # Imported here: a summary served from the cache of finished days reads no events.
+    from dptelemetry.analysis.baselines import day_metrics, load_history, metrics_key
+    from dptelemetry.analysis.reader import paused_gc, read_timeline
+    from dptelemetry.plugins import get_plugin_manager
+
     manager = manager or get_plugin_manager(config)
     goals = load_goals(store)
     history = load_history(store, day, config, manager, goals, tz)

@@ -1,22 +1,18 @@
 """Seven days at a glance: each day's active time per zone and its strain, for trends.
 
-Each day is summarized exactly as `dpt summary --date` would (same plugins, same baselines),
-then reduced to a `DayTrend` row; nothing here compares you with anyone but yourself.
+Each day is summarized exactly as `dpt summary --date` would (same plugins, same baselines;
+finished days come from the store's cache, `analysis.day_cache`), then reduced to a
+`DayTrend` row; nothing here compares you with anyone but yourself.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
-import msgspec
-
-from dptelemetry.analysis.baselines import metrics_key
-from dptelemetry.analysis.days import day_bounds
-from dptelemetry.analysis.history import LOOKBACK_DAYS
+from dptelemetry.analysis.day_cache import DayCache
 from dptelemetry.analysis.next_session import (
     Recommendation,
     from_signal,
@@ -25,13 +21,13 @@ from dptelemetry.analysis.next_session import (
     strongest,
 )
 from dptelemetry.analysis.signals import Signal
-from dptelemetry.analysis.summary import DaySummary, summarize_day
-from dptelemetry.analysis.timeline import goals_during
+from dptelemetry.analysis.summary import DaySummary
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Config
-from dptelemetry.goals import load_goals
-from dptelemetry.plugins import StrainPluginManager, get_plugin_manager
-from dptelemetry.store import Store, StoreError
+from dptelemetry.store import Store
+
+if TYPE_CHECKING:
+    from dptelemetry.plugins import StrainPluginManager
 
 WEEK_DAYS = 7
 
@@ -142,8 +138,7 @@ class WeekSummary:
 
 @dataclass(frozen=True)
 class WeekDay:
-    """What a week takes from one day's summary; kept per day in the store, so that a week
-    view summarizes only the days whose events (or baselines, or goals) changed since."""
+    """What a week takes from one day's summary."""
 
     trend: DayTrend
     signals: tuple[Signal, ...]
@@ -174,44 +169,14 @@ def summarize_week(store: Store, last: date, config: Config, tz: tzinfo | None =
                    manager: StrainPluginManager | None = None,
                    known: DaySummary | None = None) -> WeekSummary:
     """The WEEK_DAYS days ending on `last`; `known` is reused when it is one of them, the
-    others come from the store's cache or are summarized (and cached) as `dpt summary` would."""
-    manager = manager or get_plugin_manager(config)
-    cache = _WeekDayCache(store, config, manager, tz)
+    others come from the store's cache of finished days or are summarized as `dpt summary`
+    would."""
+    return week_ending(DayCache(store, config, tz, manager), last, known)
+
+
+def week_ending(cache: DayCache, last: date, known: DaySummary | None = None) -> WeekSummary:
+    """`summarize_week` through a cache of days the caller holds."""
     return week_from([
-        week_day(known) if known is not None and known.date == day else cache.week_day(day)
+        week_day(known) if known is not None and known.date == day else week_day(cache.summary(day))
         for day in (last - timedelta(days=back) for back in range(WEEK_DAYS - 1, -1, -1))
     ])
-
-
-_DECODE_WEEK_DAY = msgspec.json.Decoder(WeekDay).decode
-
-
-class _WeekDayCache:
-    """Week rows kept in the store while nothing that shaped them changed: the events of the
-    day and of the LOOKBACK_DAYS before it (its baselines) by their stamp, and the versions,
-    thresholds, settings (`metrics_key`) and the day's goals by the key."""
-
-    def __init__(self, store: Store, config: Config, manager: StrainPluginManager,
-                 tz: tzinfo | None) -> None:
-        self.store, self.config, self.manager, self.tz = store, config, manager, tz
-        self.key = metrics_key(config, manager)
-        self.goals = load_goals(store)
-
-    def week_day(self, day: date) -> WeekDay:
-        start, end = day_bounds(day, self.tz)
-        stamp = self.store.span_stamp(day_bounds(day - timedelta(days=LOOKBACK_DAYS),
-                                                 self.tz)[0], end)
-        goals = repr(goals_during(self.goals, start, end)).encode()
-        key = hashlib.sha256(self.key.encode() + goals).hexdigest()[:16]
-        text = self.store.cached_day_trend(start, end, key, stamp)
-        if text is not None:
-            with suppress(msgspec.MsgspecError):  # written by another version: summarize
-                return _DECODE_WEEK_DAY(text)
-        found = week_day(summarize_day(self.store, day, self.config, self.tz, self.manager))
-        # A read-only or busy store only means summarizing again next time; a signal whose
-        # evidence JSON cannot carry back (a bool, NaN) is simply not kept.
-        with suppress(StoreError, TypeError, msgspec.MsgspecError):
-            trend = msgspec.json.encode(found).decode()
-            if _DECODE_WEEK_DAY(trend) == found:
-                self.store.save_day_trend(start, end, key, stamp, trend)
-        return found

@@ -37,6 +37,8 @@ COMMANDS = {
     "sync": "dptelemetry.cli.sync:sync",
     "share": "dptelemetry.cli.share:share",
     "cohort": "dptelemetry.cli.cohort:cohort",
+    "drill": "dptelemetry.cli.drill:drill",
+    "progress": "dptelemetry.cli.progress:progress",
 }
 
 

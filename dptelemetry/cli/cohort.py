@@ -75,9 +75,9 @@ def report(source: str, period: str, since: date | None, learners: tuple[str, ..
         write_output(json.dumps(cohort_data(data, pages), indent=2, ensure_ascii=False) + "\n",
                      output)
     elif fmt == "html":
-        from dptelemetry.render.html import document_html
+        from dptelemetry.render.html import html_page
 
-        write_output(document_html(cohort_document(data, pages),
+        write_output(html_page(cohort_document(data, pages), {}, {},
                                    made_from=f"the summaries shared in {source}"), output)
     else:
         write_document(lambda glyphs: cohort_document(data, pages), fmt, output)

@@ -67,7 +67,6 @@ def demo(folder: Path | None, runner: str) -> None:
     from dptelemetry.cli.output import write_document
     from dptelemetry.config import load_config
     from dptelemetry.demo.recorder import DayRecorder
-    from dptelemetry.plugins import get_plugin_manager
     from dptelemetry.render.document import day_document
     from dptelemetry.render.html import render_html
     from dptelemetry.render.reports import read_day
@@ -85,7 +84,7 @@ def demo(folder: Path | None, runner: str) -> None:
     progress = asyncio.run(recorder.play())
     config = load_config(recorder.config)
     with open_store(recorder.home) as store:
-        report = read_day(store, day, config, get_plugin_manager(config), with_week=True)
+        report = read_day(store, day, config, with_week=True)
     page = where / f"summary-{day.isoformat()}.html"
     page.write_text(render_html(report), encoding="utf-8")
     write_document(lambda glyphs: day_document(report, glyphs), "text", None)

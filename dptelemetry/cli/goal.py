@@ -9,6 +9,12 @@ import click
 
 from dptelemetry import clock
 from dptelemetry.cli.common import WholeNumber, cli_reader, cli_store, local_time
+from dptelemetry.cli.drill import (
+    again,
+    as_changes,
+    attempt_options,
+    report_start,
+)
 from dptelemetry.config import data_home
 from dptelemetry.durations import format_countdown, format_duration, parse_timebox
 from dptelemetry.goal_file import GoalFile
@@ -23,18 +29,25 @@ from dptelemetry.goals import (
 from dptelemetry.status_line import DEFAULT_WIDTH, MIN_WIDTH, status_line
 
 
-def _timebox(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
-    if value is None:
-        return None
+def timebox_seconds(value: str) -> float:
+    """A time box as given on the command line, in seconds; click.BadParameter if it is
+    not one."""
     try:
         return parse_timebox(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(str(exc), param_hint="'--timebox'") from None
+
+
+def _timebox(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    return None if value is None else timebox_seconds(value)
 
 
 @click.group()
 def goal() -> None:
     """Start, check and end deliberate-practice goals (one active at a time)."""
+
+
+goal.add_command(again)
 
 
 @goal.command()
@@ -43,16 +56,21 @@ def goal() -> None:
 @click.option("--weakness", metavar="TEXT", help="The weak spot this goal works on.")
 @click.option("--timebox", metavar="DURATION", callback=_timebox,
               help="How long to practise, 1m to 24h, e.g. 45m or 1h30m.")
-def start(title: str, target: str | None, weakness: str | None, timebox: float | None) -> None:
-    """Start a goal; a goal still active is ended first."""
+@click.option("--drill", metavar="NAME",
+              help="Make the goal the next attempt of this drill (a repeated exercise).")
+@attempt_options
+def start(title: str, target: str | None, weakness: str | None, timebox: float | None,
+          drill: str | None, changes: tuple[tuple[str, str], ...],
+          constraints: tuple[str, ...]) -> None:
+    """Start a goal; a goal still active is ended first. With --drill it is an attempt of
+    that drill (`dpt goal again` starts the next one)."""
     now = clock.now()
     with cli_store() as store:
         new, ended = start_goal(store, data_home(), title, now=now, target=target,
-                                weakness=weakness, timebox=timebox)
-    for old in ended:
-        click.echo(f"Ended '{old.title}' after {format_duration(old.elapsed(now))} (unrated).")
-    box = f" with a {format_duration(timebox)} time box" if timebox else ""
-    click.echo(f"Started '{new.title}' at {local_time(now)}{box}.")
+                                weakness=weakness, timebox=timebox, drill=drill,
+                                changes=as_changes(changes), constraints=constraints)
+        goals = load_goals(store) if new.drill else []
+    report_start(new, ended, goals, now)
 
 
 def _goal_json(g: Goal, now: float) -> dict[str, Any]:
@@ -63,6 +81,9 @@ def _goal_json(g: Goal, now: float) -> dict[str, Any]:
         "id": g.id, "title": g.title, "target": g.target, "weakness": g.weakness,
         "started": iso(g.started), "ended": iso(g.ended) if g.ended else None,
         "elapsed_s": round(g.elapsed(now), 1), "timebox_s": g.timebox,
+        "drill": g.drill, "attempt": g.attempt,
+        "changes": [{"lever": c.lever, "text": c.text} for c in g.changes],
+        "constraints": list(g.constraints),
     }
     if g.active:
         left = g.time_left(now)
@@ -116,6 +137,8 @@ def status(fmt: str, width: int) -> None:
         click.echo(f"Target: {current.target}")
     if current.weakness:
         click.echo(f"Weak spot: {current.weakness}")
+    if current.drill:
+        click.echo(f"Drill: {current.drill}, attempt {current.attempt}")
 
 
 @goal.command()
@@ -128,6 +151,11 @@ def end(rating: int | None, note: str | None) -> None:
         done = end_goal(store, data_home(), now=now, rating=rating, note=note)
     rated = f", rated {rating}/10" if rating else ""
     click.echo(f"Ended '{done.title}' after {format_duration(done.elapsed(now))}{rated}.")
+    if done.drill is not None:
+        from dptelemetry.render.drills import attempt_ended_lines
+
+        for line in attempt_ended_lines(data_home(), done, now):
+            click.echo(line)
 
 
 @goal.command(name="list")

@@ -207,7 +207,7 @@ def log(title: str | None, untagged: bool, repo: Path | None, fmt: str) -> None:
     the time from the goal's start (or previous commit) to each, where the store knows it."""
     from dptelemetry import clock
     from dptelemetry.capture.githooks.git import history, repo_root
-    from dptelemetry.capture.githooks.goal_log import group_by_goal
+    from dptelemetry.capture.githooks.goal_log import by_drill, group_by_goal
     from dptelemetry.errors import DptError
 
     if title is not None and untagged:
@@ -226,8 +226,13 @@ def log(title: str | None, untagged: bool, repo: Path | None, fmt: str) -> None:
         click.echo(f"No commit in {root} carries a Practice-Goal trailer "
                    "(start a goal with 'dpt goal start', then commit; --all lists the rest).")
         return
-    for group in groups:
-        _print_group(group, now)
+    for drill, members in by_drill(groups):
+        if drill is not None:
+            count = sum(len(g.commits) for g in members)
+            click.echo(f"Drill '{drill}': {count} commit{'s' * (count != 1)} in "
+                       f"{len(members)} attempt{'s' * (len(members) != 1)}")
+        for group in members:
+            _print_group(group, now, "  " if drill is not None else "")
 
 
 def _store_knowledge(root: Path, commits: list[CommitFacts]
@@ -253,7 +258,7 @@ def _duration(seconds: float | None) -> str:
     return "-" if seconds is None else "+" + format_duration(seconds)
 
 
-def _print_group(group: GoalCommits, now: float) -> None:
+def _print_group(group: GoalCommits, now: float, indent: str = "") -> None:
     from dptelemetry.cli.common import local_time
     from dptelemetry.durations import format_duration
 
@@ -268,12 +273,13 @@ def _print_group(group: GoalCommits, now: float) -> None:
         ran = format_duration(goal.elapsed(now))
         state = f"running for {ran}" if goal.active else f"ended after {ran}"
         rated = f", rated {goal.rating}/10" if goal.rating else ""
-        click.echo(f"{group.title}: {count} {noun} over "
+        attempt = f"attempt {goal.attempt}: " if goal.attempt is not None else ""
+        click.echo(f"{indent}{attempt}{group.title}: {count} {noun} over "
                    f"{format_duration(group.time_between_commits)}; goal {state}{rated}")
     for commit in group.commits:
         facts = commit.facts
-        click.echo(f"  {local_time(facts.authored, '%Y-%m-%d %H:%M')}  {facts.sha[:9]}  "
-                   f"{_duration(commit.since_previous):>7}  {facts.subject}")
+        click.echo(f"{indent}  {local_time(facts.authored, '%Y-%m-%d %H:%M')}  "
+                   f"{facts.sha[:9]}  {_duration(commit.since_previous):>7}  {facts.subject}")
 
 
 def _group_json(group: GoalCommits, now: float) -> dict[str, Any]:
@@ -286,6 +292,8 @@ def _group_json(group: GoalCommits, now: float) -> dict[str, Any]:
         "goal_started": iso(goal.started) if goal else None,
         "goal_ended": iso(goal.ended) if goal and goal.ended else None,
         "goal_elapsed_s": round(goal.elapsed(now), 1) if goal else None,
+        "drill": goal.drill if goal else None,
+        "attempt": goal.attempt if goal else None,
         "time_between_commits_s": round(group.time_between_commits, 1),
         "commits": [{"sha": c.facts.sha, "authored": iso(c.facts.authored),
                      "subject": c.facts.subject,

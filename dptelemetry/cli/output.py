@@ -110,3 +110,15 @@ def write_table(columns: Sequence[str], rows: Sequence[Sequence[str]],
     else:
         write_output(plain(lambda console: console.print(
             fitted_table(columns, rows, console.width, wrap=wrap))), None)
+
+
+def write_report(fmt: str, output: Path | None, *, json: Callable[[], str],
+                 html: Callable[[], str], document: DocumentFor) -> None:
+    """A report in `fmt`: its JSON text, its HTML page, or its document as text or
+    markdown (each made only when asked for)."""
+    if fmt == "json":
+        write_output(json(), output)
+    elif fmt == "html":
+        write_output(html(), output)
+    else:
+        write_document(document, fmt, output)

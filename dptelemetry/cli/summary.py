@@ -10,33 +10,32 @@ from typing import TYPE_CHECKING
 
 import click
 
-from dptelemetry.cli.output import (
-    DATE_OPTION,
-    OUTPUT_OPTION,
-    cannot_write,
-    write_document,
-    write_output,
-)
+from dptelemetry.cli.output import DATE_OPTION, OUTPUT_OPTION, cannot_write, write_report
 
 if TYPE_CHECKING:
     from dptelemetry.analysis.week import WeekSummary
-    from dptelemetry.render.document import DayReport
+    from dptelemetry.render.document import DayReport, Document
+    from dptelemetry.render.strip import Glyphs
 
 FORMATS = ("text", "markdown", "json", "html")
 
 
 def read_report(day: date, week: bool, with_week: bool) -> DayReport | WeekSummary:
     """The day's report (with its week when `with_week`), or the week ending on `day`."""
+    from dptelemetry.analysis.day_cache import DayCache
     from dptelemetry.cli.common import cli_config, cli_reader
-    from dptelemetry.plugins import get_plugin_manager
-    from dptelemetry.render.reports import read_day, read_week
+    from dptelemetry.render.reports import day_report
 
     config = cli_config()
     with cli_reader() as store:
-        manager = get_plugin_manager(config)
-        report = (read_week(store, day, config, manager) if week
-                  else read_day(store, day, config, manager, with_week))
-    for failure in manager.failures:
+        cache = DayCache(store, config)
+        if week:
+            from dptelemetry.analysis.week import week_ending
+
+            report: DayReport | WeekSummary = week_ending(cache, day)
+        else:
+            report = day_report(cache, day, with_week)
+    for failure in cache.plugin_failures:
         click.echo(f"dpt: warning: plugin {failure.plugin} failed in {failure.hook}: "
                    f"{failure.error}", err=True)
     # The report lives until this process ends: spare it the collector's walks while it is
@@ -46,18 +45,22 @@ def read_report(day: date, week: bool, with_week: bool) -> DayReport | WeekSumma
 
 
 def render(report: DayReport | WeekSummary, fmt: str, output: Path | None) -> None:
-    if fmt == "json":
+    def json() -> str:
         from dptelemetry.render.json import render_json
 
-        write_output(render_json(report), output)
-    elif fmt == "html":
+        return render_json(report)
+
+    def html() -> str:
         from dptelemetry.render.html import render_html
 
-        write_output(render_html(report), output)
-    else:
+        return render_html(report)
+
+    def document(glyphs: Glyphs) -> Document:
         from dptelemetry.render.document import as_document
 
-        write_document(lambda glyphs: as_document(report, glyphs), fmt, output)
+        return as_document(report, glyphs)
+
+    write_report(fmt, output, json=json, html=html, document=document)
 
 
 def html_file(day: date, week: bool) -> Path:

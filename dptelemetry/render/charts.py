@@ -41,7 +41,7 @@ _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 
 
 @contextmanager
-def _style(name: str) -> Iterator[None]:
+def chart_style(name: str) -> Iterator[None]:
     """Text stays text (small, selectable, in the reader's sans-serif font), and ids are salted
     per chart so that several SVGs inline in one page never share an id."""
     with matplotlib.rc_context({
@@ -52,7 +52,7 @@ def _style(name: str) -> Iterator[None]:
         yield
 
 
-def _svg(figure: Figure) -> str:
+def svg_of(figure: Figure) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
@@ -139,7 +139,7 @@ def timeline_chart(summary: DaySummary) -> str:
 
     lanes = ["zone", "typing", "long pauses", "test runs", "commits", "stuck"]
     y = {name: len(lanes) - 1 - i for i, name in enumerate(lanes)}
-    with _style("timeline"):
+    with chart_style("timeline"):
         fig = Figure(figsize=(WIDTH, 2.9))
         ax = fig.add_subplot()
         for s in summary.sessions:
@@ -172,7 +172,7 @@ def timeline_chart(summary: DaySummary) -> str:
         handles = [Patch(color=c, label=f"{z} zone") for z, c in ZONE_COLOURS.items()]
         ax.legend(handles=handles + ax.get_legend_handles_labels()[0], fontsize=8,
                   loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=5, frameon=False)
-        return _svg(fig)
+        return svg_of(fig)
 
 
 def _bin_edges(lo: float, hi: float, per_bin: int = 5) -> list[float]:
@@ -190,7 +190,7 @@ def pause_chart(summary: DaySummary) -> str:
     ranges = {"short": (t.burst_gap, t.medium_pause), "medium": (t.medium_pause, t.long_pause),
               "long": (t.long_pause, t.idle_timeout),
               "break": (t.idle_timeout, max(longest * 1.2, t.idle_timeout * 4))}
-    with _style("pauses"):
+    with chart_style("pauses"):
         fig = Figure(figsize=(WIDTH, 2.6))
         ax = fig.add_subplot()
         for name, (lo, hi) in ranges.items():
@@ -218,7 +218,7 @@ def pause_chart(summary: DaySummary) -> str:
         ax.set_xlabel("pause length (log scale)")
         ax.set_ylabel("pauses")
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        return _svg(fig)
+        return svg_of(fig)
 
 
 def runs_chart(summary: DaySummary) -> str:
@@ -228,7 +228,7 @@ def runs_chart(summary: DaySummary) -> str:
     assert timeline is not None and timeline.runs
     axis = DayAxis(summary)
     x = axis.x
-    with _style("runs"):
+    with chart_style("runs"):
         fig = Figure(figsize=(WIDTH, 2.4))
         ax = fig.add_subplot()
         for streak in timeline.red_streaks:
@@ -248,7 +248,7 @@ def runs_chart(summary: DaySummary) -> str:
         ax.set_ylim(-0.5, max([*heights, 1]) + 0.8)
         ax.set_ylabel("failing tests")
         ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        return _svg(fig)
+        return svg_of(fig)
 
 
 def week_chart(week: WeekSummary) -> str:
@@ -256,7 +256,7 @@ def week_chart(week: WeekSummary) -> str:
     signal that counts toward zones) on the right axis."""
     labels = [f"{d.date:%a}\n{d.date.day}" for d in week.days]
     xs = list(range(len(week.days)))
-    with _style("week"):
+    with chart_style("week"):
         fig = Figure(figsize=(WIDTH, 2.8))
         ax = fig.add_subplot()
         bottom = [0.0] * len(xs)
@@ -279,7 +279,7 @@ def week_chart(week: WeekSummary) -> str:
         handles = ax.get_legend_handles_labels()[0] + strain.get_legend_handles_labels()[0]
         ax.legend(handles=handles, fontsize=8, frameon=False, loc="upper left",
                   bbox_to_anchor=(1.08, 1.0))
-        return _svg(fig)
+        return svg_of(fig)
 
 
 def day_charts(summary: DaySummary, week: WeekSummary | None) -> dict[str, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from dptelemetry.analysis.days import local_datetime
 from dptelemetry.analysis.history import LOOKBACK_DAYS, MIN_DAYS
@@ -24,6 +25,9 @@ from dptelemetry.config import Thresholds
 from dptelemetry.durations import format_duration as dur
 from dptelemetry.render.console import NOTHING
 from dptelemetry.render.strip import UNICODE, Glyphs, Strip, day_strip
+
+if TYPE_CHECKING:  # a day's report without its week never needs the week's module
+    from dptelemetry.analysis.week import WeekSummary
 
 DISCLAIMER = ("These are signals, not diagnoses: each one shows the numbers behind it. "
               "Compare your days with your own, never with other people.")
@@ -188,7 +192,8 @@ def _goal_row(goal: GoalWork, clock: _Clock) -> tuple[str, ...]:
         "open" if goal.ended is None else "unrated")
     started = (clock(goal.started) if goal.started >= clock.day_start
                else f"{local_datetime(goal.started, clock.tz):%a %H:%M}")
-    return (goal.title, started, dur(goal.active_seconds), box, rating, str(goal.commits))
+    title = goal.title + (f" (drill {goal.drill}, attempt {goal.attempt})" if goal.drill else "")
+    return (title, started, dur(goal.active_seconds), box, rating, str(goal.commits))
 
 
 def _goals(summary: DaySummary, clock: _Clock) -> Section:

@@ -5,6 +5,7 @@ elsewhere, so it can be mailed to a mentor or opened offline."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -47,19 +48,12 @@ def kind(block: object) -> str:
     raise TypeError(f"not a block: {block!r}")
 
 
-def render_html(report: DayReport | WeekSummary) -> str:
-    from dptelemetry.render import charts
-
-    if isinstance(report, DayReport):
-        pictures = charts.day_charts(report.summary, report.week)
-    else:
-        pictures = {"week": charts.week_chart(report)} if report.active_seconds else {}
-    return document_html(as_document(report), pictures)
-
-
-def document_html(doc: Document, pictures: dict[str, str] | None = None,
-                  made_from: str = "the events on this computer") -> str:
-    """Any document as the page: charts (SVG text) go to the sections with their keys."""
+def html_page(doc: Document, charts: Mapping[str, str], captions: Mapping[str, str],
+              galleries: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+              made_from: str = "the events on this computer") -> str:
+    """A document as the page: `charts` (SVG) by the key of the section they illustrate,
+    with their `captions`; `galleries` are small charts, each with its own caption, shown
+    in a grid at the top of their section; `made_from` says where its numbers come from."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("dptelemetry.render", "templates"),
@@ -68,7 +62,20 @@ def document_html(doc: Document, pictures: dict[str, str] | None = None,
     env.filters["inline"] = inline
     env.globals["kind"] = kind
     context: dict[str, Any] = {
-        "doc": doc, "charts": {k: Markup(v) for k, v in (pictures or {}).items()},
-        "captions": CAPTIONS, "version": __version__, "made_from": made_from,
+        "doc": doc, "charts": {k: Markup(v) for k, v in charts.items()},
+        "captions": captions, "version": __version__,
+        "galleries": {k: [(caption, Markup(svg)) for caption, svg in pictures]
+                      for k, pictures in (galleries or {}).items()},
+        "made_from": made_from,
     }
     return env.get_template("report.html.j2").render(context)
+
+
+def render_html(report: DayReport | WeekSummary) -> str:
+    from dptelemetry.render import charts
+
+    if isinstance(report, DayReport):
+        pictures = charts.day_charts(report.summary, report.week)
+    else:
+        pictures = {"week": charts.week_chart(report)} if report.active_seconds else {}
+    return html_page(as_document(report), pictures, CAPTIONS)

@@ -44,11 +44,25 @@ def _timeline(summary: DaySummary) -> dict[str, Any]:
     }
 
 
+def whole_numbers(value: Any) -> Any:
+    """`value` with every whole float as an int: a day read back from the day cache (where a
+    number field is a float) and the same day just summarized (where a plugin gave an int)
+    print the same JSON."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: whole_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    return value
+
+
 def day_data(report: DayReport) -> dict[str, Any]:
     summary = report.summary
-    return {"schema_version": SCHEMA_VERSION, "kind": "day", **summary.to_dict(),
-            "timeline": _timeline(summary),
-            "next_session": _recommendation(report.next_session)}
+    data: dict[str, Any] = whole_numbers(
+        {"schema_version": SCHEMA_VERSION, "kind": "day", **summary.to_dict(),
+         "timeline": _timeline(summary), "next_session": _recommendation(report.next_session)})
+    return data
 
 
 def week_data(week: WeekSummary) -> dict[str, Any]:

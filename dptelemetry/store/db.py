@@ -33,7 +33,7 @@ from dptelemetry.store.files import (
 _COLUMNS = "ts_ms, id, kind, source, goal_id, repo, path, payload"
 _PLACES = ", ".join("?" * len(_COLUMNS.split(", ")))
 _INSERT = f"INSERT OR IGNORE INTO events ({_COLUMNS}) VALUES ({_PLACES})"
-_GOAL_KINDS = "kind IN ('goal_start', 'goal_end')"  # must match the partial index
+_GOAL_KINDS = "kind IN ('goal_start', 'goal_end', 'drill_rename')"  # as the partial index
 _TEST_RUNS = "kind = 'test_run'"  # must match the partial index (schema 5)
 
 
@@ -244,7 +244,8 @@ class Store:
         return self._select()
 
     def goal_history(self) -> list[Event]:
-        """All goal_start and goal_end events, in time order (read through a small index)."""
+        """All goal_start, goal_end and drill_rename events, in time order (read through a
+        small index)."""
         return list(self._select(f"WHERE {_GOAL_KINDS}"))
 
     def test_run_ids(self, start: float) -> list[str]:
@@ -291,7 +292,7 @@ class Store:
         self, start: float, end: float, key: str, stamp: int
     ) -> dict[str, list[float]] | None:
         """Metrics saved for this span by the same `key` while it had the same stamp."""
-        text = self._cached("day_metrics", start, end, key, stamp)
+        text = self._cached("day_metrics", start, end, key, stamp, "metrics")
         if text is None:
             return None
         metrics: dict[str, list[float]] = json.loads(text)
@@ -303,30 +304,40 @@ class Store:
     ) -> None:
         text = json.dumps({name: list(values) for name, values in metrics.items()},
                           separators=(",", ":"))
-        self._save("day_metrics", start, end, key, stamp, text)
+        self._save("day_metrics", start, end, key, stamp, {"metrics": text})
 
-    def cached_day_trend(self, start: float, end: float, key: str, stamp: int) -> str | None:
-        """A day's week-view row (JSON) saved by the same `key` at the same stamp."""
-        return self._cached("day_trends", start, end, key, stamp)
+    def cached_day_summary(self, start: float, end: float, key: str, stamp: int,
+                           part: str = "summary") -> str | None:
+        """A day's summary (JSON), or one of its digests (`part`: `digest`, `figures`),
+        saved by the same `key` at the same stamp."""
+        if part not in ("summary", "digest", "figures"):
+            raise ValueError(f"no part {part!r} of a day's summary is kept")
+        return self._cached("day_summaries", start, end, key, stamp, part)
 
-    def save_day_trend(self, start: float, end: float, key: str, stamp: int,
-                       trend: str) -> None:
-        self._save("day_trends", start, end, key, stamp, trend)
+    def save_day_summary(self, start: float, end: float, key: str, stamp: int,
+                         summary: str, digest: str, figures: str) -> None:
+        self._save("day_summaries", start, end, key, stamp,
+                   {"figures": figures, "digest": digest, "summary": summary})
 
-    def _cached(self, table: str, start: float, end: float, key: str, stamp: int) -> str | None:
+    def _cached(self, table: str, start: float, end: float, key: str, stamp: int,
+                column: str) -> str | None:
+        """The text kept in `column`, and only that column: a kept day's summary is ten
+        times its digests (which come first in the row, so reading them skips it)."""
         with _sqlite_errors(self.path):
             row = self._conn.execute(
-                f"SELECT * FROM {table} WHERE start_ms = ? AND end_ms = ? AND key = ? "
-                "AND stamp = ?",
+                f"SELECT {column} FROM {table} WHERE start_ms = ? AND end_ms = ? "
+                "AND key = ? AND stamp = ?",
                 (round(start * 1000), round(end * 1000), key, stamp),
             ).fetchone()
-        return None if row is None else str(row[4])
+        return None if row is None else str(row[0])
 
     def _save(self, table: str, start: float, end: float, key: str, stamp: int,
-              text: str) -> None:
+              texts: Mapping[str, str]) -> None:
+        names = ", ".join(texts)
         with self._transaction() as conn:
-            conn.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)",
-                         (round(start * 1000), round(end * 1000), key, stamp, text))
+            conn.execute(f"INSERT OR REPLACE INTO {table} (start_ms, end_ms, key, stamp, {names}) "
+                         f"VALUES (?, ?, ?, ?{', ?' * len(texts)})",
+                         (round(start * 1000), round(end * 1000), key, stamp, *texts.values()))
 
     def count(self) -> int:
         with _sqlite_errors(self.path):

@@ -155,6 +155,38 @@ def _v5_test_run_index(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX events_test_runs ON events(ts_ms) WHERE kind = 'test_run'")
 
 
+def _v6_drills_and_day_summaries(conn: sqlite3.Connection) -> None:
+    """Drill renames join the goal-history index (goals are folded from it, and a rename
+    changes their attempts' drill); and finished days are kept as what they summarize to.
+
+    `day_summaries` replaces `day_trends`: the week's row is one of the things a day's
+    summary gives. `digest` holds what drills read of the same summary, `figures` what
+    progress reads; they come first, so reading them never walks the summary's overflow
+    pages. A rowid table: with rows this large, a WITHOUT ROWID one took 0.5 ms a lookup
+    instead of 0.006 ms (measured on 365 kept days). Derived data like `day_metrics`;
+    `stamp` and `key` as in `day_trends`."""
+    conn.execute("DROP INDEX events_goal_history")
+    conn.execute(
+        "CREATE INDEX events_goal_history ON events(kind, ts_ms) "
+        "WHERE kind IN ('goal_start', 'goal_end', 'drill_rename')"
+    )
+    conn.execute("DROP TABLE day_trends")
+    conn.execute(
+        """CREATE TABLE day_summaries (
+            start_ms INTEGER NOT NULL,
+            end_ms INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            stamp INTEGER NOT NULL,
+            figures TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            PRIMARY KEY (start_ms, end_ms)
+        )"""
+    )
+
+
+
+
 def _iso_to_ms(text: str) -> tuple[int, bool]:
     """(ms since the epoch, whether `text` had an offset); no offset means UTC."""
     stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -171,6 +203,7 @@ STEPS: tuple[Callable[[sqlite3.Connection], list[str] | None], ...] = (
     _v3_day_metrics,
     _v4_day_trends,
     _v5_test_run_index,
+    _v6_drills_and_day_summaries,
 )
 LATEST = len(STEPS)
 

@@ -82,8 +82,10 @@ class DayBuilder:
         return self.add("commit", offset, source="git", goal_id=goal_id, sha="0" * 40,
                         branch="main", goal=goal, files=1, insertions=3, deletions=1)
 
-    def goal(self, offset: float, title: str, timebox: float | None = None) -> Event:
-        payload: dict[str, Any] = {"title": title}
+    def goal(self, offset: float, title: str, timebox: float | None = None,
+             **fields: Any) -> Event:
+        """A goal_start; `fields` are more payload fields (drill, changes, constraints)."""
+        payload: dict[str, Any] = {"title": title, **fields}
         if timebox is not None:
             payload["timebox_s"] = timebox
         goal_id = new_event_id(self.at(offset))  # a goal's id is its goal_start event's id
@@ -92,9 +94,9 @@ class DayBuilder:
         self.events.append(event)
         return event
 
-    def end_goal(self, offset: float, goal: Event) -> Event:
+    def end_goal(self, offset: float, goal: Event, **payload: Any) -> Event:
         return self.add("goal_end", offset, source="cli", goal_id=goal.goal_id,
-                        reason="ended")
+                        **{"reason": "ended", **payload})
 
     def goals(self) -> list[Goal]:
         return goals_from_events(self.events)

@@ -129,3 +129,34 @@ def test_a_repository_without_tagged_commits(repo: Path, git: Git, run_dpt: RunD
     assert "No commit in" in empty.stdout
     assert commit_file(git, "a.txt", "a\n", "-m", "untagged").returncode == 0
     assert log_json(run_dpt, repo) == []
+
+
+def test_attempts_of_a_drill_are_grouped_under_it(installed: Path, git: Git, dpt_home: Path,
+                                                  run_dpt: RunDpt) -> None:
+    """Two attempts of one drill (same title, as `dpt goal again` makes them) and a plain
+    goal between them: each attempt keeps its own commits, gathered under the drill."""
+    with open_store(dpt_home) as store:
+        start_goal(store, dpt_home, "Bowling kata", now=BASE, drill="bowling")
+    at(git, "a.txt", "first try", 600)
+    commit_events(dpt_home, 1)  # recorded while its attempt is the active goal
+    with open_store(dpt_home) as store:
+        end_goal(store, dpt_home, now=BASE + 1800, rating=5)
+        start_goal(store, dpt_home, "Parser", now=BASE + 2000)
+    at(git, "p.txt", "parser work", 2100)
+    commit_events(dpt_home, 2)
+    with open_store(dpt_home) as store:
+        start_goal(store, dpt_home, "Bowling kata", now=BASE + 3600, drill="bowling")
+    at(git, "b.txt", "second try", 3900)
+    at(git, "c.txt", "second try, more", 4200)
+    commit_events(dpt_home, 4)
+    groups = log_json(run_dpt, installed)
+    assert [(g["drill"], g["attempt"], g["title"], [c["subject"] for c in g["commits"]])
+            for g in groups] == [
+        ("bowling", 1, "Bowling kata", ["first try"]),
+        (None, None, "Parser", ["parser work"]),
+        ("bowling", 2, "Bowling kata", ["second try", "second try, more"])]
+    text = run_dpt("log", "--repo", str(installed)).stdout.splitlines()
+    assert text[0] == "Drill 'bowling': 3 commits in 2 attempts"
+    assert text[1].startswith("  attempt 1: Bowling kata: 1 commit over 10m; goal ended")
+    assert text[3].startswith("  attempt 2: Bowling kata: 2 commits over 10m; goal running")
+    assert text[6].startswith("Parser: 1 commit over ")

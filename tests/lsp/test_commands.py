@@ -19,8 +19,8 @@ async def test_commands_are_advertised(client: LanguageClient) -> None:
     result = await initialize(client)
     provider = result.capabilities.execute_command_provider
     assert provider is not None
-    assert set(provider.commands) == {"dpt.goal.start", "dpt.goal.end", "dpt.stuck",
-                                      "dpt.summary", "dpt.flush", "dpt.session"}
+    assert set(provider.commands) == {"dpt.goal.start", "dpt.goal.end", "dpt.goal.again",
+                                      "dpt.stuck", "dpt.summary", "dpt.flush", "dpt.session"}
 
 
 async def test_goal_stuck_and_end_from_the_editor_tag_what_follows(
@@ -77,7 +77,8 @@ async def test_a_goal_started_in_a_terminal_reaches_the_server_within_a_second_o
     ("dpt.goal.start", ["x", "90"], "'90' has no unit: say 90m or 90s"),
     ("dpt.goal.start", [{"title": "x", "timebox": 90}], "'90' has no unit: say 90m or 90s"),
     ("dpt.goal.start", ["x", "99999h"], "'99999h' is too long: a time box is 1m to 24h"),
-    ("dpt.goal.start", ["a", "1m", "b", "c", "d"], "takes at most 4 arguments"),
+    ("dpt.goal.start", ["a", "1m", "b", "c", "d", None, None, "e"],
+     "takes at most 7 arguments"),
     ("dpt.stuck", ["lost", "panic"], "impulse must be one of search, ask, switch, other"),
     ("dpt.stuck", [42], "text must be text"),
     ("dpt.stuck", [" \n "], "say what you were trying to do"),
@@ -119,3 +120,43 @@ async def test_summary_is_todays_summary_as_text(
     text = await command(client, "dpt.summary")
     assert text.startswith("Practice summary · ")
     assert "active in 1 session" in text and "1 edit burst of 3 typed edits" in text
+
+
+async def test_drill_attempts_from_the_editor(client: LanguageClient, dpt_home: Path) -> None:
+    """dpt.goal.start takes drill, change and constraints; dpt.goal.again starts the next
+    attempt; dpt.goal.end on an attempt rated at or below 6 names the one variable to
+    change and the command for next time, as `dpt goal end` does."""
+    await initialize(client)
+    first = await command(client, "dpt.goal.start",
+                          {"title": "Bowling kata", "timebox": "30m", "drill": "bowling",
+                           "constraints": ["no debugger"]})
+    assert first.splitlines() == ["Started 'Bowling kata' with a 30m time box.",
+                                  "Attempt 1 of drill 'bowling'.", "Constraint: no debugger"]
+    ended = await command(client, "dpt.goal.end", 3)
+    assert ended.splitlines()[1] == ("Rated 3, at or below 6 (drills.retune_rating): change "
+                                     "one variable next time.")
+    assert ended.splitlines()[-1].startswith("Next time: dpt goal again bowling --change ")
+    again = await command(client, "dpt.goal.again",
+                          {"change": [{"lever": "difficulty", "text": "spares"},
+                                      {"lever": "feedback", "text": "one test"}]})
+    assert again.splitlines()[:4] == [
+        "Started 'Bowling kata' with a 30m time box.", "Attempt 2 of drill 'bowling'.",
+        "Changed: difficulty: spares", "Changed: feedback: one test"]
+    assert again.splitlines()[-1].startswith("Warning: 2 changes at once")
+    await flush(client)
+    starts = stored(dpt_home, "goal_start")
+    assert [e.source for e in starts] == ["lsp", "lsp"]
+    assert starts[1].payload == {
+        "title": "Bowling kata", "timebox_s": 1800.0, "drill": "bowling",
+        "changes": [{"lever": "difficulty", "text": "spares"},
+                    {"lever": "feedback", "text": "one test"}],
+        "constraints": ["no debugger"]}
+    mirrored = read_active_goal_file(dpt_home)
+    assert mirrored is not None
+    assert (mirrored.title, mirrored.goal_id) == ("Bowling kata", starts[1].id)
+    with pytest.raises(JsonRpcException, match="change must be"):
+        await command(client, "dpt.goal.again", {"change": "harder"})
+    with pytest.raises(JsonRpcException, match="no drill named 'nope'"):
+        await command(client, "dpt.goal.again", "nope")
+    with pytest.raises(JsonRpcException, match="a change's lever is one of"):
+        await command(client, "dpt.goal.again", {"change": {"lever": "mood", "text": "x"}})

@@ -154,3 +154,12 @@ def test_week_lists_seven_days(summary: Summary, schema: dict[str, Any]) -> None
     assert data["days"][0]["date"] == "2024-05-02"
     assert data["zone_seconds"] == {"comfort": 0, "learning": 1800, "panic": 350}
     assert data["next_session"]["source"] == "test_error_quotient"
+
+
+def test_json_is_the_same_when_the_day_is_read_back_from_the_cache(summary: Summary) -> None:
+    """The first summary of a past day keeps it in the store; the second reads it from there
+    (where a number field comes back as a float) and must print exactly the same."""
+    first = summary("--date", "2024-05-06", "--format", "json").stdout
+    again = summary("--date", "2024-05-06", "--format", "json").stdout
+    assert again == first
+    assert '"passed": 3,' in first  # whole numbers print whole

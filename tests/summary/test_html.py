@@ -69,18 +69,24 @@ def near(pixel: tuple[int, ...], colour: tuple[int, int, int], tolerance: int = 
     return sum(abs(a - b) for a, b in zip(pixel[:3], colour, strict=True)) <= tolerance
 
 
-def chart_pixels(visit: PageVisit) -> dict[str, list[tuple[int, ...]]]:
-    """The screenshot's pixels inside each chart, by section."""
+def figure_pixels(visit: PageVisit) -> list[list[tuple[int, ...]]]:
+    """The screenshot's pixels inside each chart, in page order."""
     from PIL import Image
 
     image = Image.open(io.BytesIO(visit.screenshot)).convert("RGB")
-    found = {}
+    found = []
     for figure in visit.figures:
         box = (int(figure["x"]), int(figure["y"]), int(figure["x"] + figure["width"]),
                int(figure["y"] + figure["height"]))
         data = image.crop(box).tobytes()
-        found[figure["section"]] = [tuple(data[i:i + 3]) for i in range(0, len(data), 3)]
+        found.append([tuple(data[i:i + 3]) for i in range(0, len(data), 3)])
     return found
+
+
+def chart_pixels(visit: PageVisit) -> dict[str, list[tuple[int, ...]]]:
+    """The screenshot's pixels inside each chart, by section (one chart a section)."""
+    return {f["section"]: pixels
+            for f, pixels in zip(visit.figures, figure_pixels(visit), strict=True)}
 
 
 @pytest.fixture

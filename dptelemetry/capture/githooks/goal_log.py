@@ -1,4 +1,5 @@
-"""`dpt log`: a repository's commits grouped by the goal their trailer names.
+"""`dpt log`: a repository's commits grouped by the goal their trailer names, and goals that
+are attempts of a drill gathered under it.
 
 The trailers are the source (they travel with the history, to clones and other machines);
 the store adds what only it knows: when each goal started and ended, so the time from the
@@ -8,7 +9,7 @@ which a rebase or an amend keeps.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dptelemetry.capture.githooks.git import CommitFacts
@@ -84,3 +85,22 @@ def group_by_goal(history: Iterable[CommitFacts], goals: list[Goal],
     result = [GoalCommits(name, goal, _timed(commits, goal))
               for name, goal, commits in groups.values()]
     return sorted(result, key=lambda g: (g.title is None, g.commits[0].facts.authored))
+
+
+def by_drill(groups: Sequence[GoalCommits]) -> list[tuple[str | None, list[GoalCommits]]]:
+    """The groups gathered per drill, attempts in order, each drill where its first commit
+    falls; goals that are no drill's attempt stay apart, one "drill" of None each."""
+    drills: dict[str | None, list[GoalCommits]] = {}
+    order: list[tuple[str | None, list[GoalCommits]]] = []
+    for group in groups:
+        drill = group.goal.drill if group.goal is not None else None
+        if drill is None:
+            order.append((None, [group]))
+        elif drill in drills:
+            drills[drill].append(group)
+        else:
+            drills[drill] = [group]
+            order.append((drill, drills[drill]))
+    for _, members in order:
+        members.sort(key=lambda g: (g.goal.attempt or 0) if g.goal is not None else 0)
+    return order

@@ -13,15 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from dptelemetry.config import Config
+from dptelemetry.drills import Change, attempt_lines, attempt_warnings, latest_attempt
 from dptelemetry.durations import format_duration, parse_timebox
 from dptelemetry.errors import DptError
 from dptelemetry.events import utf8_safe
-from dptelemetry.goals import Goal, end_goal, load_goals, start_goal
-from dptelemetry.store import open_store
+from dptelemetry.goals import Goal, end_goal, load_goals, start_again, start_goal
+from dptelemetry.store import Store, open_store
 from dptelemetry.stuck import IMPULSES, log_stuck
 
 GOAL_START = "dpt.goal.start"
 GOAL_END = "dpt.goal.end"
+GOAL_AGAIN = "dpt.goal.again"
 STUCK = "dpt.stuck"
 SUMMARY = "dpt.summary"
 FLUSH = "dpt.flush"
@@ -58,29 +60,85 @@ def _text(command: str, name: str, value: Any) -> str | None:
     return utf8_safe(value)
 
 
+_ATTEMPT = ("drill", "change", "constraints")
+"""What `dpt.goal.start` takes after the goal's own fields, as `dpt goal start` does:
+`change` one {lever, text} object or a list of them, `constraints` one text or a list."""
+
+
+def _timebox(command: str, given: dict[str, Any]) -> float | None:
+    if "timebox" not in given:
+        return None
+    try:
+        return parse_timebox(given["timebox"])
+    except ValueError as exc:
+        raise CommandArgumentError(
+            f"{command}: timebox must be a length of time like 45m or 1h30m; {exc}") from None
+
+
+def _changes(command: str, value: Any) -> tuple[Change, ...]:
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    if not all(isinstance(c, dict) and set(c) == {"lever", "text"} for c in items):
+        raise CommandArgumentError(f"{command}: change must be {{\"lever\": ..., \"text\": ...}} "
+                                   f"or a list of them")
+    return tuple(Change(str(c["lever"]), _text(command, "change text", c["text"]) or "")
+                 for c in items)
+
+
+def _constraints(command: str, value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else [value]
+    return tuple(_text(command, "constraints", c) or "" for c in items)
+
+
+def _started(goal: Goal, ended: Sequence[Goal], previous: Goal | None, now: float) -> str:
+    lines = [f"Ended '{old.title}' after {format_duration(old.elapsed(now))} (unrated)."
+             for old in ended]
+    box = f" with a {format_duration(goal.timebox)} time box" if goal.timebox else ""
+    lines.append(f"Started '{goal.title}'{box}.")
+    if goal.drill is not None:
+        lines += attempt_lines(goal)
+        lines += [f"Warning: {w}." for w in attempt_warnings(goal, previous)]
+    return "\n".join(lines)
+
+
+def _previous(store: Store, goal: Goal) -> Goal | None:
+    return latest_attempt([g for g in load_goals(store) if g.id != goal.id], goal.drill)
+
+
 def start(home: Path, now: float, args: Sequence[Any]) -> tuple[str, Goal]:
-    given = arguments(GOAL_START, args, ("title", "timebox", "target", "weakness"))
+    given = arguments(GOAL_START, args, ("title", "timebox", "target", "weakness", *_ATTEMPT))
     title = _text(GOAL_START, "title", given.get("title"))
     if not title:
         raise CommandArgumentError(f"{GOAL_START}: a goal needs a title")
-    timebox = None
-    if "timebox" in given:
-        try:
-            timebox = parse_timebox(given["timebox"])
-        except ValueError as exc:
-            raise CommandArgumentError(
-                f"{GOAL_START}: timebox must be a length of time like 45m or 1h30m; {exc}"
-            ) from None
+    timebox = _timebox(GOAL_START, given)
     with open_store(home) as store:
         goal, ended = start_goal(
             store, home, title, now=now, timebox=timebox, source=SOURCE,
             target=_text(GOAL_START, "target", given.get("target")),
-            weakness=_text(GOAL_START, "weakness", given.get("weakness")))
-    lines = [f"Ended '{old.title}' after {format_duration(old.elapsed(now))} (unrated)."
-             for old in ended]
-    box = f" with a {format_duration(timebox)} time box" if timebox else ""
-    lines.append(f"Started '{goal.title}'{box}.")
-    return "\n".join(lines), goal
+            weakness=_text(GOAL_START, "weakness", given.get("weakness")),
+            drill=_text(GOAL_START, "drill", given.get("drill")),
+            changes=_changes(GOAL_START, given.get("change")),
+            constraints=_constraints(GOAL_START, given.get("constraints")) or ())
+        previous = _previous(store, goal) if goal.drill else None
+    return _started(goal, ended, previous, now), goal
+
+
+def again(home: Path, now: float, args: Sequence[Any]) -> tuple[str, Goal]:
+    """The next attempt of a drill, as `dpt goal again` starts it."""
+    given = arguments(GOAL_AGAIN, args, ("drill", "change", "constraints", "title", "timebox",
+                                         "target", "weakness"))
+    with open_store(home) as store:
+        goal, ended = start_again(
+            store, home, _text(GOAL_AGAIN, "drill", given.get("drill")), now=now,
+            title=_text(GOAL_AGAIN, "title", given.get("title")),
+            target=_text(GOAL_AGAIN, "target", given.get("target")),
+            weakness=_text(GOAL_AGAIN, "weakness", given.get("weakness")),
+            timebox=_timebox(GOAL_AGAIN, given),
+            changes=_changes(GOAL_AGAIN, given.get("change")),
+            constraints=_constraints(GOAL_AGAIN, given.get("constraints")), source=SOURCE)
+        previous = _previous(store, goal)
+    return _started(goal, ended, previous, now), goal
 
 
 def end(home: Path, now: float, args: Sequence[Any]) -> str:
@@ -92,7 +150,12 @@ def end(home: Path, now: float, args: Sequence[Any]) -> str:
         goal = end_goal(store, home, now=now, rating=rating, source=SOURCE,
                         note=_text(GOAL_END, "note", given.get("note")))
     rated = f", rated {goal.rating}/10" if goal.rating is not None else ""
-    return f"Ended '{goal.title}' after {format_duration(goal.elapsed(now))}{rated}."
+    lines = [f"Ended '{goal.title}' after {format_duration(goal.elapsed(now))}{rated}."]
+    if goal.drill is not None:
+        from dptelemetry.render.drills import attempt_ended_lines
+
+        lines += attempt_ended_lines(home, goal, now)
+    return "\n".join(lines)
 
 
 def stuck(home: Path, now: float, args: Sequence[Any]) -> str:

@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,6 +40,7 @@ from dptelemetry.capture.lsp.protocol import TelemetryProtocol
 from dptelemetry.capture.lsp.recorder import Recorder
 from dptelemetry.config import Config, data_home
 from dptelemetry.errors import DptError
+from dptelemetry.goals import Goal
 from dptelemetry.store.writer import BatchWriter
 
 logger = logging.getLogger(__name__)
@@ -185,12 +186,18 @@ def _register_commands(server: TelemetryServer) -> None:
             raise JsonRpcInvalidParams("the server is not initialized yet")
         return ls.recorder, ls.writer
 
-    @server.command(commands.GOAL_START)
-    async def goal_start(ls: TelemetryServer, *args: Any) -> str:
-        recorder, _ = session(ls)
-        message, goal = await ls.in_worker(commands.start, ls.home, clock.now(), args)
-        recorder.goal.set(goal.id)
-        return message
+    def starting(start: Callable[[Path, float, Sequence[Any]], tuple[str, Goal]]
+                 ) -> Callable[..., Awaitable[str]]:
+        """A command that starts a goal: the server's events carry it from then on."""
+        async def command(ls: TelemetryServer, *args: Any) -> str:
+            recorder, _ = session(ls)
+            message, goal = await ls.in_worker(start, ls.home, clock.now(), args)
+            recorder.goal.set(goal.id)
+            return message
+        return command
+
+    server.command(commands.GOAL_START)(starting(commands.start))
+    server.command(commands.GOAL_AGAIN)(starting(commands.again))
 
     @server.command(commands.GOAL_END)
     async def goal_end(ls: TelemetryServer, *args: Any) -> str:
