@@ -9,8 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 from tests.summary.browser import Chromium
@@ -25,38 +23,10 @@ from .codeserver import (
 )
 from .editors import EACH_CHANGE, EDITED, TEXT, edit_counts
 from .lspclient import stored
-from .rawlsp import start_server
 
 NOTIFICATIONS = ".notifications-toasts"
 STATUS_PROGRESS = "#status\\.progress"
 GOAL = "Bowling kata in VS Code"
-
-
-@dataclass(frozen=True)
-class ServerFeatures:
-    commands: list[str]
-    """The commands it offers (what the extension finds)."""
-    progress: bool
-    """Whether it shows an active goal as work-done progress (live feedback, issue 12)."""
-
-
-def server_features(home: Path) -> ServerFeatures:
-    """What this checkout's `dpt lsp` does, asked with a data home of its own where a goal
-    is active: a client that takes work-done progress should be sent it within 5 s."""
-    env = {**os.environ, "DPT_HOME": str(home)}
-    subprocess.run([sys.executable, "-m", "dptelemetry", "goal", "start", "probe",
-                    "--timebox", "25m"], env=env, check=True, capture_output=True)
-    process, client = start_server(env=env)
-    try:
-        reply = client.request("initialize", {
-            "processId": None, "capabilities": {"window": {"workDoneProgress": True}}})
-        client.notify("initialized", {})
-        progress = client.wait_for("window/workDoneProgress/create", timeout=6) is not None
-    finally:
-        process.kill()
-        process.wait()
-    provider = reply["result"]["capabilities"]["executeCommandProvider"]
-    return ServerFeatures(commands=provider["commands"], progress=progress)
 
 
 def test_vscode_extension_records_typing_and_runs_the_palette_commands(
@@ -94,11 +64,10 @@ def run_session(page: Workbench, server: CodeServer, source: Path, home: Path,
                 shots: Path) -> None:
     wait_until("the extension starts dpt lsp", lambda: stored(home, "lsp_start"), 90)
     page.wait_for("the workbench shows the folder", ".monaco-workbench", "KATA")
-    server_does = server_features(shots.parent / "probe-home")
     with step("open, type, delete and save kata.py"):
         edit_and_save(page, source, home)
     with step("the goal commands"):
-        goal_commands(page, home, server_does, shots)
+        goal_commands(page, home, shots)
     with step("open today's summary"):  # its tab takes the keyboard: no typing after it
         open_the_summary(page, server)
     with step("restart a dead server, then miss dpt"):
@@ -137,8 +106,7 @@ def edit_and_save(page: Workbench, source: Path, home: Path) -> None:
     assert (saved.repo, saved.path) == (opened.repo, opened.path)
 
 
-def goal_commands(page: Workbench, home: Path, server_does: ServerFeatures,
-                  shots: Path) -> None:
+def goal_commands(page: Workbench, home: Path, shots: Path) -> None:
     """Start a goal, see it in the status bar, show the session, log a stuck moment, end the
     goal, ask for the next attempt of a drill: each through the palette and its prompts."""
     page.palette("start a goal", "dptelemetry: Start a practice goal")
@@ -148,8 +116,8 @@ def goal_commands(page: Workbench, home: Path, server_does: ServerFeatures,
                   f"Started '{GOAL}' with a 25m time box.")
     [goal] = stored(home, "goal_start")
     assert (goal.source, goal.payload) == ("lsp", {"title": GOAL, "timebox_s": 1500.0})
-    status_bar_shows_the_goal(page, server_does, shots)
-    show_the_session(page, server_does)
+    status_bar_shows_the_goal(page, shots)
+    show_the_session(page)
 
     page.palette("log a stuck moment", "dptelemetry: Log a stuck moment")
     page.answer("log a stuck moment", "What were you trying to do?", "mock the clock")
@@ -168,37 +136,34 @@ def goal_commands(page: Workbench, home: Path, server_does: ServerFeatures,
     assert (ended.goal_id, ended.payload) == (goal.id, {"rating": 7, "note": "clock mocked",
                                                         "reason": "ended"})
 
+    # a drill attempt made in a terminal, then the next one from the palette
+    env = {**os.environ, "DPT_HOME": str(home)}
+    for args in (["goal", "start", "Roman numerals", "--drill", "roman", "--timebox", "30m"],
+                 ["goal", "end", "--rating", "8"]):
+        subprocess.run([sys.executable, "-m", "dptelemetry", *args], env=env, check=True,
+                       capture_output=True)
     page.palette("next attempt of a drill", "dptelemetry: Start the next attempt of a drill")
-    page.answer("next attempt of a drill", "Drill name", "")
-    if "dpt.goal.again" not in server_does.commands:  # drills arrive with issue 13
-        page.wait_for("next attempt of a drill: a server without drills says so",
-                      NOTIFICATIONS, "does not know the command dpt.goal.again yet")
+    page.answer("next attempt of a drill", "Drill name", "roman")
+    page.wait_for("next attempt of a drill: the server's answer shows", NOTIFICATIONS,
+                  "Attempt 2 of drill 'roman'.")
+    attempt = stored(home, "goal_start")[-1]
+    assert (attempt.source, attempt.payload["drill"], attempt.payload["title"]) == (
+        "lsp", "roman", "Roman numerals")
 
 
-def status_bar_shows_the_goal(page: Workbench, server_does: ServerFeatures,
-                              shots: Path) -> None:
+def status_bar_shows_the_goal(page: Workbench, shots: Path) -> None:
     """The server's work-done progress, drawn by the language client in the status bar as
-    "TITLE: 25m left". Until the server sends progress (live feedback, issue 12) there is
-    nothing to draw: the check waits on it and says so."""
-    if server_does.progress:
-        page.wait_for("the status bar shows the goal and its time left", STATUS_PROGRESS,
-                      f"{GOAL}: ")
-        assert re.search(rf"{re.escape(GOAL)}: 2[45]m left", page.text(STATUS_PROGRESS))
-    else:
-        warnings.warn("VS Code status bar check not run: this dpt lsp sends no work-done "
-                      "progress for an active goal yet (issue 12)", stacklevel=1)
+    "TITLE: 25m left"."""
+    page.wait_for("the status bar shows the goal and its time left", STATUS_PROGRESS,
+                  f"{GOAL}: ")
+    assert re.search(rf"{re.escape(GOAL)}: 2[45]m left", page.text(STATUS_PROGRESS))
     page.screenshot(shots / "status-bar.png")
 
 
-def show_the_session(page: Workbench, server_does: ServerFeatures) -> None:
+def show_the_session(page: Workbench) -> None:
     page.palette("show the session", "dptelemetry: Show the session so far")
-    if "dpt.session" in server_does.commands:  # issue 12
-        page.wait_for("show the session: the server's answer shows", ".monaco-dialog-box",
-                      GOAL)
-        page.press("Escape")
-    else:
-        page.wait_for("show the session: a server without it says so", NOTIFICATIONS,
-                      "does not know the command dpt.session yet")
+    page.wait_for("show the session: the server's answer shows", ".monaco-dialog-box", GOAL)
+    page.press("Escape")
 
 
 def open_the_summary(page: Workbench, server: CodeServer) -> None:
