@@ -9,7 +9,6 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Mapping
 from typing import IO, Any
 
 from .lspclient import SERVER_COMMAND
@@ -54,19 +53,6 @@ class RawClient:
             if reply.get("id") == self._next_id and "method" not in reply:
                 return reply
 
-    def wait_for(self, method: str, timeout: float) -> dict[str, Any] | None:
-        """The next message from the server with `method` (others are skipped), or None
-        when none comes within `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                message = self._replies.get(timeout=left)
-            except queue.Empty:
-                return None
-            if message.get("method") == method:
-                return message
-        return None
-
     def initialize(self, options: Any = None) -> None:
         self.request("initialize", {"processId": None, "capabilities": {},
                                     "initializationOptions": options})
@@ -86,13 +72,11 @@ class RawClient:
             "contentChanges": [{"range": {"start": position, "end": position}, "text": text}]})
 
 
-def start_server(*args: str, env: Mapping[str, str] | None = None
-                 ) -> tuple[subprocess.Popen[bytes], RawClient]:
+def start_server(*args: str) -> tuple[subprocess.Popen[bytes], RawClient]:
     process = subprocess.Popen([*SERVER_COMMAND, *args], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdin is not None and process.stdout is not None
     return process, RawClient(process.stdin, process.stdout)
-
 
 
 def free_port() -> int:
