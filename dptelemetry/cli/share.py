@@ -36,14 +36,14 @@ def share(ctx: click.Context, day: date | None, since: date | None, dry_run: boo
         return
     if day is not None and since is not None:
         raise click.UsageError("give --date or --since, not both")
-    from dptelemetry.sync.share import ShareState, day_files, days_to_share, share_folder
+    from dptelemetry.sync.share import ShareState, days_to_share, share_folder, shared_files
     from dptelemetry.sync.share import share as push_share
 
     home = data_home()
     state = ShareState.load(share_folder(home))
     days = days_to_share(state, today(), day, since)
     with cli_reader() as store:
-        files = day_files(store, cli_config(), state.name, days)
+        files = shared_files(store, cli_config(), state.name, days)
     if dry_run:
         for relative, text in files.items():
             click.echo(f"=== {relative}")
@@ -52,7 +52,7 @@ def share(ctx: click.Context, day: date | None, since: date | None, dry_run: boo
                    err=True)
         return
     report = push_share(home, files, days)
-    shared = len(files) - 1
+    shared = sum(1 for path in files if "/days/" in path)
     what = f"{shared} day{'s' if shared != 1 else ''}" if shared else "no recorded day"
     if not report.changed:
         click.echo(f"Nothing new to share ({what} checked, all already shared).")

@@ -1,18 +1,21 @@
 """Sharing with a mentor, opt in: a learner's daily summaries, cut to the fields a coach needs,
 in their own folder of the mentor's cohort repository.
 
-Layout of a cohort repository: `learners/<name>/learner.json` (format and name) and
-`learners/<name>/days/<YYYY-MM-DD>.json` (one shared day summary each). A learner writes only
+Layout of a cohort repository: `learners/<name>/learner.json` (format and name),
+`learners/<name>/days/<YYYY-MM-DD>.json` (one shared day summary each) and
+`learners/<name>/drills/<name>-<hash>.json` (a drill's attempts, as `dpt drill show` gives
+them). A learner writes only
 under their own folder, so learners never conflict; a day shared again replaces its file in a
 new commit (history is never rewritten).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,7 +26,7 @@ from dptelemetry.errors import DptError
 from dptelemetry.events import EventKind
 from dptelemetry.store.db import Store
 from dptelemetry.sync import gitrepo
-from dptelemetry.sync.shared_fields import DAY, Redactor, allowed
+from dptelemetry.sync.shared_fields import DAY, DRILL, Redactor, allowed
 
 FORMAT = 1
 SHARE_DIR = "share"
@@ -101,25 +104,44 @@ def _private_names(store: Store, start: float, end: float) -> Iterator[tuple[str
                 yield test.split("::")[0].split(" ")[0], "[file]"
 
 
-def day_files(store: Store, config: Config, name: str, days: Iterable[date]) -> dict[str, str]:
+def shared_files(store: Store, config: Config, name: str, days: list[date]) -> dict[str, str]:
     """The files `dpt share` writes for these days: relative path -> exact text. Days with
-    nothing recorded are left out."""
+    nothing recorded are left out; each drill with an attempt started on one of them is
+    written whole (all its attempts)."""
+    from dptelemetry.analysis.day_cache import DayCache
     from dptelemetry.analysis.days import day_bounds
-    from dptelemetry.plugins import get_plugin_manager
+    from dptelemetry.analysis.drills import drill_report
+    from dptelemetry.goals import load_goals
+    from dptelemetry.render.drills import drill_data
     from dptelemetry.render.json import day_data
-    from dptelemetry.render.reports import read_day
+    from dptelemetry.render.reports import day_report
 
-    manager = get_plugin_manager(config)
-    files = {f"{LEARNERS_DIR}/{name}/learner.json": _dump({"format": FORMAT, "name": name})}
+    goals = load_goals(store)
+    cache = DayCache(store, config, goals=goals)
+    folder = f"{LEARNERS_DIR}/{name}"
+    files = {f"{folder}/learner.json": _dump({"format": FORMAT, "name": name})}
     for day in days:
-        data = day_data(read_day(store, day, config, manager))
-        if not _recorded(data):
-            continue
-        start, end = day_bounds(day)
-        redact = Redactor(_private_names(store, start, end))
-        files[f"{LEARNERS_DIR}/{name}/days/{day.isoformat()}.json"] = _dump(
-            redact(allowed(data, DAY)))
+        data = day_data(day_report(cache, day))
+        if _recorded(data):
+            redact = Redactor(_private_names(store, *day_bounds(day)))
+            files[f"{folder}/days/{day.isoformat()}.json"] = _dump(redact(allowed(data, DAY)))
+    first, last = day_bounds(days[0])[0], day_bounds(days[-1])[1]
+    redact = Redactor(_private_names(store, first, last))
+    for drill in sorted({g.drill for g in goals if g.drill and first <= g.started < last}):
+        report = drill_report(goals, drill, cache)
+        if report is not None:
+            files[f"{folder}/drills/{drill_file(drill)}"] = _dump(
+                redact(allowed(drill_data(report), DRILL)))
     return files
+
+
+def drill_file(drill: str) -> str:
+    """A readable file name for a drill, unique for its name (any case and spacing)."""
+    from dptelemetry.drills import drill_key
+
+    key = drill_key(drill)
+    slug = re.sub(r"[^a-z0-9]+", "-", key).strip("-")[:40] or "drill"
+    return f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:8]}.json"
 
 
 def _recorded(day: dict[str, Any]) -> bool:

@@ -37,7 +37,8 @@ DAY: Shape = {
                   "error_quotient": ALL, "repeated_error_density": ALL},
     "commits": {"total": ALL, "tagged": ALL},
     "goals": [{"id": ALL, "title": ALL, "active_seconds": ALL, "commits": ALL,
-               "started": ALL, "ended": ALL, "timebox_s": ALL, "rating": ALL}],
+               "started": ALL, "ended": ALL, "timebox_s": ALL, "rating": ALL, "drill": ALL,
+               "attempt": ALL}],
     "stuck_moments": [{"start": ALL, "end": ALL, "seconds": ALL, "detected": ALL,
                        "text": ALL, "impulse": ALL}],
     "signals": [SIGNAL],
@@ -48,6 +49,22 @@ DAY: Shape = {
 }
 """Left out: the files beside the longest pauses, the day's timeline (commit shas, runners),
 plugin sections and failures, the plugin list."""
+
+DRILL: Shape = {
+    "schema_version": ALL, "kind": ALL, "name": ALL, "measures": ALL, "min_side": ALL,
+    "attempts": [{
+        "attempt": ALL, "goal_id": ALL, "title": ALL, "target": ALL, "weakness": ALL,
+        "started": ALL, "ended": ALL, "status": ALL, "timebox_s": ALL, "active_seconds": ALL,
+        "rating": ALL, "note": ALL, "changes": ALL, "constraints": ALL, "test_runs": ALL,
+        "first_green_s": ALL, "stuck": ALL, "zone_seconds": ALL, "commits": ALL,
+        "signals": [{"name": ALL, "severity": ALL, "start": ALL, "end": ALL, "lever": ALL}],
+    }],
+    "first_vs_latest": ALL,
+    "changes": [{"attempt": ALL, "lever": ALL, "text": ALL, "later_changes": ALL,
+                 "comparisons": ALL}],
+}
+"""A drill as `dpt drill show --format json` gives it: every field of it is numbers, names
+of signals and measures, and what the learner typed (titles, notes, changes, constraints)."""
 
 
 def allowed(value: Any, shape: Any) -> Any:

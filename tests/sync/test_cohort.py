@@ -82,8 +82,8 @@ def _write(root: Path, learner: str, days: list[dict[str, Any]]) -> None:
         (folder / f"{day['date']}.json").write_text(json.dumps(day))
 
 
-def _goal(n: int, rating: int, ended: date) -> dict[str, Any]:
-    return {"id": f"g{n}", "title": f"goal {n}", "rating": rating,
+def _goal(n: int, rating: int, ended: date, drill: str | None = None) -> dict[str, Any]:
+    return {"id": f"g{n}", "title": f"goal {n}", "rating": rating, "drill": drill,
             "ended": f"{ended.isoformat()}T10:00:00+00:00"}
 
 
@@ -95,8 +95,8 @@ def test_flags_on_a_cohort_built_by_construction(home, tmp_path: Path) -> None:
     _write(root, "panicky", [_day(d[2], [("learning", 2160), ("panic", 1440)], stuck=2)])
     _write(root, "away", [_day(d[10], [("learning", 3000)])])
     _write(root, "sinking", [_day(d[11], [("learning", 600)], [_goal(1, 8, d[11])]),
-                             _day(d[5], [("learning", 600)], [_goal(2, 6, d[5])]),
-                             _day(d[1], [("learning", 600)], [_goal(3, 5, d[1])])])
+                             _day(d[5], [("learning", 600)], [_goal(2, 6, d[5], "kata")]),
+                             _day(d[1], [("learning", 600)], [_goal(3, 5, d[1], "kata")])])
     rows = {x["name"]: x for x in report(home("mentor"), str(root), "--week")["learners"]}
     assert rows["calm"]["flags"] == []
     assert rows["calm"]["practice_seconds"] == 3600
@@ -107,6 +107,7 @@ def test_flags_on_a_cohort_built_by_construction(home, tmp_path: Path) -> None:
     assert rows["away"]["days"] == [] and rows["away"]["practice_seconds"] == 0
     assert rows["sinking"]["flags"] == ["ratings falling: 8 → 6 → 5 over the last 3 rated goals"]
     assert rows["sinking"]["ratings"] == [6, 5]  # those of the week; the flag looks further back
+    assert (rows["sinking"]["drills"], rows["sinking"]["attempts"]) == (1, 2)
 
     mentor = home("mentor")
     markdown = mentor("cohort", "report", str(root), "--format", "markdown", env=TODAY).stdout

@@ -169,3 +169,36 @@ def test_the_example_hook_keeps_each_learner_in_their_folder(home, tmp_path: Pat
                     "ana"], check=True)
     assert subprocess.run(push, env={**env, "DPT_COHORT_USER": "ana"},
                           capture_output=True, check=False).returncode == 0
+
+
+def _at(day_time: str) -> dict[str, str]:
+    """DPT_CLOCK_OFFSET that makes now `day_time` (ISO, UTC)."""
+    import time
+    from datetime import datetime, timezone
+
+    then = datetime.fromisoformat(day_time).replace(tzinfo=timezone.utc).timestamp()
+    return {"DPT_CLOCK_OFFSET": str(then - time.time())}
+
+
+def test_a_drill_attempted_on_a_shared_day_goes_whole(home, remote: str, tmp_path: Path) -> None:
+    alice = home("alice")
+    alice("goal", "start", "Bowling kata", "--drill", "Bowling", "--timebox", "30m",
+          env=_at("2024-05-06T09:00:00"))
+    alice("goal", "end", "--rating", "5", env=_at("2024-05-06T09:30:00"))
+    alice("goal", "again", "--change", "feedback", "tests first", env=_at("2024-05-07T09:00:00"))
+    alice("goal", "end", "--rating", "7", env=_at("2024-05-07T09:30:00"))
+    alice("share", "init", remote, "--as", "alice")
+    shown = dry_run_files(alice("share", "--date", "2024-05-07", "--dry-run").stdout)
+    [drill_file] = [name for name in shown if "/drills/" in name]
+    assert drill_file.startswith("learners/alice/drills/bowling-")
+    shared = json.loads(shown[drill_file])
+    own = json.loads(alice("drill", "show", "bowling", "--format", "json").stdout)
+    assert shared == own  # every field of a drill may go, and nothing is added
+    assert [(a["attempt"], a["rating"]) for a in shared["attempts"]] == [(1, 5), (2, 7)]
+    assert shared["attempts"][1]["changes"] == [{"lever": "feedback", "text": "tests first"}]
+    day = json.loads(shown["learners/alice/days/2024-05-07.json"])
+    assert [(g["drill"], g["attempt"]) for g in day["goals"]] == [("Bowling", 2)]
+    # a day without an attempt sends no drill
+    alice("stuck", "later", env=_at("2024-05-08T09:00:00"))
+    later = alice("share", "--date", "2024-05-08", "--dry-run").stdout
+    assert "/drills/" not in later
