@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import click
 import pytest
 from conftest import RunDpt
 from testrun_helpers import recorded_runs
@@ -91,3 +92,26 @@ def test_every_command_in_the_help_has_a_whole_short_line(run_dpt: RunDpt) -> No
     for name, line in lines.items():
         assert not line.endswith(("e.g.", "i.e.", "e.g", "i.e")), name
         assert line.endswith("."), name  # a sentence, or click's "..." when it is long
+
+
+def _commands(command: click.Command, ctx: click.Context) -> list[click.Command]:
+    """`command` and every subcommand under it."""
+    found = [command]
+    if isinstance(command, click.Group):
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None
+            found += _commands(sub, click.Context(sub, parent=ctx, info_name=name))
+    return found
+
+
+def test_every_doc_a_help_text_names_exists() -> None:
+    from dptelemetry.cli import dpt
+
+    root = Path(__file__).resolve().parent.parent
+    named: set[str] = set()
+    for command in _commands(dpt, click.Context(dpt, info_name="dpt")):
+        texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+        named.update(m for text in texts for m in re.findall(r"docs/[\w./-]+\.\w+", text))
+    assert "docs/drills-json.md" in named
+    assert [n for n in sorted(named) if not (root / n).is_file()] == []

@@ -128,7 +128,7 @@ def list_drills(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]),
               default="text", show_default=True,
               help="text for the terminal, markdown for a journal, json for scripts (schema: "
-                   "docs/drill-json.md), html for a page with a chart per measure.")
+                   "docs/drills-json.md), html for a page with a chart per measure.")
 @OUTPUT_OPTION
 def show(name: str, fmt: str, output: Path | None) -> None:
     """Every attempt of drill NAME side by side: time, test runs, time to first green, red

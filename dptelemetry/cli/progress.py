@@ -24,7 +24,7 @@ SLOW_DAYS = 30
 @click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json", "html")),
               default="text", show_default=True,
               help="text for the terminal, markdown for a journal, json for scripts (schema: "
-                   "docs/progress-json.md), html for a page with a chart per measure.")
+                   "docs/drills-json.md), html for a page with a chart per measure.")
 @OUTPUT_OPTION
 def progress(weeks: int | None, months: int | None, quarters: int | None, day: date,
              fmt: str, output: Path | None) -> None:
