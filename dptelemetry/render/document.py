@@ -19,7 +19,6 @@ from dptelemetry.analysis.next_session import Recommendation, severity_word
 from dptelemetry.analysis.signals import Signal
 from dptelemetry.analysis.summary import NUDGE_FOLLOW_S, DaySummary, GoalWork
 from dptelemetry.analysis.timeline import file_name
-from dptelemetry.analysis.week import WeekSummary
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Thresholds
 from dptelemetry.durations import format_duration as dur

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dptelemetry.analysis.days import iso
 from dptelemetry.analysis.next_session import Recommendation
 from dptelemetry.analysis.summary import DaySummary
-from dptelemetry.analysis.week import WeekSummary
 from dptelemetry.render.document import DayReport
+
+if TYPE_CHECKING:  # a day's JSON without its week, and a drill's, never need the week's module
+    from dptelemetry.analysis.week import WeekSummary
 
 SCHEMA_VERSION = 1
 """Raised on any change that removes, renames or retypes a key; added keys keep it."""

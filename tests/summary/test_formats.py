@@ -163,3 +163,16 @@ def test_json_is_the_same_when_the_day_is_read_back_from_the_cache(summary: Summ
     again = summary("--date", "2024-05-06", "--format", "json").stdout
     assert again == first
     assert '"passed": 3,' in first  # whole numbers print whole
+
+
+def test_renderers_of_a_day_or_a_drill_never_import_the_week_module() -> None:
+    """A day's text, markdown or JSON without its week, and a drill's page, load no week
+    module: a kept day's summary in a new process is that much quicker."""
+    import subprocess
+
+    code = ("import sys, dptelemetry.render.document, dptelemetry.render.json, "
+            "dptelemetry.render.drills, dptelemetry.render.reports; "
+            "print('dptelemetry.analysis.week' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
