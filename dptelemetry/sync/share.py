@@ -90,7 +90,8 @@ def init(home: Path, url: str, name: str) -> ShareState:
 
 
 def _private_names(store: Store, start: float, end: float) -> Iterator[tuple[str, str]]:
-    """Every path, repository and test id in the day's events, with its placeholder."""
+    """Every path, repository and test id in the events of [start, end), with its
+    placeholder."""
     for event in store.events_between(start, end):
         if event.repo:
             yield event.repo, "[repository]"
@@ -101,13 +102,17 @@ def _private_names(store: Store, start: float, end: float) -> Iterator[tuple[str
             for failure in event.payload.get("failures") or ():
                 test = str(failure[0]) if failure else ""
                 yield test, "[test]"
+                bare = test.split("[")[0]  # as people write it: without its parameters
+                yield bare, "[test]"
+                yield bare.rsplit("::", 1)[-1], "[test]"
                 yield test.split("::")[0].split(" ")[0], "[file]"
 
 
 def shared_files(store: Store, config: Config, name: str, days: list[date]) -> dict[str, str]:
     """The files `dpt share` writes for these days: relative path -> exact text. Days with
     nothing recorded are left out; each drill with an attempt started on one of them is
-    written whole (all its attempts)."""
+    written whole (all its attempts), its text cleared of the names recorded on those days
+    and during any of its attempts (a note may name a file of an attempt long before)."""
     from dptelemetry.analysis.day_cache import DayCache
     from dptelemetry.analysis.days import day_bounds
     from dptelemetry.analysis.drills import drill_report
@@ -126,10 +131,11 @@ def shared_files(store: Store, config: Config, name: str, days: list[date]) -> d
             redact = Redactor(_private_names(store, *day_bounds(day)))
             files[f"{folder}/days/{day.isoformat()}.json"] = _dump(redact(allowed(data, DAY)))
     first, last = day_bounds(days[0])[0], day_bounds(days[-1])[1]
-    redact = Redactor(_private_names(store, first, last))
     for drill in sorted({g.drill for g in goals if g.drill and first <= g.started < last}):
         report = drill_report(goals, drill, cache)
         if report is not None:
+            spans = [(first, last), *((a.goal.started, a.end) for a in report.attempts)]
+            redact = Redactor(name for span in spans for name in _private_names(store, *span))
             files[f"{folder}/drills/{drill_file(drill)}"] = _dump(
                 redact(allowed(drill_data(report), DRILL)))
     return files

@@ -202,3 +202,32 @@ def test_a_drill_attempted_on_a_shared_day_goes_whole(home, remote: str, tmp_pat
     alice("stuck", "later", env=_at("2024-05-08T09:00:00"))
     later = alice("share", "--date", "2024-05-08", "--dry-run").stdout
     assert "/drills/" not in later
+
+
+def test_a_drill_file_clears_names_recorded_in_any_attempt(home, remote: str,
+                                                           tmp_path: Path) -> None:
+    """A drill's file holds every attempt: a note on an attempt of a day not shared names
+    that day's files and tests, and they are cleared all the same."""
+    alice = home("alice")
+    day = DayBuilder(day=DAY)
+    goal = day.goal(10 * HOUR + 55 * MIN, "Bowling kata", drill="Bowling",
+                    constraints=[f"only {SECRET_FILE}"])
+    for k in range(4):
+        edit = day.edit(11 * HOUR + k * MIN, inserted=5, path=SECRET_FILE, line=k)
+        object.__setattr__(edit, "repo", SECRET_REPO)
+        day.red(11 * HOUR + k * MIN + 30, SECRET_TEST)
+    day.end_goal(11 * HOUR + 10 * MIN, goal, rating=4,
+                 note=f"stuck on pkg/test_SECRETFILE.py::test_SECRETFUNC in {SECRET_FILE} "
+                      f"of {SECRET_REPO}; test_SECRETFUNC again")
+    store(alice, tmp_path, day)
+    alice("goal", "again", "--change", "feedback", "smaller steps than in SECRETMODULE.py",
+          env=_at("2024-05-07T09:00:00"))
+    alice("goal", "end", "--rating", "7", env=_at("2024-05-07T09:30:00"))
+    alice("share", "init", remote, "--as", "alice")
+    alice("share", "--date", "2024-05-07")  # the first attempt's day stays home
+    sent = everything_in(remote, tmp_path)
+    assert "/drills/" in sent and "2024-05-06.json" not in sent
+    for secret in ("SECRETMODULE", "SECRETFILE", "SECRETFUNC", "SECRETCLIENT"):
+        assert secret not in sent, secret
+    assert ("stuck on [test] in [file] of [repository]; [test] again" in sent)
+    assert "only [file]" in sent and "smaller steps than in [file]" in sent
