@@ -135,8 +135,9 @@ def _exclusive(folder: Path) -> Iterator[None]:
 
 class KnownIds:
     """The ids of every event the journal holds that this machine has seen (sent or
-    received), as 16-byte keys. Derived data: deleting it costs one full resend that
-    importing makes harmless."""
+    received), as 16-byte keys. Derived data: once it is lost, the next sync reads the whole
+    journal again to rebuild it (importing skips what the store holds) before it looks for
+    anything to send, so nothing is sent twice."""
 
     def __init__(self, path: Path) -> None:
         self._conn = sqlite3.connect(path, isolation_level=None)
