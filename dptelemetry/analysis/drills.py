@@ -4,8 +4,10 @@ change the attempts after it against those before.
 Every number of an attempt comes from the daily summaries of the days it ran on (the same
 timeline, plugins and zones as `dpt summary`), taken inside the attempt's span: from its
 start to its end (or now, while it runs). An attempt across midnight reads both days. Test
-runs, stuck moments and commits count where they start inside the span; a signal counts when
-its window overlaps it; active time and zone minutes are the session time inside it.
+runs and stuck moments count where they start inside the span; a signal counts when its
+window overlaps it; active time and zone minutes are the session time inside it. Commits are
+those of its days tagged with it (`timeline.tagged_goal`), as each day's summary counts them
+for its goal.
 
 Comparisons are descriptive. Attempts are few and days differ in a hundred ways, so a
 difference between medians is reported with how many attempts stand on each side, and below
@@ -26,7 +28,7 @@ from dptelemetry.analysis.next_session import Recommendation, from_signal, from_
 from dptelemetry.analysis.signals import Lever, Signal
 from dptelemetry.analysis.stats import median
 from dptelemetry.analysis.summary import TestRunStats, run_stats
-from dptelemetry.analysis.timeline import Commit, StuckMoment, TestRun
+from dptelemetry.analysis.timeline import Commit, StuckMoment, TestRun, tagged_goal
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.drills import Change, drill_key
 from dptelemetry.goals import Goal
@@ -56,7 +58,8 @@ class Attempt:
     signals: tuple[Signal, ...]
     """Overlapping the span, most severe first."""
     commits: int
-    """Commits made inside the span whose Practice-Goal trailer names the attempt's title."""
+    """Commits of its days tagged with the attempt: recorded under its goal id, or (older
+    records without one) with a trailer naming its title while it ran."""
     learning_block: float = 0.0
     """Its longest stretch of learning-zone session time (seconds)."""
 
@@ -207,8 +210,7 @@ def attempt_of(goal: Goal, cache: DayCache) -> Attempt:
     learning_block = 0.0
     for digest in digests:
         runs += [r for r in digest.runs if _inside(start, end, r.start)]
-        commits += [c for c in digest.commits if _inside(start, end, c.ts)
-                    and c.goal == goal.title]
+        commits += [c for c in digest.commits if tagged_goal(c, cache.goals) == goal.id]
         for session in digest.sessions:
             inside = max(0.0, min(end, session.end) - max(start, session.start))
             zones[session.zone.value] += inside

@@ -24,7 +24,6 @@ from dptelemetry.analysis.history import History
 from dptelemetry.analysis.signals import PluginFailure, Section, Signal
 from dptelemetry.analysis.stats import median, percentile
 from dptelemetry.analysis.timeline import (
-    Commit,
     Edit,
     Pause,
     PauseBin,
@@ -35,12 +34,13 @@ from dptelemetry.analysis.timeline import (
     Timeline,
     changed_runs,
     failure_sets,
+    tagged_goal,
     verdict_runs,
 )
 from dptelemetry.analysis.zones import Zone, ZoneVerdict, classify, day_zone
 from dptelemetry.config import Config, Thresholds
 from dptelemetry.events import EventKind
-from dptelemetry.goals import Goal, goal_titled, load_goals
+from dptelemetry.goals import load_goals
 from dptelemetry.store import Store
 
 if TYPE_CHECKING:  # a summary served from the cache loads no plugin
@@ -297,20 +297,9 @@ def run_stats(runs: Sequence[TestRun], streaks: Sequence[RedStreak]) -> TestRunS
     )
 
 
-def _tagged_goal(commit: Commit, goals: Sequence[Goal]) -> str | None:
-    """The id of the goal a tagged commit counts for: the one it was recorded under, else
-    (an older record) the goal its trailer names at the commit's time."""
-    if commit.goal is None:
-        return None
-    if commit.goal_id is not None:
-        return commit.goal_id
-    named = goal_titled(goals, commit.goal, commit.ts)
-    return named.id if named else None
-
-
 def _goal_work(timeline: Timeline) -> tuple[GoalWork, ...]:
     seconds = timeline.goal_seconds()
-    commits = Counter(_tagged_goal(c, timeline.goals) for c in timeline.commits)
+    commits = Counter(tagged_goal(c, timeline.goals) for c in timeline.commits)
     return tuple(
         GoalWork(id=g.id, title=g.title, active_seconds=seconds.get(g.id, 0.0),
                  commits=commits[g.id], started=g.started, ended=g.ended,

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from dptelemetry.analysis.days import at_local, local_datetime
 from dptelemetry.config import Thresholds
 from dptelemetry.events import Event
-from dptelemetry.goals import Goal
+from dptelemetry.goals import Goal, goal_titled
 
 UNKNOWN_FAILURE = "(unknown failure)"
 
@@ -316,6 +316,19 @@ class Timeline:
                 key = goal.id if goal else None
                 totals[key] = totals.get(key, 0.0) + (b - a)
         return totals
+
+
+def tagged_goal(commit: Commit, goals: Sequence[Goal]) -> str | None:
+    """The id of the goal a tagged commit counts for: the one it was recorded under, else
+    (an older record) the goal its trailer names at the commit's time. The daily summary
+    and a drill's attempts count commits by it, so `dpt goal again` (which reuses the title)
+    never moves a commit to another attempt."""
+    if commit.goal is None:
+        return None
+    if commit.goal_id is not None:
+        return commit.goal_id
+    named = goal_titled(goals, commit.goal, commit.ts)
+    return named.id if named else None
 
 
 def goals_during(goals: Iterable[Goal], start: float, end: float) -> tuple[Goal, ...]:

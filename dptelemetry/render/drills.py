@@ -268,8 +268,8 @@ def drill_document(report: DrillReport, tz: tzinfo | None = None) -> Document:
                 (_tests_table(report),),
                 "First green: from the attempt's start to the end of its first green run. "
                 "EQ (Jadud) over runs with code changed between them, not computed below "
-                "3; RED (Becker) per failure signature. Commits: inside the attempt, tagged "
-                "with its title."),
+                "3; RED (Becker) per failure signature. Commits: those tagged with the "
+                "attempt (recorded under its goal), as the day's summary counts them."),
         Section("strain", "Stuck moments, strain and zones", (_strain_table(report),),
                 "Stuck L/D: logged with `dpt stuck` / detected after a red run. Strain "
                 "signals overlapping the attempt. Min C/L/P: minutes in the comfort, "

@@ -235,3 +235,28 @@ def test_an_export_from_before_drills_reads_unchanged(dpt: Dpt, tmp_path: Path) 
     [goal] = json.loads(dpt("goal", "list", "--format", "json").stdout)
     assert goal["title"] == "bowling kata"
     assert "No drills yet" in dpt("drill", "list").stdout
+
+
+def test_commits_count_for_the_attempt_they_were_recorded_under(dpt: Dpt,
+                                                               tmp_path: Path) -> None:
+    """`goal again` reuses the title, so the trailer cannot tell attempts apart: an amend
+    made during attempt 2 keeps attempt 1's goal id and counts for attempt 1, in the day's
+    summary and in drill show alike. A commit recorded without a goal id (an older record)
+    counts for the attempt its trailer's title names at its time."""
+    from tests.drills.scenario import at, attempt, events_builder, write_jsonl
+
+    b = events_builder()
+    a1 = attempt(b, "2024-05-06T09:00:00+00:00", "kata")
+    b.edit(at("2024-05-06T09:05:00+00:00"))
+    b.commit(at("2024-05-06T09:10:00+00:00"), goal="Bowling kata", goal_id=a1.goal_id)
+    b.end_goal(at("2024-05-06T09:20:00+00:00"), a1, rating=5)
+    a2 = attempt(b, "2024-05-06T09:30:00+00:00", "kata")
+    b.edit(at("2024-05-06T09:31:00+00:00"))
+    b.commit(at("2024-05-06T09:32:00+00:00"), goal="Bowling kata", goal_id=a1.goal_id)
+    b.commit(at("2024-05-06T09:40:00+00:00"), goal="Bowling kata")  # no goal id
+    b.end_goal(at("2024-05-06T09:50:00+00:00"), a2, rating=6)
+    dpt("import", str(write_jsonl(tmp_path / "day.jsonl", b.events)))
+    day = json.loads(dpt("summary", "--date", "2024-05-06", "--format", "json").stdout)
+    drill = json.loads(dpt("drill", "show", "kata", "--format", "json").stdout)
+    assert [(g["attempt"], g["commits"]) for g in day["goals"]] == [(1, 2), (2, 1)]
+    assert [(a["attempt"], a["commits"]) for a in drill["attempts"]] == [(1, 2), (2, 1)]
