@@ -87,6 +87,17 @@ def format_duration(seconds: float, exact: bool = False) -> str:
     return f"{hours}h{minutes:02d}m"
 
 
+def whole_minutes(seconds: float) -> int:
+    """The whole minutes in a length, cut down as `format_duration` cuts: 59.9 s is 0."""
+    return int(max(0.0, seconds) // 60)
+
+
+def format_minutes(seconds: float) -> str:
+    """Whole minutes for a table of minutes, `<1` for some time under a minute: a zone that
+    held a while never shows 0, and none shows a minute it did not reach."""
+    return "<1" if 0 < seconds < 60 else str(whole_minutes(seconds))
+
+
 def format_countdown(seconds: float) -> str:
     """Time left, as a countdown reads it: rounded up to the unit shown, so a box just
     started shows its whole length (34m59s left is `35m`) and `0s` only once none is left."""

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dptelemetry.config import Thresholds, config_path, load_config
-from dptelemetry.durations import format_duration, parse_duration
+from dptelemetry.durations import format_duration, format_minutes, parse_duration, whole_minutes
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,16 @@ def test_durations_print_short(seconds: float, text: str) -> None:
 def test_durations_are_cut_down_never_rounded_up_across_an_edge(seconds: float,
                                                                   text: str) -> None:
     assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(("seconds", "minutes", "text"),
+                         [(0, 0, "0"), (0.5, 0, "<1"), (59.999, 0, "<1"), (60, 1, "1"),
+                          (89.9, 1, "1"), (1799.5, 29, "29"), (1800, 30, "30"),
+                          (-1, 0, "0")])
+def test_minutes_are_cut_down_as_durations_are(seconds: float, minutes: int,
+                                               text: str) -> None:
+    assert whole_minutes(seconds) == minutes
+    assert format_minutes(seconds) == text
 
 
 @pytest.mark.parametrize(("seconds", "text"),

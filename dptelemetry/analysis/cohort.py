@@ -15,6 +15,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from dptelemetry.durations import whole_minutes
 from dptelemetry.errors import DptError
 from dptelemetry.sync.share import FORMAT, LEARNERS_DIR
 
@@ -222,8 +223,10 @@ def flags(learner: Learner, end: date) -> list[str]:
     total = learner.active_seconds
     panic = learner.zone_seconds()["panic"]
     if total >= PANIC_MIN_SECONDS and panic >= PANIC_SHARE * total:
-        found.append(f"panic-heavy: {panic / 60:.0f} of {total / 60:.0f} practice minutes in "
-                     f"the panic zone ({panic / total:.0%}, flagged from {PANIC_SHARE:.0%})")
+        # minutes and share cut down, so neither shows a figure the learner did not reach
+        found.append(f"panic-heavy: {whole_minutes(panic)} of {whole_minutes(total)} practice "
+                     f"minutes in the panic zone ({int(panic * 100 // total)}%, flagged from "
+                     f"{PANIC_SHARE:.0%})")
     if learner.last_active is None:
         found.append("no practice shared yet")
     elif (end - learner.last_active).days >= IDLE_DAYS:

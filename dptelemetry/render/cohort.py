@@ -7,6 +7,7 @@ from collections.abc import Collection
 from typing import Any
 
 from dptelemetry.analysis.cohort import Cohort, Learner, LearnerDay
+from dptelemetry.durations import format_minutes, whole_minutes
 from dptelemetry.render.console import NOTHING
 from dptelemetry.render.document import (
     Bullets,
@@ -21,16 +22,13 @@ from dptelemetry.render.document import (
 from dptelemetry.render.json import SCHEMA_VERSION
 
 NOTE = ("Minutes are the shared summaries' active time; zone minutes are the sessions' time by "
-        "zone (comfort / learning / panic). Flags: panic-heavy from 30% of at least 30 practice "
-        "minutes, no practice for 7 days, three ratings in a row each lower.")
-
-
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 60:.0f}"
+        "zone (comfort / learning / panic); whole minutes, cut down (<1: under one). Flags: "
+        "panic-heavy from 30% of at least 30 practice minutes, no practice for 7 days, three "
+        "ratings in a row each lower.")
 
 
 def _zones(zone_seconds: dict[str, float]) -> str:
-    return "/".join(_minutes(zone_seconds[z]) for z in ("comfort", "learning", "panic"))
+    return "/".join(format_minutes(zone_seconds[z]) for z in ("comfort", "learning", "panic"))
 
 
 def _ratings(learner: Learner) -> str:
@@ -45,7 +43,7 @@ def _strongest(learner: Learner) -> str:
 
 def _practice_row(learner: Learner) -> tuple[str, ...]:
     drills, attempts = learner.drills()
-    return (learner.name, _minutes(learner.active_seconds), str(learner.sessions),
+    return (learner.name, format_minutes(learner.active_seconds), str(learner.sessions),
             _zones(learner.zone_seconds()), f"{drills}/{attempts}", _ratings(learner))
 
 
@@ -57,7 +55,7 @@ def _strain_row(learner: Learner) -> tuple[str, ...]:
 
 
 def _day_row(day: LearnerDay) -> tuple[str, ...]:
-    return (day.day.isoformat(), _minutes(day.active_seconds), str(day.sessions),
+    return (day.day.isoformat(), format_minutes(day.active_seconds), str(day.sessions),
             day.zone or NOTHING, _zones(day.zone_seconds), f"{day.red_runs}/{day.runs}",
             f"{day.stuck_logged}/{day.stuck_detected}",
             " ".join(dict.fromkeys(s.name for s in day.signals)) or NOTHING)
@@ -94,7 +92,8 @@ def cohort_document(cohort: Cohort, pages: Collection[str] | None = None) -> Doc
              f"({plural(days, 'day')})")
     flagged = [learner for learner in cohort.learners if learner.flags]
     headline = (f"{plural(len(cohort.learners), 'learner')}, "
-                f"{_minutes(sum(x.active_seconds for x in cohort.learners))} practice minutes; "
+                f"{whole_minutes(sum(x.active_seconds for x in cohort.learners))} practice "
+                f"minutes; "
                 f"{len(flagged)} flagged")
     learners = cohort.learners
     overview = Section("learners", "Learners", (

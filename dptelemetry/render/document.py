@@ -22,6 +22,7 @@ from dptelemetry.analysis.timeline import file_name
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Thresholds
 from dptelemetry.durations import format_duration as dur
+from dptelemetry.durations import format_minutes
 from dptelemetry.render.console import NOTHING
 from dptelemetry.render.strip import UNICODE, Glyphs, Strip, day_strip
 
@@ -400,17 +401,11 @@ def _signals(summary: DaySummary, clock: _Clock) -> Section:
                    f"default, with its source.")
 
 
-def _minutes(seconds: float) -> str:
-    """Whole minutes, cut down as `dur` does; `<1` for some time under a minute, so a zone
-    that held the day never shows 0."""
-    return "<1" if 0 < seconds < 60 else str(int(seconds // 60))
-
-
 def week_table(week: WeekSummary) -> Table:
     rows = []
     for day in week.days:
         z = day.zone_seconds
-        minutes = "/".join(_minutes(z[x.value]) for x in Zone)
+        minutes = "/".join(format_minutes(z[x.value]) for x in Zone)
         rows.append((f"{day.date:%a} {day.date.day}", dur(day.active_seconds),
                      day.zone.value if day.zone else NOTHING,
                      minutes if day.active_seconds else NOTHING,

@@ -30,6 +30,7 @@ from dptelemetry.analysis.stats import median
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.drills import NAME_MAX
 from dptelemetry.durations import format_duration as dur
+from dptelemetry.durations import format_minutes
 from dptelemetry.goals import Goal
 from dptelemetry.render.console import NOTHING
 from dptelemetry.render.document import (
@@ -164,7 +165,7 @@ def _tests_table(report: DrillReport) -> Table:
 def _strain_table(report: DrillReport) -> Table:
     rows = tuple((str(a.number), f"{a.stuck_logged}/{a.stuck_detected}",
                   ", ".join(dict.fromkeys(s.name for s in a.signals)) or NOTHING,
-                  "/".join(str(round(a.zone_seconds[z.value] / 60)) for z in Zone))
+                  "/".join(format_minutes(a.zone_seconds[z.value]) for z in Zone))
                  for a in report.attempts)
     return Table(("#", "Stuck L/D", "Strain signals", "Min C/L/P"), rows)
 
@@ -272,8 +273,8 @@ def drill_document(report: DrillReport, tz: tzinfo | None = None) -> Document:
                 "attempt (recorded under its goal), as the day's summary counts them."),
         Section("strain", "Stuck moments, strain and zones", (_strain_table(report),),
                 "Stuck L/D: logged with `dpt stuck` / detected after a red run. Strain "
-                "signals overlapping the attempt. Min C/L/P: minutes in the comfort, "
-                "learning and panic zones."),
+                "signals overlapping the attempt. Min C/L/P: whole minutes in the comfort, "
+                "learning and panic zones (<1: under a minute)."),
         _first_latest(report),
         _changes(report),
     )

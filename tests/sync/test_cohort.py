@@ -153,3 +153,18 @@ def test_a_cohort_from_a_newer_version_or_no_cohort_is_one_line(home, tmp_path: 
     assert done.returncode == 1 and "written by a newer dptelemetry (format 7" in done.stderr
     empty = mentor("cohort", "report", str(tmp_path), check=False)
     assert empty.returncode == 1 and "holds no learners/ folder" in empty.stderr
+
+
+def test_minutes_and_shares_are_cut_down_never_rounded_up(home, tmp_path: Path) -> None:
+    """As the summary prints durations: a figure never shows a minute or a percent that was
+    not reached (29.99 minutes is 29, half a minute is <1)."""
+    root = tmp_path / "cohort"
+    _write(root, "edgy", [_day(date(2024, 5, 6),
+                               [("comfort", 30), ("learning", 1799.5), ("panic", 1290)])])
+    mentor = home("mentor")
+    [row] = report(mentor, str(root))["learners"]
+    assert row["flags"] == [
+        "panic-heavy: 21 of 51 practice minutes in the panic zone (41%, flagged from 30%)"]
+    markdown = mentor("cohort", "report", str(root), "--format", "markdown", env=TODAY).stdout
+    assert "| edgy | 51 | 3 | <1/29/21 | 0/0 | — |" in markdown
+    assert "| 2024-05-06 | 51 | 3 |" in markdown
