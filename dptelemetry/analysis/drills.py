@@ -29,7 +29,7 @@ from dptelemetry.analysis.signals import Lever, Signal
 from dptelemetry.analysis.stats import median
 from dptelemetry.analysis.summary import TestRunStats, run_stats
 from dptelemetry.analysis.timeline import Commit, StuckMoment, TestRun, tagged_goal
-from dptelemetry.analysis.zones import Zone
+from dptelemetry.analysis.zones import Zone, held_most
 from dptelemetry.drills import Change, drill_key
 from dptelemetry.goals import Goal
 
@@ -270,9 +270,8 @@ def retune(attempt: Attempt) -> Recommendation | None:
     top = strongest(attempt.signals)
     if top is not None:
         return from_signal(top)
-    if attempt.active_seconds <= 0:
+    zone = held_most((Zone(z), s) for z, s in attempt.zone_seconds.items() if s > 0)
+    if zone is None:
         return None
-    order = list(Zone)
-    zone = max(Zone, key=lambda z: (attempt.zone_seconds[z.value], order.index(z)))
     return from_zone(zone, attempt.zone_seconds[zone.value] / attempt.active_seconds,
                      attempt.learning_block, attempt.goal.timebox or 0.0)

@@ -22,7 +22,7 @@ from dptelemetry.analysis.next_session import (
 )
 from dptelemetry.analysis.signals import Signal
 from dptelemetry.analysis.summary import DaySummary
-from dptelemetry.analysis.zones import Zone
+from dptelemetry.analysis.zones import Zone, held_most
 from dptelemetry.config import Config
 from dptelemetry.store import Store
 
@@ -104,9 +104,7 @@ class WeekSummary:
     @property
     def zone(self) -> Zone | None:
         """The zone that held most of the week's active time (a tie goes to the harder)."""
-        seconds = self.zone_seconds()
-        held = [z for z in Zone if seconds[z.value] > 0]
-        return max(held, key=lambda z: (seconds[z.value], list(Zone).index(z)), default=None)
+        return held_most((Zone(z), s) for z, s in self.zone_seconds().items() if s > 0)
 
     def tallies(self) -> list[SignalTally]:
         """Signals by the number of days they appeared on, then by severity."""

@@ -146,11 +146,17 @@ def classify(session: Session, signals: Iterable[Signal],
     return ZoneVerdict(Zone.COMFORT, f"{runs_text}, no struggle signal", numbers)
 
 
+def held_most(times: Iterable[tuple[Zone, float]]) -> Zone | None:
+    """The zone that held the most time, summed over (zone, seconds) pairs; a tie goes to
+    the harder zone; None without pairs. The day's, the week's and a drill attempt's zone."""
+    held: dict[Zone, float] = {}
+    for zone, seconds in times:
+        held[zone] = held.get(zone, 0.0) + seconds
+    order = list(Zone)
+    return max(held, key=lambda z: (held[z], order.index(z)), default=None)
+
+
 def day_zone(sessions: Sequence[Session], verdicts: Sequence[ZoneVerdict]) -> Zone | None:
     """The zone that held most of the day's active time (a tie goes to the harder zone)."""
-    weight: dict[Zone, tuple[float, int]] = {}
-    for session, verdict in zip(sessions, verdicts, strict=True):
-        seconds, count = weight.get(verdict.zone, (0.0, 0))
-        weight[verdict.zone] = (seconds + session.active_seconds, count + 1)
-    order = list(Zone)
-    return max(weight, key=lambda z: (*weight[z], order.index(z))) if weight else None
+    return held_most((v.zone, s.active_seconds)
+                     for s, v in zip(sessions, verdicts, strict=True))

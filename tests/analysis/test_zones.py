@@ -140,3 +140,32 @@ def test_the_zone_limits_come_from_the_thresholds() -> None:
     apart = [signal("churn", wide.start), signal("file_thrash", wide.start + 35 * MIN)]
     assert classify(wide, apart).zone is Zone.LEARNING
     assert classify(wide, apart, Thresholds(panic_signal_window=36 * MIN)).zone is Zone.PANIC
+
+
+def test_the_day_the_week_and_a_drill_attempt_break_a_tie_alike() -> None:
+    """Two comfort sessions of 5 minutes against one learning session of 10: the same time,
+    so each goes to the harder zone (the day once preferred the zone with more sessions)."""
+    from dptelemetry.analysis.drills import Attempt, retune
+    from dptelemetry.analysis.summary import TestRunStats
+    from dptelemetry.analysis.week import DayTrend, WeekSummary
+    from dptelemetry.goals import Goal
+
+    day = DayBuilder()
+    day.edits([0, 300])
+    day.edits([1800, 2100])
+    day.edits([3600, 4200])
+    sessions = day.timeline().sessions
+    assert [s.active_seconds for s in sessions] == [300, 300, 600]
+    comfort = classify(sessions[0], [])
+    learning = classify(sessions[2], [signal("x", sessions[2].start)])
+    assert learning.zone is Zone.LEARNING
+    assert day_zone(sessions, [comfort, comfort, learning]) is Zone.LEARNING
+
+    seconds = {"comfort": 600.0, "learning": 600.0, "panic": 0.0}
+    trend = DayTrend(day.day, 1200, seconds, None, 3, 0, 0, 0, (), 0.0, 0)
+    assert WeekSummary((trend,), (), 0.0, 0.0).zone is Zone.LEARNING
+    goal = Goal("g", "kata", 0.0, ended=1200.0, rating=2, drill="kata", attempt=1)
+    attempt = Attempt(goal, 1200.0, 1200.0, seconds, TestRunStats(0, 0, 0, 0, 0, None, None, 0),
+                      None, (), (), 0)
+    advice = retune(attempt)
+    assert advice is not None and advice.source == "zone:learning"
