@@ -4,8 +4,10 @@ change the attempts after it against those before.
 Every number of an attempt comes from the daily summaries of the days it ran on (the same
 timeline, plugins and zones as `dpt summary`), taken inside the attempt's span: from its
 start to its end (or now, while it runs). An attempt across midnight reads both days. Test
-runs and stuck moments count where they start inside the span; a signal counts when its
-window overlaps it; active time and zone minutes are the session time inside it. Commits are
+runs and stuck moments count where they start inside the span; a struggle signal counts when
+its window overlaps it, any other (fatigue, goal drift: they may speak of the whole day or of
+another goal) only when its window lies inside the span; active time and zone minutes are
+the session time inside it. Commits are
 those of its days tagged with it (`timeline.tagged_goal`), as each day's summary counts them
 for its goal.
 
@@ -56,7 +58,7 @@ class Attempt:
     """From the attempt's start to the end of its first green run."""
     stuck: tuple[StuckMoment, ...]
     signals: tuple[Signal, ...]
-    """Overlapping the span, most severe first."""
+    """Struggle signals overlapping the span and others inside it, most severe first."""
     commits: int
     """Commits of its days tagged with the attempt: recorded under its goal id, or (older
     records without one) with a trailer naming its title while it ran."""
@@ -199,6 +201,15 @@ def _inside(start: float, end: float, ts: float) -> bool:
     return start <= ts < end
 
 
+def _about(signal: Signal, start: float, end: float) -> bool:
+    """Whether a signal of the attempt's days speaks of the attempt: a struggle signal whose
+    window overlaps its span, another only inside it (a day without a goal, another goal's
+    overrun is not this attempt's)."""
+    if signal.struggle:
+        return signal.start < end and signal.end >= start
+    return start <= signal.start and signal.end <= end
+
+
 def attempt_of(goal: Goal, cache: DayCache) -> Attempt:
     """The attempt's numbers, from the summaries of the days its span touches."""
     start = goal.started
@@ -217,7 +228,7 @@ def attempt_of(goal: Goal, cache: DayCache) -> Attempt:
             if session.zone is Zone.LEARNING:
                 learning_block = max(learning_block, inside)
     green = next((r for r in runs if r.green), None)
-    signals = sorted((s for d in digests for s in d.signals if s.start < end and s.end >= start),
+    signals = sorted((s for d in digests for s in d.signals if _about(s, start, end)),
                      key=lambda s: (-s.severity, s.start, s.name))
     return Attempt(
         goal=goal, end=end, active_seconds=sum(zones.values()), zone_seconds=zones,

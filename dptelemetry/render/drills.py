@@ -273,7 +273,8 @@ def drill_document(report: DrillReport, tz: tzinfo | None = None) -> Document:
                 "attempt (recorded under its goal), as the day's summary counts them."),
         Section("strain", "Stuck moments, strain and zones", (_strain_table(report),),
                 "Stuck L/D: logged with `dpt stuck` / detected after a red run. Strain "
-                "signals overlapping the attempt. Min C/L/P: whole minutes in the comfort, "
+                "signals: struggle signals overlapping the attempt, others (fatigue, goal "
+                "drift) inside it. Min C/L/P: whole minutes in the comfort, "
                 "learning and panic zones (<1: under a minute)."),
         _first_latest(report),
         _changes(report),

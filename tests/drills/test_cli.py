@@ -260,3 +260,25 @@ def test_commits_count_for_the_attempt_they_were_recorded_under(dpt: Dpt,
     drill = json.loads(dpt("drill", "show", "kata", "--format", "json").stdout)
     assert [(g["attempt"], g["commits"]) for g in day["goals"]] == [(1, 2), (2, 1)]
     assert [(a["attempt"], a["commits"]) for a in drill["attempts"]] == [(1, 2), (2, 1)]
+
+
+def test_an_attempt_takes_no_signal_about_the_rest_of_its_day(dpt: Dpt, tmp_path: Path) -> None:
+    """An hour of practice without a goal, then a short attempt: the day's no_goal signal
+    spans the whole day but is not the attempt's, so ending it rated low does not say
+    "start each practice block with a goal"; the day's summary keeps the signal."""
+    from tests.drills.scenario import at, attempt, events_builder, write_jsonl
+
+    (tmp_path / "dpt-config.toml").write_text("")  # every plugin, goal_drift too
+    b = events_builder()
+    b.edits([at("2024-05-06T08:00:00+00:00") + 120 * k for k in range(31)])
+    attempt(b, "2024-05-06T09:05:00+00:00", "kata")
+    b.edits([at("2024-05-06T09:05:00+00:00") + 60 * k for k in range(10)])
+    dpt("import", str(write_jsonl(tmp_path / "day.jsonl", b.events)))
+    ended = dpt("goal", "end", "--rating", "2", now="2024-05-06T09:15:00+00:00").stdout
+    assert "practice block with a goal" not in ended
+    assert "The difficulty: Raise the difficulty one notch" in ended  # its comfort zone
+    day = json.loads(dpt("summary", "--date", "2024-05-06", "--format", "json",
+                         now="2024-05-07T12:00:00+00:00").stdout)
+    assert "no_goal" in [s["name"] for s in day["signals"]]
+    shown = json.loads(dpt("drill", "show", "kata", "--format", "json").stdout)
+    assert shown["attempts"][0]["signals"] == []
