@@ -19,7 +19,6 @@ from dptelemetry.durations import format_duration as dur
 from dptelemetry.render.console import NOTHING
 from dptelemetry.render.document import (
     Document,
-    Paragraph,
     Section,
     Table,
     long_date,
@@ -144,16 +143,8 @@ ACROSS = ("Each measure period by period; a hollow mark is the period not over y
 
 
 def render_progress_html(report: ProgressReport) -> str:
-    from dptelemetry.render.html import html_page
-    from dptelemetry.render.trend_charts import Point, series_chart
+    from dptelemetry.render.trend_charts import Point, across_page
 
-    pictures = []
-    for measure in MEASURES:
-        points = [Point(p.label, measure.value(p), not p.complete) for p in report.periods]
-        if any(p.value is not None for p in points):
-            pictures.append((f"{measure.label} by {report.grain.value}",
-                             series_chart(measure.label, points, measure.unit)))
-    doc = progress_document(report)
-    across = Section("across", "Across the periods", (Paragraph(ACROSS),))
-    doc = dataclasses.replace(doc, sections=(*doc.sections[:1], across, *doc.sections[1:]))
-    return html_page(doc, {}, {}, {"across": pictures})
+    return across_page(progress_document(report), "Across the periods", ACROSS, MEASURES,
+                       report.periods, lambda p, value: Point(p.label, value, not p.complete),
+                       lambda m: f"{m.label} by {report.grain.value}")

@@ -1,18 +1,25 @@
 """Small charts of one measure over a row of things: a drill's attempts, progress's weeks,
 months or quarters. Static inline SVG like the summary's charts (`charts.py`): no script,
-nothing fetched; colour-blind-safe colours, and marks that differ in shape too."""
+nothing fetched; colour-blind-safe colours, and marks that differ in shape too. A page of
+them (`across_page`) is a document with a chart per measure after its first section."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from dptelemetry.analysis.drills import Measure
 from dptelemetry.render.charts import TYPING, WIDTH, chart_style, svg_of
+from dptelemetry.render.document import Document, Section
+from dptelemetry.render.html import html_page
 
 CHANGE = "#CC79A7"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,3 +71,20 @@ def series_chart(name: str, points: Sequence[Point], unit: str,
         ax.grid(axis="y", color="#e5e5e5")
         ax.set_axisbelow(True)
         return svg_of(fig)
+
+
+def across_page(doc: Document, title: str, note: str, measures: Sequence[Measure[T]],
+                rows: Sequence[T], point: Callable[[T, float | None], Point],
+                caption: Callable[[Measure[T]], str],
+                marks: Sequence[tuple[int, str]] = ()) -> str:
+    """`doc` as an HTML page with a section `across` after its first one: for each measure
+    that some row has, a chart of it row by row (`point`: a row and its value as a point)."""
+    pictures = []
+    for measure in measures:
+        points = [point(row, measure.value(row)) for row in rows]
+        if any(p.value is not None for p in points):
+            pictures.append((caption(measure),
+                             series_chart(measure.label, points, measure.unit, marks)))
+    across = Section("across", title, (), note)
+    doc = dataclasses.replace(doc, sections=(doc.sections[0], across, *doc.sections[1:]))
+    return html_page(doc, {}, {}, {"across": pictures})

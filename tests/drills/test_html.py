@@ -57,6 +57,8 @@ def test_the_progress_page_has_a_chart_per_measure(dpt: Dpt, tmp_path: Path,
     target, html = page(dpt, tmp_path, "progress", "--date", "2024-05-19", "--weeks", "3")
     refs = self_contained(html)
     assert refs.tags.count("svg") == 10
+    assert [m[1] for m in re.finditer(r'<section id="([^"]+)"', html)] == [
+        "practice", "across", "results", "trends"]
     visit = chromium.visit(target.as_uri())
     assert visit.errors == [] and visit.requests == [target.as_uri()]
     assert len(visit.figures) == 10
