@@ -28,9 +28,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from summary_200k import TARGET, build_store
 
+from dptelemetry.analysis.day_cache import DayCache
 from dptelemetry.analysis.next_session import next_session
 from dptelemetry.analysis.summary import DaySummary, summarize_day
-from dptelemetry.analysis.week import summarize_week
+from dptelemetry.analysis.week import week_ending
 from dptelemetry.config import Config
 from dptelemetry.plugins import get_plugin_manager
 from dptelemetry.render.document import DayReport, day_document
@@ -61,7 +62,7 @@ def main() -> None:
     with open_store(args.store) as store:
         summarize_day(store, TARGET, config, UTC)  # warm the per-day metric cache
         summary: DaySummary = summarize_day(store, TARGET, config, UTC)
-        week = summarize_week(store, TARGET, config, UTC, known=summary)
+        week = week_ending(DayCache(store, config, UTC), TARGET, known=summary)
         events = store.count()
     report = DayReport(summary, next_session(summary), week)
     timeline = summary.timeline

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from datetime import date, timedelta
 
 from dptelemetry.analysis.day_cache import DayCache
 from dptelemetry.analysis.next_session import (
@@ -23,11 +22,6 @@ from dptelemetry.analysis.next_session import (
 from dptelemetry.analysis.signals import Signal
 from dptelemetry.analysis.summary import DaySummary
 from dptelemetry.analysis.zones import Zone, held_most
-from dptelemetry.config import Config
-from dptelemetry.store import Store
-
-if TYPE_CHECKING:
-    from dptelemetry.plugins import StrainPluginManager
 
 WEEK_DAYS = 7
 
@@ -150,10 +144,6 @@ def week_day(summary: DaySummary) -> WeekDay:
     return WeekDay(day_trend(summary), summary.signals, *learning_time(summary))
 
 
-def week_of(summaries: Sequence[DaySummary]) -> WeekSummary:
-    return week_from([week_day(s) for s in summaries])
-
-
 def week_from(days: Sequence[WeekDay]) -> WeekSummary:
     return WeekSummary(
         days=tuple(d.trend for d in days),
@@ -163,17 +153,9 @@ def week_from(days: Sequence[WeekDay]) -> WeekSummary:
     )
 
 
-def summarize_week(store: Store, last: date, config: Config, tz: tzinfo | None = None,
-                   manager: StrainPluginManager | None = None,
-                   known: DaySummary | None = None) -> WeekSummary:
-    """The WEEK_DAYS days ending on `last`; `known` is reused when it is one of them, the
-    others come from the store's cache of finished days or are summarized as `dpt summary`
-    would."""
-    return week_ending(DayCache(store, config, tz, manager), last, known)
-
-
 def week_ending(cache: DayCache, last: date, known: DaySummary | None = None) -> WeekSummary:
-    """`summarize_week` through a cache of days the caller holds."""
+    """The WEEK_DAYS days ending on `last`; `known` is reused when it is one of them, the
+    others come from `cache` (kept finished days, or summarized as `dpt summary` would)."""
     return week_from([
         week_day(known) if known is not None and known.date == day else week_day(cache.summary(day))
         for day in (last - timedelta(days=back) for back in range(WEEK_DAYS - 1, -1, -1))

@@ -14,7 +14,7 @@ import pytest
 from dptelemetry.analysis import summary as summary_module
 from dptelemetry.analysis.day_cache import DayCache, DayFigures, digest_of
 from dptelemetry.analysis.summary import summarize_day
-from dptelemetry.analysis.week import WeekSummary, summarize_week, week_of
+from dptelemetry.analysis.week import WeekSummary, week_day, week_ending, week_from
 from dptelemetry.config import load_config
 from dptelemetry.events import Event
 from dptelemetry.plugins import get_plugin_manager
@@ -44,14 +44,16 @@ def stored(home: Path, days: list[DayBuilder]) -> None:
 
 
 def both_ways(home: Path, toml: str = "") -> tuple[WeekSummary, WeekSummary]:
-    """The week as summarize_week gives it, and summarized afresh day by day."""
+    """The week as week_ending gives it through the cache, and summarized afresh day by
+    day."""
     config_path = home.parent / "week-config.toml"
     config_path.write_text(toml)
     config = load_config(config_path)
     manager = get_plugin_manager(config)
     with open_store(home) as store:
-        served = summarize_week(store, DAY, config, DAY_TZ, manager)
-        fresh = week_of([summarize_day(store, day, config, DAY_TZ, manager) for day in WEEK])
+        served = week_ending(DayCache(store, config, DAY_TZ, manager), DAY)
+        fresh = week_from([week_day(summarize_day(store, day, config, DAY_TZ, manager))
+                           for day in WEEK])
     return served, fresh
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dptelemetry.analysis.next_session import next_session
 from dptelemetry.analysis.signals import Lever
-from dptelemetry.analysis.week import week_of
+from dptelemetry.analysis.week import week_day, week_from
 from tests.analysis.builders import DAY, MIN, DayBuilder
 from tests.analysis.test_strain_plugins import calm_day, teq_day
 from tests.analysis.test_summary import summary_of
@@ -49,7 +49,7 @@ def test_the_week_follows_the_signal_seen_on_most_days(dpt_home: Path) -> None:
     days = [summary_of(dpt_home, teq_day("xx-xx", DAY - timedelta(days=back)))
             for back in (2, 1)]
     days.append(summary_of(dpt_home, calm_day()))
-    week = week_of(days)
+    week = week_from([week_day(d) for d in days])
     [first, *_] = week.tallies()
     assert (first.name, first.days, first.times) == ("test_error_quotient", 2, 2)
     rec = week.next_session()
