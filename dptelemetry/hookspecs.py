@@ -12,6 +12,10 @@ The entry-point name is the plugin's name: `plugins.disabled` in the config bloc
 An implementation may take any subset of a hook's arguments, but none with a default value
 (pluggy never passes those). Each implementation is called on its own: one that raises is
 named in the summary and skipped. Hook wrappers are not supported for that reason.
+
+A file is a `File`, (repository root or None, path inside it), wherever a timeline names one
+(`Edit.file`, `EditBurst.files`, `FileSwitch.from_file` and `to_file`): two repositories that
+both hold `src/app.py` hold two files. `file_name(file, repos)` writes one for people.
 """
 
 from __future__ import annotations

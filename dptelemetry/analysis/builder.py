@@ -159,13 +159,15 @@ def bursts_of(edits: Sequence[Edit], stamps: Sequence[float],
 
 _TS, _PATH, _INSERTED, _DELETED = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 _ASSISTED, _REPO = itemgetter(6), itemgetter(7)
+_FILE = itemgetter(7, 1)
+"""An edit's (repository, path), as `Edit.file` gives it, without a call per edit."""
 
 
 def _burst(group: Sequence[Edit]) -> EditBurst:
-    paths = tuple(p for p in dict.fromkeys(map(_PATH, group)) if p is not None)
+    files = tuple(f for f in dict.fromkeys(map(_FILE, group)) if f[1] is not None)
     return EditBurst(start=group[0].ts, end=group[-1].ts, edits=len(group),
                      inserted=sum(map(_INSERTED, group)), deleted=sum(map(_DELETED, group)),
-                     paths=paths)
+                     files=files)
 
 
 def pauses_between(bursts: Sequence[EditBurst], thresholds: Thresholds) -> list[Pause]:

@@ -100,7 +100,8 @@ class EditBurst:
     edits: int
     inserted: int
     deleted: int
-    paths: tuple[str, ...]
+    files: tuple[File, ...]
+    """The files typed in, in the order first typed in, each its repository and path."""
 
     @property
     def seconds(self) -> float:

@@ -245,3 +245,15 @@ def test_file_switches_match_a_walk_over_every_event() -> None:
                     expected.append((event.ts, current, event.path))
                 current = event.path
         assert [(w.ts, w.from_path, w.to_path) for w in day.timeline().switches] == expected
+
+
+def test_a_burst_names_its_files_with_their_repositories() -> None:
+    """The same path in two repositories is two files, as everywhere a timeline names one."""
+    day = DayBuilder()
+    day.edit(3600, path="src/app.py", repo="/code/one")
+    day.edit(3601, path="src/app.py", repo="/code/two")
+    day.edit(3602, path="src/app.py", repo="/code/one")
+    day.edit(3603, path="README.md", repo="/code/two")
+    [burst] = day.timeline().bursts
+    assert burst.files == (("/code/one", "src/app.py"), ("/code/two", "src/app.py"),
+                           ("/code/two", "README.md"))
