@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from dptelemetry import clock
-from dptelemetry.cli.common import cli_config, cli_store, local_time
+from dptelemetry.cli.common import cli_config, cli_reader, cli_store, local_time
 from dptelemetry.cli.output import OUTPUT_OPTION, write_document, write_report
 from dptelemetry.drills import (
     LEVERS,
@@ -104,7 +104,7 @@ def list_drills(fmt: str) -> None:
     from dptelemetry.goals import load_goals
     from dptelemetry.render.drills import drill_rows
 
-    with cli_store() as store:
+    with cli_reader() as store:
         rows = drill_rows(load_goals(store))
     if fmt == "json":
         click.echo(json.dumps([row.to_json() for row in rows], indent=2, ensure_ascii=False))
@@ -141,7 +141,7 @@ def show(name: str, fmt: str, output: Path | None) -> None:
     from dptelemetry.goals import load_goals
 
     config = cli_config()
-    with cli_store() as store:
+    with cli_reader() as store:
         goals = load_goals(store)
         report = drill_report(goals, name, DayCache(store, config, goals=goals))
     if report is None:

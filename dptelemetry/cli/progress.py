@@ -38,7 +38,7 @@ def progress(weeks: int | None, months: int | None, quarters: int | None, day: d
     from dptelemetry.analysis.day_cache import DayCache
     from dptelemetry.analysis.progress import Grain, spans
     from dptelemetry.analysis.progress import progress as progress_of
-    from dptelemetry.cli.common import cli_config, cli_store
+    from dptelemetry.cli.common import cli_config, cli_reader
 
     given = [(g, n) for g, n in ((Grain.WEEK, weeks), (Grain.MONTH, months),
                                   (Grain.QUARTER, quarters)) if n is not None]
@@ -46,7 +46,7 @@ def progress(weeks: int | None, months: int | None, quarters: int | None, day: d
         raise click.UsageError("give one of --weeks, --months and --quarters")
     grain, count = given[0] if given else (Grain.WEEK, DEFAULT_WEEKS)
     config = cli_config()
-    with cli_store() as store:
+    with cli_reader() as store:
         cache = DayCache(store, config)
         first = spans(grain, count, day)[0][0]
         if (day - first).days > SLOW_DAYS and sys.stderr.isatty():

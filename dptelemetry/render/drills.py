@@ -372,12 +372,12 @@ def attempt_ended_lines(home: Path, goal: Goal, now: float) -> list[str]:
     from dptelemetry.analysis.day_cache import DayCache
     from dptelemetry.config import load_config
     from dptelemetry.goals import load_goals
-    from dptelemetry.store import open_store
+    from dptelemetry.store import open_reader
 
     config = load_config()
     if goal.rating is not None and goal.rating > config.drills.retune_rating:
         return []  # nothing to say: spare reading the attempt's days
-    with open_store(home) as store:
+    with open_reader(home) as store:  # only reads: a writer holding the lock does not stop it
         goals = load_goals(store)
         ended = next(g for g in goals if g.id == goal.id)
         attempt = attempt_of(ended, DayCache(store, config, now=now, goals=goals))

@@ -282,3 +282,19 @@ def test_an_attempt_takes_no_signal_about_the_rest_of_its_day(dpt: Dpt, tmp_path
     assert "no_goal" in [s["name"] for s in day["signals"]]
     shown = json.loads(dpt("drill", "show", "kata", "--format", "json").stdout)
     assert shown["attempts"][0]["signals"] == []
+
+
+def test_drills_and_progress_answer_while_a_writer_holds_the_lock(dpt: Dpt, bowling: None,
+                                                                  dpt_home: Path) -> None:
+    """They only read, as `dpt summary` does: another process writing (the editor's server,
+    a long import) does not make them wait or fail."""
+    from tests.storefaults import write_lock_held
+
+    with write_lock_held(dpt_home):
+        listed = json.loads(dpt("drill", "list", "--format", "json").stdout)
+        shown = json.loads(dpt("drill", "show", "bowling", "--format", "json").stdout)
+        progress = json.loads(dpt("progress", "--date", "2024-05-19", "--weeks", "3",
+                                  "--format", "json").stdout)
+    assert [row["name"] for row in listed] == ["kata", "Bowling"]
+    assert len(shown["attempts"]) == 5
+    assert sum(p["attempts"] for p in progress["periods"]) == 6
