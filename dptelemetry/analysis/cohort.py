@@ -7,7 +7,8 @@ the learner's own summaries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
@@ -41,6 +42,8 @@ class Rated:
     rating: int
     ended: str
     drill: str | None
+    at: datetime
+    """`ended` read: the order of ratings."""
 
 
 @dataclass(frozen=True)
@@ -140,13 +143,29 @@ class Cohort:
     learners: list[Learner]
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path) -> dict[str, Any]:
+    """A shared file's JSON object."""
     import msgspec
 
     try:
-        return msgspec.json.decode(path.read_bytes())
+        data = msgspec.json.decode(path.read_bytes())
     except (OSError, msgspec.DecodeError) as exc:
         raise CohortError(f"{path}: cannot read a shared file ({exc})") from None
+    if not isinstance(data, dict):
+        raise CohortError(f"{path}: not a file `dpt share` writes (a JSON "
+                          f"{type(data).__name__}, not an object)")
+    return data
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """A shared file whose fields are missing or of the wrong type is named, in one line."""
+    try:
+        yield
+    except KeyError as exc:
+        raise CohortError(f"{path}: not a file `dpt share` writes (no {exc})") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise CohortError(f"{path}: not a file `dpt share` writes ({exc})") from None
 
 
 def _day(data: dict[str, Any]) -> LearnerDay:
@@ -201,17 +220,19 @@ def _learner(folder: Path, start: date, end: date) -> Learner:
     for when, path in _dated_files(folder, end):
         if when < start and last_active is not None and len(ratings) >= FALLING_RATINGS:
             break  # older days can change neither the last active day nor the last ratings
-        day = _day(_read_json(path))
-        if day.active_seconds > 0 and last_active is None:
-            last_active = when
-        for goal in day.goals:
-            key = str(goal.get("id"))
-            if goal.get("rating") is not None and goal.get("ended") and key not in ratings:
-                ratings[key] = Rated(key, str(goal.get("title")), int(goal["rating"]),
-                                     str(goal["ended"]), goal.get("drill"))
+        with _reading(path):
+            day = _day(_read_json(path))
+            if day.active_seconds > 0 and last_active is None:
+                last_active = when
+            for goal in day.goals:
+                key = str(goal.get("id"))
+                if goal.get("rating") is not None and goal.get("ended") and key not in ratings:
+                    ratings[key] = Rated(key, str(goal.get("title")), int(goal["rating"]),
+                                         str(goal["ended"]), goal.get("drill"),
+                                         datetime.fromisoformat(str(goal["ended"])))
         if when >= start:
             days.append(day)
-    ordered = sorted(ratings.values(), key=lambda r: datetime.fromisoformat(r.ended))
+    ordered = sorted(ratings.values(), key=lambda r: r.at)
     learner = Learner(folder.name, start, days[::-1], last_active, ordered)
     learner.flags = flags(learner, end)
     return learner

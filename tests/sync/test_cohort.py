@@ -168,3 +168,25 @@ def test_minutes_and_shares_are_cut_down_never_rounded_up(home, tmp_path: Path) 
     markdown = mentor("cohort", "report", str(root), "--format", "markdown", env=TODAY).stdout
     assert "| edgy | 51 | 3 | <1/29/21 | 0/0 | — |" in markdown
     assert "| 2024-05-06 | 51 | 3 |" in markdown
+
+
+@pytest.mark.parametrize(("name", "text", "why"), [
+    ("days/2024-05-06.json", "[1, 2]", "a JSON list, not an object"),
+    ("days/2024-05-06.json", '{"active_seconds": 60}', "no 'date'"),
+    ("days/2024-05-06.json", '{"date": "2024-05-06", "sessions": [7]}', "'int' object"),
+    ("days/2024-05-06.json", '{"date": "2024-05-06", "goals": [{"id": "g", "rating": 5, '
+                             '"ended": "yesterday"}]}', "Invalid isoformat string"),
+    ("learner.json", '"ana"', "a JSON str, not an object"),
+])
+def test_a_file_not_as_share_writes_it_is_named_in_one_line(home, tmp_path: Path, name: str,
+                                                            text: str, why: str) -> None:
+    root = tmp_path / "cohort"
+    _write(root, "calm", [_day(date(2024, 5, 6), [("comfort", 1800)])])
+    bad = root / "learners" / "odd" / name
+    bad.parent.mkdir(parents=True)
+    bad.write_text(text)
+    done = home("mentor")("cohort", "report", str(root), env=TODAY, check=False)
+    assert done.returncode == 1, done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"dpt: error: {bad}: not a file `dpt share` writes (")
+    assert why in line
