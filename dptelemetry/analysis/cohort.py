@@ -2,7 +2,10 @@
 
 Reads only what learners chose to share (`learners/<name>/days/<date>.json`, see
 dptelemetry/sync/share.py); every number is a sum or a count over those files, so it matches
-the learner's own summaries.
+the learner's own summaries. Drills, attempts and ratings are counted as `dpt progress`
+counts them: of the goals started in the period (on the learner's local date), drills told
+apart by `drill_key`. A goal is shared on every day it was active: it counts once, as the
+latest of those days' files says.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from statistics import median
 from typing import Any
 
+from dptelemetry.drills import drill_key
 from dptelemetry.durations import whole_minutes
 from dptelemetry.errors import DptError
 from dptelemetry.sync.share import FORMAT, LEARNERS_DIR
@@ -77,6 +81,8 @@ class Learner:
     name: str
     start: date
     """The period's first day."""
+    end: date
+    """The period's last day."""
     days: list[LearnerDay]
     """The period's shared days, oldest first."""
     last_active: date | None
@@ -105,21 +111,30 @@ class Learner:
         return sum(d.stuck_detected for d in self.days)
 
     def period_goals(self) -> dict[str, dict[str, Any]]:
-        """The period's goals by id (a goal spanning midnight is shared on both days)."""
+        """The goals active in the period by id, as the latest shared day says (a goal is
+        shared on every day it was active)."""
         goals: dict[str, dict[str, Any]] = {}
         for d in self.days:
             for goal in d.goals:
                 goals[str(goal.get("id"))] = goal
         return goals
 
+    def started_goals(self) -> list[dict[str, Any]]:
+        """The goals started in the period (on the learner's local date), oldest first."""
+        first, last = self.start.isoformat(), self.end.isoformat()
+        started = [g for g in self.period_goals().values()
+                   if first <= str(g.get("started"))[:10] <= last]
+        return sorted(started, key=lambda g: str(g.get("started")))
+
     def period_ratings(self) -> list[int]:
-        """Ratings of the goals ended in the period (on the learner's local date)."""
-        return [r.rating for r in self.ratings if r.ended[:10] >= self.start.isoformat()]
+        """Ratings of the goals started in the period, as `dpt progress` counts them."""
+        return [int(g["rating"]) for g in self.started_goals() if g.get("rating") is not None]
 
     def drills(self) -> tuple[int, int]:
-        """(drills practised, attempts) in the period."""
-        attempts = [g for g in self.period_goals().values() if g.get("drill")]
-        return len({g["drill"] for g in attempts}), len(attempts)
+        """(drills, attempts) started in the period; a drill's name in any case and spacing
+        is one drill."""
+        attempts = [str(g["drill"]) for g in self.started_goals() if g.get("drill")]
+        return len({drill_key(name) for name in attempts}), len(attempts)
 
     def strongest(self, count: int = 3) -> list[SharedSignal]:
         """The most severe signal of each name, most severe first."""
@@ -233,7 +248,7 @@ def _learner(folder: Path, start: date, end: date) -> Learner:
         if when >= start:
             days.append(day)
     ordered = sorted(ratings.values(), key=lambda r: r.at)
-    learner = Learner(folder.name, start, days[::-1], last_active, ordered)
+    learner = Learner(folder.name, start, end, days[::-1], last_active, ordered)
     learner.flags = flags(learner, end)
     return learner
 

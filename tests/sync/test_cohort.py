@@ -15,7 +15,7 @@ import pytest
 from tests.summary.browser import Chromium
 from tests.summary.days import practice_day
 from tests.sync.conftest import Home
-from tests.sync.test_share import _today, secret_day, store
+from tests.sync.test_share import _at, _today, secret_day, store
 
 SINCE = "2024-05-01"
 TODAY = _today("2024-05-08")
@@ -83,7 +83,9 @@ def _write(root: Path, learner: str, days: list[dict[str, Any]]) -> None:
 
 
 def _goal(n: int, rating: int, ended: date, drill: str | None = None) -> dict[str, Any]:
+    """A goal started and ended on the same day, as a shared day holds it."""
     return {"id": f"g{n}", "title": f"goal {n}", "rating": rating, "drill": drill,
+            "started": f"{ended.isoformat()}T09:00:00+00:00",
             "ended": f"{ended.isoformat()}T10:00:00+00:00"}
 
 
@@ -190,3 +192,34 @@ def test_a_file_not_as_share_writes_it_is_named_in_one_line(home, tmp_path: Path
     [line] = done.stderr.splitlines()
     assert line.startswith(f"dpt: error: {bad}: not a file `dpt share` writes (")
     assert why in line
+
+
+def test_drills_attempts_and_ratings_are_counted_as_progress_counts_them(
+        home, remote: str, tmp_path: Path) -> None:
+    """Of the goals started in the period: a goal started the day before it is left out
+    though it ended inside it; a goal shared on two days counts once; a drill shared under
+    two spellings (before and after its latest attempt) is one drill."""
+    alice = home("alice")
+    alice("share", "init", remote, "--as", "alice")
+    for start, end, title, drill, rating in (
+            ("2024-05-05T23:30", "2024-05-06T00:30", "warm-up", "Warm", "9"),
+            ("2024-05-06T09:00", "2024-05-06T09:30", "kata one", "Kata", "4")):
+        alice("goal", "start", title, "--drill", drill, env=_at(start))
+        alice("goal", "end", "--rating", rating, env=_at(end))
+    alice("share", "--since", "2024-05-05", env=_at("2024-05-06T20:00:00"))
+    for start, end, title, drill, rating in (
+            ("2024-05-07T09:00", "2024-05-07T09:30", "kata two", " KATA ", "6"),
+            ("2024-05-07T23:30", "2024-05-08T00:30", "bowling", "Bowling", "2")):
+        alice("goal", "start", title, "--drill", drill, env=_at(start))
+        alice("goal", "end", "--rating", rating, env=_at(end))
+    alice("share", env=_at("2024-05-08T12:00:00"))
+    done = home("mentor")("cohort", "report", remote, "--since", "2024-05-06", "--format",
+                          "json", env=TODAY)
+    [row] = json.loads(done.stdout)["learners"]
+    progress = json.loads(alice("progress", "--date", "2024-05-08", "--weeks", "1",
+                                "--format", "json", env=TODAY).stdout)
+    [week] = progress["periods"]
+    assert (week["first"], week["last"]) == ("2024-05-06", "2024-05-08")
+    assert (row["drills"], row["attempts"], row["ratings"]) == (2, 3, [4, 6, 2])
+    assert (week["drills"], week["attempts"], week["ratings"]) == (2, 3, [4, 6, 2])
+    assert row["median_rating"] == week["median_rating"] == 4
