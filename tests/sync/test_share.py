@@ -231,3 +231,55 @@ def test_a_drill_file_clears_names_recorded_in_any_attempt(home, remote: str,
         assert secret not in sent, secret
     assert ("stuck on [test] in [file] of [repository]; [test] again" in sent)
     assert "only [file]" in sent and "smaller steps than in [file]" in sent
+
+
+def test_the_hook_checks_what_a_merge_itself_changes(tmp_path: Path, run_dpt) -> None:
+    """A merge that adds a file to another learner's folder is refused; a merge that only
+    brings in what others pushed is not (nor is its own folder's work)."""
+    url = bare_repo(tmp_path / "cohort.git")
+    hook = tmp_path / "cohort.git" / "hooks" / "pre-receive"
+    hook.write_text(run_dpt("cohort", "hook").stdout)
+    hook.chmod(0o755)
+
+    def clone(name: str) -> Path:
+        folder = tmp_path / name
+        subprocess.run(["git", "clone", "-q", url, str(folder)], check=True,
+                       capture_output=True)
+        return folder
+
+    def git(folder: Path, *args: str, user: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True,
+                              text=True, check=False,
+                              env={**os.environ, "DPT_COHORT_USER": user})
+
+    def commit(folder: Path, path: str, text: str) -> None:
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text)
+        assert git(folder, "add", path).returncode == 0
+        assert git(folder, "commit", "-qm", path).returncode == 0
+
+    alice, bob = clone("alice"), clone("bob")
+    commit(alice, "learners/alice/a.json", "1\n")
+    assert git(alice, "push", "-q", "origin", "HEAD:main", user="alice").returncode == 0
+    assert git(bob, "pull", "-q", "origin", "main").returncode == 0
+    commit(bob, "learners/bob/b.json", "1\n")
+    assert git(bob, "push", "-q", "origin", "HEAD:main", user="bob").returncode == 0
+
+    commit(alice, "learners/alice/a.json", "2\n")  # then bob's work merged in: allowed
+    assert git(alice, "pull", "-q", "--no-rebase", "origin", "main").returncode == 0
+    assert git(alice, "rev-list", "--count", "--merges", "HEAD").stdout.strip() == "1"
+    assert git(alice, "push", "-q", "origin", "HEAD:main", user="alice").returncode == 0
+
+    git(alice, "checkout", "-qb", "side", "HEAD~1")
+    commit(alice, "learners/alice/side.json", "1\n")
+    git(alice, "checkout", "-q", "-")
+    assert git(alice, "merge", "-q", "--no-commit", "side").returncode == 0
+    (alice / "learners" / "bob" / "evil.json").write_text("{}\n")  # inside the merge
+    git(alice, "add", ".")
+    assert git(alice, "commit", "-qm", "merge side").returncode == 0
+    refused = git(alice, "push", "origin", "HEAD:main", user="alice")
+    assert refused.returncode != 0
+    assert ("dpt cohort: alice may write only under learners/alice/, not "
+            "learners/bob/evil.json") in refused.stderr
+    fresh = git(alice, "push", "origin", "HEAD:refs/heads/new", user="alice")  # a new ref too
+    assert fresh.returncode != 0 and "learners/bob/evil.json" in fresh.stderr
