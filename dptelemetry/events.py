@@ -106,6 +106,14 @@ class EventFormatError(ValueError):
     """A serialised event that does not follow the export format."""
 
 
+class UnknownKindError(EventFormatError):
+    """An event of a kind this version does not know: a newer version's, most likely."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"unknown event kind {kind!r}")
+        self.kind = kind
+
+
 def to_json(event: Event) -> dict[str, Any]:
     """The export form: one JSON object per event, timestamps ISO 8601 with offset."""
     return {
@@ -169,7 +177,8 @@ def from_json(data: Any) -> Event:
         raise EventFormatError("'id' must be 32 lowercase hex digits")
     kind = data.get("kind")
     if kind not in KINDS:
-        raise EventFormatError(f"unknown event kind {kind!r}")
+        raise (UnknownKindError(kind) if isinstance(kind, str) and kind
+               else EventFormatError(f"unknown event kind {kind!r}"))
     source = data.get("source")
     if not isinstance(source, str) or not source:
         raise EventFormatError("'source' must be a non-empty string")

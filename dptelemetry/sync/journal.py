@@ -10,6 +10,10 @@ What a machine has sent is found without rereading its history: the store counts
 per hour, so the hours whose count moved since the last sync are the only ones that can hold
 new events, and an index of the ids already in the journal (`journal-ids.sqlite3`, derived
 data) tells which of them are new.
+
+A line of a kind this version does not know (a newer version's: the journal's format stays
+the same when a kind is added) is skipped, counted in the report, and remembered: the first
+sync by a version that knows the kind reads that file again from there.
 """
 
 from __future__ import annotations
@@ -19,15 +23,23 @@ import json
 import os
 import secrets
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from dptelemetry.errors import DptError
-from dptelemetry.events import Event, EventFormatError, from_json, to_jsonl
+from dptelemetry.events import (
+    KINDS,
+    Event,
+    EventFormatError,
+    UnknownKindError,
+    from_json,
+    to_jsonl,
+)
 from dptelemetry.store.db import Store
 from dptelemetry.sync import gitrepo
 
@@ -55,6 +67,9 @@ class JournalState:
     """Events per hour in the store when we last looked for new ones."""
     offsets: dict[str, int] = field(default_factory=dict)
     """Bytes of each journal file already imported (files only grow)."""
+    skipped: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per journal file with lines of kinds this version does not know: `from`, the offset
+    of the first such line, and `kinds`."""
 
     def save(self, folder: Path) -> None:
         _write_private(folder / "state.json", json.dumps(self.__dict__, indent=1))
@@ -83,9 +98,12 @@ class SyncReport:
     """Commits still waiting for the journal after this run."""
     earlier_commits: int = 0
     """Commits an earlier run made offline, which this run found waiting."""
+    skipped: tuple[tuple[str, int], ...] = ()
+    """Events not imported, being of a kind this version does not know: (kind, count)."""
 
     def sentence(self) -> str:
-        if not (self.sent or self.received or self.earlier_commits) and self.pushed:
+        if not (self.sent or self.received or self.earlier_commits or self.skipped) \
+                and self.pushed:
             return "Nothing new to sync."
         text = (f"Sent {_count(self.sent, 'event')}, received {_count(self.received, 'event')} "
                 f"from {_count(self.from_machines, 'machine')}.")
@@ -95,6 +113,12 @@ class SyncReport:
             text += (f" The journal could not be reached ({self.problem}): "
                      f"{self.unpushed_commits} commit(s) wait here and go out at the next "
                      "`dpt sync`.")
+        if self.skipped:
+            kinds = ", ".join(kind for kind, _ in self.skipped)
+            which = "a kind" if len(self.skipped) == 1 else "kinds"
+            text += (f" Skipped {_count(sum(n for _, n in self.skipped), 'event')} of {which} "
+                     f"this dptelemetry does not know ({kinds}), from a newer version: "
+                     "upgrade dptelemetry here, and the next `dpt sync` imports them.")
         return text
 
 
@@ -279,8 +303,22 @@ def _append_new(store: Store, state: JournalState, clone: Path,
     return sent, appender.touched
 
 
-def _new_events(path: Path, name: str, offset: int) -> tuple[list[Event], int]:
-    """The events on the complete lines after `offset`, and the offset after the last one."""
+@dataclass
+class _Lines:
+    """What a journal file holds after an offset."""
+
+    events: list[Event]
+    end: int
+    """The offset after the last complete line."""
+    skipped: Counter[str]
+    """Lines of kinds this version does not know, per kind."""
+    skipped_from: int = 0
+    """The offset of the first of them."""
+
+
+def _new_events(path: Path, name: str, offset: int) -> _Lines:
+    """The events on the complete lines after `offset`; lines of unknown kinds are left
+    out and counted."""
     with path.open("rb") as fh:
         size = fh.seek(0, os.SEEK_END)
         if size < offset:  # rewritten against the rules: read it again, ids keep it harmless
@@ -288,18 +326,42 @@ def _new_events(path: Path, name: str, offset: int) -> tuple[list[Event], int]:
         fh.seek(offset)
         data = fh.read()
     end = data.rfind(b"\n") + 1
-    events = []
-    for line in data[:end].splitlines():
+    found = _Lines([], offset + end, Counter())
+    position = 0
+    for line in data[:end].splitlines(keepends=True):
+        at, position = position, position + len(line)
         if not line.strip():
             continue
         try:
-            events.append(from_json(json.loads(line)))
+            found.events.append(from_json(json.loads(line)))
+        except UnknownKindError as exc:
+            if not found.skipped:
+                found.skipped_from = offset + at
+            found.skipped[exc.kind] += 1
         except (ValueError, EventFormatError) as exc:
-            number = _line_number(path, offset + data.index(line))
+            number = _line_number(path, offset + at)
             raise JournalError(
                 f"{name} line {number}: {exc}; the rest of that file was not imported (was it "
                 "written by a newer dptelemetry? then upgrade this one)") from None
-    return events, offset + end
+    return found
+
+
+def _remember_skipped(state: JournalState, name: str, lines: _Lines) -> None:
+    entry = state.skipped.get(name)
+    if entry is None:
+        state.skipped[name] = {"from": lines.skipped_from, "kinds": sorted(lines.skipped)}
+    else:
+        entry["from"] = min(entry["from"], lines.skipped_from)
+        entry["kinds"] = sorted(set(entry["kinds"]) | set(lines.skipped))
+
+
+def _read_known_again(state: JournalState) -> None:
+    """Files with lines skipped for a kind that this version knows are read again from the
+    first of them (importing what is already here costs nothing)."""
+    for name, entry in list(state.skipped.items()):
+        if set(entry.get("kinds", ())) & KINDS:
+            state.offsets[name] = min(state.offsets.get(name, 0), int(entry.get("from", 0)))
+            del state.skipped[name]
 
 
 def _line_number(path: Path, position: int) -> int:
@@ -307,15 +369,16 @@ def _line_number(path: Path, position: int) -> int:
         return fh.read(position).count(b"\n") + 1
 
 
-def _receive(store: Store, state: JournalState, clone: Path,
-             known: KnownIds) -> tuple[int, set[str]]:
+def _receive(store: Store, state: JournalState, clone: Path, known: KnownIds,
+             skipped: Counter[str]) -> tuple[int, set[str]]:
     """Import what other machines appended since the last sync; (events new here, the
-    machines they came from)."""
+    machines they came from). Lines of unknown kinds are counted in `skipped`."""
     received = 0
     machines: set[str] = set()
     for path in sorted((clone / EVENTS_DIR).glob("*/*.jsonl")):
         name = path.relative_to(clone).as_posix()
-        events, new_offset = _new_events(path, name, state.offsets.get(name, 0))
+        lines = _new_events(path, name, state.offsets.get(name, 0))
+        events = lines.events
         for start in range(0, len(events), _BATCH):
             batch = events[start:start + _BATCH]
             added = store.append(batch)
@@ -323,7 +386,10 @@ def _receive(store: Store, state: JournalState, clone: Path,
             received += added
             if added and path.parent.name != state.machine:
                 machines.add(path.parent.name)
-        state.offsets[name] = new_offset
+        if lines.skipped:
+            _remember_skipped(state, name, lines)
+            skipped.update(lines.skipped)
+        state.offsets[name] = lines.end
     return received, machines
 
 
@@ -338,11 +404,13 @@ def sync(home: Path, store: Store, now: float) -> SyncReport:
                 gitrepo.open_clone(clone) as repo:
             if known.is_empty():
                 state.offsets = {}  # the index is rebuilt from the journal as it is read
+            _read_known_again(state)
+            skipped: Counter[str] = Counter()
             gitrepo.discard_uncommitted(repo, f"{EVENTS_DIR}/{state.machine}")
             fetched = gitrepo.pull(repo)
             earlier = gitrepo.unpushed(repo) if fetched.pushed else 0
             _check_format(clone, state.remote)
-            received, machines = _receive(store, state, clone, known)
+            received, machines = _receive(store, state, clone, known, skipped)
             state.save(folder)
             with known.pending():
                 sent, touched = _append_new(store, state, clone, known)
@@ -356,11 +424,13 @@ def sync(home: Path, store: Store, now: float) -> SyncReport:
             _mark_own_files(state, clone, touched)
             state.save(folder)
             pushed = gitrepo.push(repo) if fetched.pushed else fetched
-            late, late_machines = _receive(store, state, clone, known)  # a race's winners
+            late, late_machines = _receive(store, state, clone, known,  # a race's winners
+                                           skipped)
             state.last_sync = now
             state.save(folder)
             return SyncReport(sent, received + late, len(machines | late_machines),
-                              pushed.pushed, pushed.problem, gitrepo.unpushed(repo), earlier)
+                              pushed.pushed, pushed.problem, gitrepo.unpushed(repo), earlier,
+                              tuple(sorted(skipped.items())))
 
 
 def _mark_own_files(state: JournalState, clone: Path, touched: set[Path]) -> None:

@@ -229,3 +229,47 @@ def test_order_of_first_syncs_does_not_matter(home, remote: str, tmp_path: Path,
         runs[name]("sync")
     assert sorted(event_ids(runs["a"])) == sorted(event_ids(runs["b"]))
     assert len(event_ids(runs["a"])) == 2
+
+
+def test_kinds_of_a_newer_version_are_skipped_then_read_after_an_upgrade(
+        home, remote: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newer machine wrote an event of a kind this version does not know (the journal's
+    format stays 1 when a kind is added): the sync goes on with the lines after it and says
+    how many it skipped; the first sync of a version that knows the kind imports it."""
+    from dptelemetry import events, schema
+    from dptelemetry.store import open_store
+    from dptelemetry.sync import journal
+
+    laptop, desktop = home("laptop"), home("desktop")
+    for run in (laptop, desktop):
+        run("sync", "init", remote)
+    desktop("stuck", "before")
+    desktop("sync")
+    clone = tmp_path / "newer"
+    subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True, capture_output=True)
+    [month] = (clone / "events").glob("*/*.jsonl")
+    [before] = month.read_text().splitlines()
+    newer = {**json.loads(before), "id": "1" * 32, "kind": "future_kind", "payload": {"x": 1}}
+    after = {**json.loads(before), "id": "2" * 32, "payload": {"text": "after"}}
+    with month.open("a") as fh:
+        fh.write(json.dumps(newer) + "\n" + json.dumps(after) + "\n")
+    for args in (["add", "."], ["commit", "-qm", "a newer machine"],
+                 ["push", "-q", "origin", "HEAD:main"]):
+        subprocess.run(["git", "-C", str(clone), *args], check=True, capture_output=True)
+
+    done = laptop("sync")
+    assert done.stdout.strip() == (
+        "Sent 0 events, received 2 events from 1 machine. Skipped 1 event of a kind this "
+        "dptelemetry does not know (future_kind), from a newer version: upgrade dptelemetry "
+        "here, and the next `dpt sync` imports them.")
+    assert {"1" * 32, "2" * 32} & set(event_ids(laptop)) == {"2" * 32}
+    assert laptop("sync").stdout.strip() == "Nothing new to sync."
+
+    for module in (events, schema, journal):  # the upgrade: a version that knows the kind
+        monkeypatch.setattr(module, "KINDS", events.KINDS | {"future_kind"})
+    home_dir = tmp_path / "laptop"
+    monkeypatch.setenv("DPT_HOME", str(home_dir))
+    with open_store(home_dir) as store:
+        report = journal.sync(home_dir, store, 0.0)
+        assert (report.received, report.skipped) == (1, ())
+        assert [e.kind for e in store.iter_events() if e.id == "1" * 32] == ["future_kind"]
