@@ -68,7 +68,9 @@ def test_each_machine_writes_only_its_own_monthly_files(home, remote: str,
     clone = tmp_path / "look"
     subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True)
     files = sorted(p.relative_to(clone).as_posix() for p in (clone / "events").rglob("*.jsonl"))
-    this_month = datetime.now(timezone.utc).strftime("%Y-%m")  # the stuck moment's
+    [stuck] = (e for line in desktop("export").stdout.splitlines()
+               if (e := json.loads(line))["payload"].get("text") == "on the desktop")
+    this_month = datetime.fromisoformat(stuck["ts"]).astimezone(timezone.utc).strftime("%Y-%m")
     assert files == sorted([f"events/{laptop_id}/2024-05.jsonl",
                             f"events/{laptop_id}/2024-06.jsonl",
                             f"events/{desktop_id}/{this_month}.jsonl"])
