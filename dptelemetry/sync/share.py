@@ -3,22 +3,22 @@ in their own folder of the mentor's cohort repository.
 
 Layout of a cohort repository: `learners/<name>/learner.json` (format and name),
 `learners/<name>/days/<YYYY-MM-DD>.json` (one shared day summary each) and
-`learners/<name>/drills/<name>-<hash>.json` (a drill's attempts, as `dpt drill show` gives
-them). A learner writes only
-under their own folder, so learners never conflict; a day shared again replaces its file in a
-new commit (history is never rewritten).
+`learners/<name>/drills/<goal id>.json` (a drill's attempts, as `dpt drill show` gives
+them, named by its first attempt's goal id so that a renamed drill keeps its file; a drill
+merged into another loses its file to the merged one's). A learner writes only under their
+own folder, so learners never conflict; a day shared again replaces its file in a new commit
+(history is never rewritten).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dptelemetry.config import Config
@@ -136,18 +136,22 @@ def shared_files(store: Store, config: Config, name: str, days: list[date]) -> d
         if report is not None:
             spans = [(first, last), *((a.goal.started, a.end) for a in report.attempts)]
             redact = Redactor(name for span in spans for name in _private_names(store, *span))
-            files[f"{folder}/drills/{drill_file(drill)}"] = _dump(
+            files[f"{folder}/drills/{drill_file(report.attempts[0].goal.id)}"] = _dump(
                 redact(allowed(drill_data(report), DRILL)))
     return files
 
 
-def drill_file(drill: str) -> str:
-    """A readable file name for a drill, unique for its name (any case and spacing)."""
-    from dptelemetry.drills import drill_key
+def drill_file(first_attempt: str) -> str:
+    """A drill's file name: its first attempt's goal id, which no rename changes."""
+    return f"{first_attempt}.json"
 
-    key = drill_key(drill)
-    slug = re.sub(r"[^a-z0-9]+", "-", key).strip("-")[:40] or "drill"
-    return f"{slug}-{hashlib.sha256(key.encode()).hexdigest()[:8]}.json"
+
+def _merged_away(clone: Path, relative: str, text: str) -> list[str]:
+    """The files of drills merged into the drill file `relative` (named by one of its later
+    attempts, once the first of another drill): they would show its attempts twice."""
+    folder = PurePosixPath(relative).parent
+    return [path for a in json.loads(text)["attempts"][1:]
+            if (clone / (path := str(folder / drill_file(a["goal_id"])))).exists()]
 
 
 def _recorded(day: dict[str, Any]) -> bool:
@@ -184,12 +188,17 @@ def share(home: Path, files: dict[str, str], days: list[date]) -> ShareReport:
         gitrepo.discard_uncommitted(repo, f"{LEARNERS_DIR}/{state.name}")
         fetched = gitrepo.pull(repo)
         clone = folder / "cohort"
+        removed = [old for relative, text in files.items() if "/drills/" in relative
+                   for old in _merged_away(clone, relative, text)]
+        for relative in removed:
+            (clone / relative).unlink()
         for relative, text in files.items():
             path = clone / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         span = f"{days[0]}" if len(days) == 1 else f"{days[0]} to {days[-1]}"
-        changed = gitrepo.commit(repo, sorted(files), f"dpt share: {state.name}, {span}")
+        changed = gitrepo.commit(repo, sorted([*files, *removed]),
+                                 f"dpt share: {state.name}, {span}")
         pushed = gitrepo.push(repo) if fetched.pushed else fetched
     state.last_shared = max(d.isoformat() for d in days)
     state.save(folder)

@@ -190,8 +190,9 @@ def test_a_drill_attempted_on_a_shared_day_goes_whole(home, remote: str, tmp_pat
     alice("share", "init", remote, "--as", "alice")
     shown = dry_run_files(alice("share", "--date", "2024-05-07", "--dry-run").stdout)
     [drill_file] = [name for name in shown if "/drills/" in name]
-    assert drill_file.startswith("learners/alice/drills/bowling-")
     shared = json.loads(shown[drill_file])
+    # named by the first attempt's goal id, which no rename changes
+    assert drill_file == f"learners/alice/drills/{shared['attempts'][0]['goal_id']}.json"
     own = json.loads(alice("drill", "show", "bowling", "--format", "json").stdout)
     assert shared == own  # every field of a drill may go, and nothing is added
     assert [(a["attempt"], a["rating"]) for a in shared["attempts"]] == [(1, 5), (2, 7)]
@@ -283,3 +284,38 @@ def test_the_hook_checks_what_a_merge_itself_changes(tmp_path: Path, run_dpt) ->
             "learners/bob/evil.json") in refused.stderr
     fresh = git(alice, "push", "origin", "HEAD:refs/heads/new", user="alice")  # a new ref too
     assert fresh.returncode != 0 and "learners/bob/evil.json" in fresh.stderr
+
+
+def test_a_drill_keeps_its_file_through_a_rename_and_a_merge(home, remote: str,
+                                                             tmp_path: Path) -> None:
+    alice = home("alice")
+    alice("share", "init", remote, "--as", "alice")
+
+    def attempt(day: str, *start: str) -> None:
+        alice("goal", *start, env=_at(f"{day}T09:00:00"))
+        alice("goal", "end", "--rating", "5", env=_at(f"{day}T09:30:00"))
+        alice("share", "--date", day, env=_at(f"{day}T12:00:00"))
+
+    def drills() -> dict[str, dict[str, object]]:
+        clone = tmp_path / f"mentor-{len(list(tmp_path.glob('mentor-*')))}"
+        subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True)
+        return {p.name: json.loads(p.read_text())
+                for p in (clone / "learners/alice/drills").glob("*.json")}
+
+    attempt("2024-05-06", "start", "Bowling kata", "--drill", "Bowling")
+    attempt("2024-05-07", "start", "Kata", "--drill", "Kata")
+    first = drills()
+    bowling = next(name for name, d in first.items() if d["name"] == "Bowling")
+    alice("drill", "rename", "Bowling", "Bowling kata", env=_at("2024-05-08T08:00:00"))
+    attempt("2024-05-08", "again", "Bowling kata")
+    renamed = drills()
+    assert sorted(renamed) == sorted(first)  # the same file, not a second one
+    assert (renamed[bowling]["name"], len(renamed[bowling]["attempts"])) == ("Bowling kata", 2)
+
+    alice("drill", "rename", "Kata", "Bowling kata", "--merge",
+          env=_at("2024-05-09T08:00:00"))
+    attempt("2024-05-09", "again", "Bowling kata")
+    merged = drills()
+    assert list(merged) == [bowling]  # the merged-away drill's file is gone
+    assert [a["title"] for a in merged[bowling]["attempts"]] == [
+        "Bowling kata", "Kata", "Bowling kata", "Bowling kata"]
