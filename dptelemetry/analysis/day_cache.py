@@ -4,8 +4,9 @@ A past day's summary rarely changes, yet making it reads every keystroke of the 
 baselines of the two weeks before. So once a day has ended, its `DaySummary` (with the parts
 of its timeline that renderers draw) is kept in the store as JSON and served while nothing
 that shaped it changed: the events of the day and of the LOOKBACK_DAYS before it (its
-baselines), by the per-hour stamps; the versions, thresholds, plugin releases and settings
-and the day's goals (their drills and attempt numbers too), by the key. A day that has not
+baselines), by the per-hour stamps; the versions, thresholds, plugin releases, the files of
+the plugins' modules (code edited in place keeps its release) and their settings, and the
+day's goals (their drills and attempt numbers too), by the key. A day that has not
 ended is summarized afresh each time. `dpt summary`, its week, `dpt drill show` and
 `dpt progress` all read days through here.
 
@@ -47,7 +48,7 @@ from dptelemetry.analysis.timeline import (
 )
 from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Config
-from dptelemetry.entry_points import plugin_releases
+from dptelemetry.entry_points import plugin_releases, plugin_sources
 from dptelemetry.goals import Goal, load_goals
 from dptelemetry.store import Store, StoreError
 
@@ -152,10 +153,12 @@ def _in_zone(summary: DaySummary, tz: tzinfo | None) -> DaySummary:
 
 def releases_key(config: Config, home: Path) -> str:
     """Names everything that shapes a day's summary but its events and goals: this version,
-    the thresholds, the plugins that would load (entry point, release) and their settings.
-    Read from the plugins' metadata, without importing them."""
+    the thresholds, the plugins that would load (entry point, release, and the files of
+    their modules: sizes and times, for code edited without a new release) and their
+    settings. Read from the plugins' metadata and files, without importing them."""
     text = json.dumps([__version__, asdict(config.thresholds), plugin_releases(config, home),
-                       config.plugins.settings], sort_keys=True, default=str)
+                       plugin_sources(config, home), config.plugins.settings],
+                      sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

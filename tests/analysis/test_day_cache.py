@@ -157,12 +157,31 @@ def test_an_attempt_numbered_anew_recomputes_the_days_that_name_it(
 
 
 @pytest.mark.parametrize("toml", ["[thresholds]\nburst_gap = 3\n",
+                                  "[thresholds]\nlearning_red_share = 0.5\n",
+                                  '[thresholds]\npanic_open_red = "10m"\n',
+                                  "[plugins.test_error_quotient]\nwarn = 0.3\n",
                                   '[plugins]\ndisabled = ["fatigue"]\n'])
 def test_a_changed_threshold_or_plugin_recomputes_every_day(
         dpt_home: Path, monkeypatch: pytest.MonkeyPatch, toml: str) -> None:
     stored(dpt_home, a_week())
     both_ways(dpt_home)
     summaries = counting_summaries(monkeypatch)
+    served, fresh = both_ways(dpt_home, toml=toml)
+    assert summaries == WEEK
+    assert served == fresh
+
+
+def test_a_plugin_edited_without_a_new_release_recomputes_every_day(
+        dpt_home: Path, monkeypatch: pytest.MonkeyPatch, installed_extras: Path) -> None:
+    """An editable install or a checkout on the path: the code changes, the release not."""
+    stored(dpt_home, a_week())
+    toml = '[plugins]\ndisabled = ["raiser", "broken", "typo", "wrong_type"]\n'
+    both_ways(dpt_home, toml=toml)
+    summaries = counting_summaries(monkeypatch)
+    both_ways(dpt_home, toml=toml)
+    assert summaries == []  # kept
+    always = installed_extras / "strain_extras" / "always.py"
+    always.write_text(always.read_text().replace("always there", "always here, edited"))
     served, fresh = both_ways(dpt_home, toml=toml)
     assert summaries == WEEK
     assert served == fresh

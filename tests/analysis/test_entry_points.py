@@ -57,3 +57,31 @@ def test_an_unwritable_or_garbled_file_only_means_scanning(tmp_path: Path) -> No
     assert plugin_releases(config, home)
     missing = tmp_path / "nowhere"
     assert plugin_releases(config, missing) == plugin_releases(config, home)
+
+
+def test_a_plugin_edited_in_place_changes_its_sources_without_a_scan_or_an_import(
+        installed_extras: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An editable install keeps its release while its code changes: the files of each
+    plugin's module folder are read every time, the plugin never imported for it."""
+    import sys
+
+    from dptelemetry.entry_points import plugin_sources
+
+    home = tmp_path / "home"
+    home.mkdir()
+    config = load_config(tmp_path / "absent.toml")
+    before = dict((place, stamps) for place, stamps in plugin_sources(config, home))
+    extras = str(installed_extras / "strain_extras")
+    assert [name for name, *_ in before[extras]] == [
+        "__init__.py", "always.py", "raiser.py", "typo.py", "wrong_type.py"]
+    assert not [m for m in sys.modules if m.startswith("strain_extras")]
+    monkeypatch.setattr(entry_points, "_scan", lambda: pytest.fail("scanned again"))
+    always = installed_extras / "strain_extras" / "always.py"
+    always.write_text(always.read_text().replace("always there", "always here, edited"))
+    after = dict((place, stamps) for place, stamps in plugin_sources(config, home))
+    assert after[extras] != before[extras]
+    assert {p: s for p, s in after.items() if p != extras} == {
+        p: s for p, s in before.items() if p != extras}
+    blocked = load_config(overrides={"plugins": {"disabled": [
+        "always", "raiser", "broken", "typo", "wrong_type"]}})
+    assert extras not in dict((p, s) for p, s in plugin_sources(blocked, home))
