@@ -72,6 +72,14 @@ def _directories(home: Path) -> list[Path]:
 def pending(home: Path) -> list[Path]:
     """Spool files waiting to be imported (complete ones, and claims abandoned by a crash),
     in the data home and in the fallback directory. Removes temporary files a crash left."""
+    return _spool_files(home, importing=True)
+
+
+def _spool_files(home: Path, *, importing: bool) -> list[Path]:
+    """The complete spool files and the claimed ones, in the data home and in the fallback
+    directory, in the order they were written. `importing`: only the claims abandoned by a
+    crash (others are being imported right now), and temporary files a crash left are
+    removed; else every claim, and nothing is changed."""
     now = time.time()
     found = []
     for directory in _directories(home):
@@ -80,17 +88,20 @@ def pending(home: Path) -> list[Path]:
         except OSError:
             continue
         for entry in entries:
-            if entry.name.endswith(".jsonl"):
+            claim = ".claimed-" in entry.name and not entry.name.endswith(".bad")
+            if entry.name.endswith(".jsonl") or (claim and not importing):
                 found.append(Path(entry.path))
+                continue
+            if not importing or not (claim or entry.name.endswith(".tmp")):
                 continue
             try:
                 stale = now - entry.stat().st_mtime > _STALE_CLAIM_SECONDS
             except FileNotFoundError:
                 continue
-            if stale and entry.name.endswith(".tmp"):
-                Path(entry.path).unlink(missing_ok=True)  # its writer died long ago
-            elif stale and ".claimed-" in entry.name and not entry.name.endswith(".bad"):
+            if stale and claim:
                 found.append(Path(entry.path))
+            elif stale:
+                Path(entry.path).unlink(missing_ok=True)  # its writer died long ago
     return sorted(found, key=lambda path: path.name)
 
 
@@ -131,7 +142,7 @@ def waiting(home: Path) -> list[Event]:
     read: set[str] = set()
     for _ in range(3):  # a file renamed while we read is found again under its new name
         renamed = False
-        for path in _spool_files(home):
+        for path in _spool_files(home, importing=False):
             if path.name in read:
                 continue
             try:
@@ -145,15 +156,6 @@ def waiting(home: Path) -> list[Event]:
         if not renamed:
             break
     return events
-
-
-def _spool_files(home: Path) -> list[Path]:
-    try:
-        paths = list((home / SPOOL_DIR).iterdir())
-    except OSError:
-        return []
-    return sorted(path for path in paths if path.name.endswith(".jsonl")
-                  or (".claimed-" in path.name and not path.name.endswith(".bad")))
 
 
 def _read(path: Path) -> list[Event]:
