@@ -203,6 +203,46 @@ def test_an_event_that_breaks_the_schema_never_costs_the_others(dpt_home: Path) 
                                                        1_700_000_003.0]
 
 
+def test_a_batch_the_store_cannot_take_is_spooled_without_the_events_that_break_the_schema(
+    dpt_home: Path,
+) -> None:
+    dpt_home.mkdir(parents=True)
+    store_path(dpt_home).write_bytes(b"garbage" * 1000)
+    good = [_edit(1_700_000_000.0), _edit(1_700_000_001.0)]
+    errors: list[str] = []
+    writer = BatchWriter(on_error=errors.append)
+    for event in (good[0], _edit(1_700_000_000.5, inserted=-1), good[1]):
+        writer.put(event)
+    writer.close()
+    assert writer.spooled == 2
+    assert errors[0] == ("dptelemetry: events left out, they break the event schema (1 of "
+                         "this batch; edit event: payload.inserted: expected `int` >= 0)")
+    store_path(dpt_home).unlink()
+    with open_store() as store:
+        assert list(store.iter_events()) == good
+    assert list((dpt_home / SPOOL_DIR).iterdir()) == []
+
+
+def test_lines_of_a_spool_file_that_are_no_valid_events_never_cost_the_others(
+    dpt_home: Path,
+) -> None:
+    good = [_edit(1_700_000_000.0), _edit(1_700_000_002.0)]
+    breaking = _edit(1_700_000_001.0, inserted=-1)  # as a version before the schema wrote
+    path = spool_events(dpt_home, [good[0], breaking, good[1]])
+    lines = path.read_bytes().splitlines()
+    unknown_kind = json.dumps({**json.loads(lines[0]), "kind": "telepathy"}).encode()
+    path.write_bytes(b"\n".join([lines[0], b"{not json", lines[1], b"\xff\xfe",
+                                 unknown_kind, lines[2]]) + b"\n")
+    with open_store() as store:
+        assert list(store.iter_events()) == good
+    [bad] = (dpt_home / SPOOL_DIR).iterdir()
+    assert bad.name.endswith(".bad") and stat.S_IMODE(bad.stat().st_mode) == 0o600
+    assert bad.read_bytes().splitlines() == [b"{not json", lines[1], b"\xff\xfe",
+                                             unknown_kind]
+    with open_store() as store:
+        assert store.count() == 2, "a set-aside file is not retried forever"
+
+
 def test_record_fail_open_spools_and_warns_once_when_locked(dpt_home: Path) -> None:
     with open_store():
         pass

@@ -67,6 +67,21 @@ def test_reading_commands_answer_while_a_writer_holds_the_lock_and_see_the_spool
     assert len(json.loads(summary.stdout)["stuck_moments"]) == 1
 
 
+def test_reading_commands_read_past_spooled_events_that_break_the_schema(
+    run_dpt: RunDpt, dpt_home: Path
+) -> None:
+    now = clock.now()
+    good = _stuck(now)
+    breaking = Event(kind="stuck", ts=now + 1, source="cli", payload={"impulse": "panic"})
+    spool_events(dpt_home, [good, breaking])  # as a version before the schema wrote them
+    with write_lock_held(dpt_home):
+        ids = _exported_ids(run_dpt)
+        summary = run_dpt("summary", "--format", "json")
+    assert ids == [good.id]
+    assert summary.returncode == 0, summary.stderr
+    assert len(json.loads(summary.stdout)["stuck_moments"]) == 1
+
+
 def test_a_reader_imports_the_spool_when_the_lock_is_free(dpt_home: Path) -> None:
     events = [_stuck(1_700_000_000.0)]
     with open_store():

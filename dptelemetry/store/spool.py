@@ -6,10 +6,11 @@ reader never sees half a file; where the data home cannot take even that (a full
 home that is not a writable directory), into the same layout in the fallback directory
 (`dptelemetry.store.fallback`). A write that fails leaves no partial file behind. The next
 store opening claims each file, from both places, by renaming it and imports it; event ids
-make a repeated import harmless, so nothing is lost or doubled. An import that finds the
-store locked gives the file back under its old name at once. Readers that cannot import
-(`waiting`) read every file without claiming it, those another process is importing right
-now included.
+make a repeated import harmless, so nothing is lost or doubled. A line that is no event
+following the event schema is set aside in a `.bad` file, never deleted, and costs no other
+line. An import that finds the store locked gives the file back under its old name at
+once. Readers that cannot import (`waiting`) read every file without claiming it, those
+another process is importing right now included.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dptelemetry.events import Event, EventFormatError, from_json, to_jsonl
+from dptelemetry.events import Event, from_json, to_jsonl
 from dptelemetry.private_files import PRIVATE_FILE, private_dir
+from dptelemetry.schema import valid_events
 from dptelemetry.store import fallback
 
 if TYPE_CHECKING:
@@ -108,7 +110,9 @@ def _spool_files(home: Path, *, importing: bool) -> list[Path]:
 def ingest(store: Store, home: Path) -> int:
     """Import every pending spool file into `store`; returns the number of new events.
 
-    A file that cannot be parsed is set aside as `*.bad` (never deleted) so no data is lost.
+    The lines that cannot be read as events following the event schema (a capture bug, a
+    file from an older version) are set aside in a `*.bad` file beside it (never deleted);
+    the others are imported. A file that cannot be read at all is set aside whole.
     """
     added = 0
     for path in pending(home):
@@ -118,26 +122,38 @@ def ingest(store: Store, home: Path) -> int:
         except FileNotFoundError:
             continue  # another process claimed it first
         try:
-            events = _read(claimed)
-        except (ValueError, EventFormatError, OSError):
+            events, bad = _parse(claimed)
+        except OSError:
             claimed.replace(claimed.with_name(f"{claimed.name}.bad"))
             continue
         try:
             added += store.append(events)
-        except EventFormatError:  # one breaks the event schema: set aside, never lost
-            claimed.replace(claimed.with_name(f"{claimed.name}.bad"))
-            continue
         except BaseException:
             # Locked or failing: give the file back now, not after the stale-claim wait
             claimed.replace(claimed.with_name(f"{claimed.name.split('.')[0]}.jsonl"))
             raise
+        if bad:
+            _set_aside(claimed, bad)
         claimed.unlink(missing_ok=True)
     return added
 
 
+def _set_aside(claimed: Path, lines: list[bytes]) -> None:
+    """Keep `lines` in `<claimed>.bad`; where that cannot be written, the whole file."""
+    bad = claimed.with_name(f"{claimed.name}.bad")
+    try:
+        fd = os.open(bad, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, PRIVATE_FILE)
+        with os.fdopen(fd, "wb") as fh:
+            fh.writelines(line + b"\n" for line in lines)
+    except OSError:
+        bad.unlink(missing_ok=True)
+        claimed.replace(bad)
+
+
 def waiting(home: Path) -> list[Event]:
     """Every event in the spool, claimed files included, without claiming any: what a reader
-    that cannot import adds to the store's events. Unreadable files are left to `ingest`."""
+    that cannot import adds to the store's events. Lines that are no event following the
+    schema, and unreadable files, are left to `ingest`."""
     events: list[Event] = []
     read: set[str] = set()
     for _ in range(3):  # a file renamed while we read is found again under its new name
@@ -146,11 +162,11 @@ def waiting(home: Path) -> list[Event]:
             if path.name in read:
                 continue
             try:
-                events += _read(path)
+                events += _parse(path)[0]
             except FileNotFoundError:
                 renamed = True
                 continue
-            except (ValueError, EventFormatError, OSError):
+            except OSError:
                 pass
             read.add(path.name)
         if not renamed:
@@ -158,6 +174,16 @@ def waiting(home: Path) -> list[Event]:
     return events
 
 
-def _read(path: Path) -> list[Event]:
-    return [from_json(json.loads(line))
-            for line in path.read_text(encoding="utf-8").splitlines() if line]
+def _parse(path: Path) -> tuple[list[Event], list[bytes]]:
+    """The file's events that follow the event schema, and its other lines as they are."""
+    parsed: list[tuple[bytes, Event | None]] = []
+    for line in path.read_bytes().splitlines():
+        if not line.strip():
+            continue
+        try:
+            parsed.append((line, from_json(json.loads(line.decode("utf-8")))))
+        except ValueError:  # not UTF-8, not JSON, not an event (EventFormatError)
+            parsed.append((line, None))
+    valid, _ = valid_events(event for _, event in parsed if event is not None)
+    kept = {id(event) for event in valid}
+    return valid, [line for line, event in parsed if event is None or id(event) not in kept]
