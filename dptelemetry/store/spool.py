@@ -20,6 +20,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -119,23 +120,31 @@ def ingest(store: Store, home: Path) -> int:
         claimed = path.with_name(f"{path.name.split('.')[0]}.claimed-{uuid.uuid4().hex}")
         try:
             path.replace(claimed)
+            # A rename keeps the time a file was written: without this, a file spooled
+            # long ago would look like an abandoned claim to others the moment we claim it.
+            os.utime(claimed)
+            events, bad = _parse(claimed)
         except FileNotFoundError:
             continue  # another process claimed it first
-        try:
-            events, bad = _parse(claimed)
         except OSError:
-            claimed.replace(claimed.with_name(f"{claimed.name}.bad"))
+            _rename(claimed, f"{claimed.name}.bad")
             continue
         try:
             added += store.append(events)
         except BaseException:
             # Locked or failing: give the file back now, not after the stale-claim wait
-            claimed.replace(claimed.with_name(f"{claimed.name.split('.')[0]}.jsonl"))
+            _rename(claimed, f"{claimed.name.split('.')[0]}.jsonl")
             raise
         if bad:
             _set_aside(claimed, bad)
         claimed.unlink(missing_ok=True)
     return added
+
+
+def _rename(claimed: Path, name: str) -> None:
+    """Rename our claim, unless another process took it over (it judged it abandoned)."""
+    with suppress(FileNotFoundError):
+        claimed.replace(claimed.with_name(name))
 
 
 def _set_aside(claimed: Path, lines: list[bytes]) -> None:
@@ -147,7 +156,7 @@ def _set_aside(claimed: Path, lines: list[bytes]) -> None:
             fh.writelines(line + b"\n" for line in lines)
     except OSError:
         bad.unlink(missing_ok=True)
-        claimed.replace(bad)
+        _rename(claimed, bad.name)
 
 
 def waiting(home: Path) -> list[Event]:
