@@ -11,7 +11,6 @@ line and the language server can read it without opening the store.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -44,6 +43,7 @@ from dptelemetry.limits import (
     GOAL_WEAKNESS,
     check_text,
 )
+from dptelemetry.private_files import write_private_atomic
 from dptelemetry.store.db import Store
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -337,15 +337,7 @@ def sync_active_goal_file(store: Store, home: Path) -> Goal | None:
     if goal is None:
         path.unlink(missing_ok=True)
         return None
-    import tempfile  # here: reports that only read goals never write the file
-
-    fd, tmp = tempfile.mkstemp(prefix=".active-goal.", dir=home)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(goal_file_text(one_line(goal.title), goal.id, goal.started, goal.timebox))
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private_atomic(path, goal_file_text(one_line(goal.title), goal.id, goal.started,
+                                              goal.timebox))
     return goal
 

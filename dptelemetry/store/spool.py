@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dptelemetry.events import Event, from_json, to_jsonl
-from dptelemetry.private_files import PRIVATE_FILE, private_dir
+from dptelemetry.private_files import private_dir, write_private_atomic
 from dptelemetry.schema import valid_events
 from dptelemetry.store import fallback
 
@@ -52,19 +52,9 @@ def spool_events(home: Path, events: Iterable[Event]) -> Path:
 
 def _write(directory: Path, events: list[Event]) -> Path:
     private_dir(directory.parent, directory.name)
-    name = f"{time.time_ns()}-{uuid.uuid4().hex}"
-    tmp = directory / f"{name}.tmp"
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for event in events:
-                fh.write(to_jsonl(event) + "\n")
-        final = directory / f"{name}.jsonl"
-        tmp.replace(final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return final
+    path = directory / f"{time.time_ns()}-{uuid.uuid4().hex}.jsonl"
+    write_private_atomic(path, "".join(to_jsonl(event) + "\n" for event in events))
+    return path
 
 
 def _directories(home: Path) -> list[Path]:
@@ -151,11 +141,8 @@ def _set_aside(claimed: Path, lines: list[bytes]) -> None:
     """Keep `lines` in `<claimed>.bad`; where that cannot be written, the whole file."""
     bad = claimed.with_name(f"{claimed.name}.bad")
     try:
-        fd = os.open(bad, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, PRIVATE_FILE)
-        with os.fdopen(fd, "wb") as fh:
-            fh.writelines(line + b"\n" for line in lines)
+        write_private_atomic(bad, b"".join(line + b"\n" for line in lines))
     except OSError:
-        bad.unlink(missing_ok=True)
         _rename(claimed, bad.name)
 
 
