@@ -14,8 +14,9 @@ from conftest import RunDpt
 from smalldisk import SmallDisk
 from testrun_helpers import only_run, recorded_runs, run_in_terminal
 
+from dptelemetry import fallback
 from dptelemetry.capture.runner import TAIL_BYTES
-from dptelemetry.store import fallback, open_store, store_path
+from dptelemetry.store import open_store, store_path
 
 PY = sys.executable
 

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from smalldisk import SmallDisk
 
+from dptelemetry import fallback
 from dptelemetry.events import Event, EventKind
-from dptelemetry.store import fallback, open_store, record_fail_open
+from dptelemetry.store import open_store, record_fail_open
 from dptelemetry.store.spool import SPOOL_DIR, spool_events
 
 

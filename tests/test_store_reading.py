@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from dptelemetry import clock
+from dptelemetry import clock, fallback
 from dptelemetry.events import Event, new_event_id
-from dptelemetry.store import fallback, open_reader, open_store, record_fail_open, store_path
+from dptelemetry.store import open_reader, open_store, record_fail_open, store_path
 from dptelemetry.store.migrations import LATEST
 from dptelemetry.store.spool import SPOOL_DIR, spool_events
 from tests.conftest import RunDpt

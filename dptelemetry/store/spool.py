@@ -4,7 +4,7 @@ A writer that finds the store locked, damaged or unwritable drops its batch into
 `DPT_HOME/spool/` as one complete file (written under a temporary name, then renamed), so a
 reader never sees half a file; where the data home cannot take even that (a full disk, a
 home that is not a writable directory), into the same layout in the fallback directory
-(`dptelemetry.store.fallback`). A write that fails leaves no partial file behind. The next
+(`dptelemetry.fallback`). A write that fails leaves no partial file behind. The next
 store opening claims each file, from both places, by renaming it and imports it; event ids
 make a repeated import harmless, so nothing is lost or doubled. A line that is no event
 following the event schema is set aside in a `.bad` file, never deleted, and costs no other
@@ -24,10 +24,10 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dptelemetry import fallback
 from dptelemetry.events import Event, from_json, to_jsonl
 from dptelemetry.private_files import private_dir, write_private_atomic
 from dptelemetry.schema import valid_events
-from dptelemetry.store import fallback
 
 if TYPE_CHECKING:
     from dptelemetry.store.db import Store

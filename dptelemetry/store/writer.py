@@ -22,10 +22,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from dptelemetry import fallback
 from dptelemetry.config import data_home
 from dptelemetry.events import Event, EventFormatError
 from dptelemetry.schema import valid_events
-from dptelemetry.store import fallback
 from dptelemetry.store.db import Store, open_store
 from dptelemetry.store.spool import ingest, spool_events
 
