@@ -156,7 +156,7 @@ class FeedbackLoop:
             self._feed = RunFeed(self._home, now)
         if now >= self._next_read:
             self._next_read = now + READ_RUNS
-            runs = self._feed.new_runs()
+            runs = self._feed.new_runs(now)
             if runs and self._watch is None:
                 self._watch = StrainWatch(self._rules(), self._config.thresholds,
                                           self._settings.nudge_interval)
