@@ -9,13 +9,14 @@ from typing import Any
 import click
 
 from dptelemetry import clock
-from dptelemetry.cli.common import WholeNumber, cli_reader, cli_store, local_time
+from dptelemetry.cli.common import WholeNumber, cli_reader, cli_store
 from dptelemetry.cli.drill import (
     again,
     as_changes,
     attempt_options,
     report_start,
 )
+from dptelemetry.clock import local_time
 from dptelemetry.config import data_home
 from dptelemetry.durations import format_countdown, format_duration, parse_timebox
 from dptelemetry.goal_file import GoalFile

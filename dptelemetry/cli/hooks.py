@@ -259,7 +259,7 @@ def _duration(seconds: float | None) -> str:
 
 
 def _print_group(group: GoalCommits, now: float, indent: str = "") -> None:
-    from dptelemetry.cli.common import local_time
+    from dptelemetry.clock import local_time
     from dptelemetry.durations import format_duration
 
     count = len(group.commits)
