@@ -4,6 +4,7 @@ microseconds. The end-to-end behaviour is in test_feedback.py."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -312,3 +313,28 @@ def test_the_run_feed_looks_back_as_far_as_the_longest_run_not_to_the_server_sta
         store.append(late)
     assert [r.start for r in feed.new_runs(start + 2 * 3600 + 20)] == [late[1].ts]
     feed.close()
+
+
+def test_join_waits_for_a_tick_in_flight(tmp_path: Path) -> None:
+    """The server's end stops the loop and joins it before it closes the writer, so a tick
+    in flight cannot put a nudge after that."""
+    in_tick, go_on = threading.Event(), threading.Event()
+
+    def slow_clock() -> float:
+        in_tick.set()
+        go_on.wait(30)
+        return T0
+
+    loop = FeedbackLoop(tmp_path, ActiveGoal(tmp_path), Config(), Recorded(), clock=slow_clock,
+                        last_edit=lambda: None)
+    loop.start()
+    assert in_tick.wait(30)
+    loop.stop()
+    joining = threading.Thread(target=loop.join, args=(30,))
+    joining.start()
+    joining.join(0.5)
+    assert joining.is_alive(), "join returned while the tick was still running"
+    go_on.set()
+    joining.join(30)
+    assert not joining.is_alive()
+    assert not loop._thread.is_alive()

@@ -85,6 +85,12 @@ class FeedbackLoop:
         self._stop.set()
         self._wake.set()
 
+    def join(self, timeout: float | None = None) -> None:
+        """After `stop`: wait for a tick in flight, so a nudge it puts still reaches the
+        writer before the writer closes."""
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
     def attach(self, channel: Channel, progress: bool) -> None:
         """Start telling the editor (after `initialized`); `progress`: the client declared
         `window.workDoneProgress`. Once: a second `initialized` changes nothing."""
