@@ -296,6 +296,45 @@ def test_ctrl_c_typed_at_a_terminal_reaches_the_command_once(
     assert only_run(dpt_home).payload["exit_code"] == 130
 
 
+_SHRUG_OFF_CTRL_C = """
+import signal, sys, time
+seen = []
+signal.signal(signal.SIGINT, lambda signum, frame: seen.append(signum))
+print("ready", flush=True)
+deadline = time.monotonic() + 20
+while not seen and time.monotonic() < deadline:
+    time.sleep(0.01)
+print("going on", flush=True)
+sys.exit(int(sys.argv[1]) if seen else 1)
+"""
+
+
+@pytest.mark.parametrize(("exit_code", "outcome"), [(0, "green"), (130, "other")])
+def test_a_command_that_catches_ctrl_c_is_interrupted_only_if_it_exits_as_interrupted(
+    dpt_home: Path, exit_code: int, outcome: str
+) -> None:
+    ours, theirs = os.openpty()
+    process = subprocess.Popen(  # a new session, whose controlling terminal is the pty
+        [PY, "-c", _TAKE_TERMINAL, *dpt_command(PY, "-c", _SHRUG_OFF_CTRL_C, str(exit_code))],
+        stdin=theirs, stdout=theirs, stderr=theirs, start_new_session=True)
+    os.close(theirs)
+    output = b""
+    while b"ready" not in output:
+        output += os.read(ours, 1024)
+    os.write(ours, b"\x03")  # the terminal sends SIGINT to its foreground process group
+    try:
+        while chunk := os.read(ours, 1024):
+            output += chunk
+    except OSError:  # EIO: the session is over
+        pass
+    os.close(ours)
+
+    assert process.wait(30) == exit_code
+    assert b"going on" in output
+    payload = only_run(dpt_home).payload
+    assert (payload["outcome"], payload["exit_code"]) == (outcome, exit_code)
+
+
 def test_a_config_file_that_is_not_toml_is_one_warning_and_the_run_is_recorded(
     run_dpt: RunDpt, dpt_home: Path
 ) -> None:
