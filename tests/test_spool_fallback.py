@@ -76,6 +76,18 @@ def test_partial_files_a_crash_left_are_cleared_and_fresh_ones_left_alone(
     assert sorted(p.name for p in spool.iterdir()) == ["2-fresh.tmp"]
 
 
+def test_a_half_written_set_aside_file_a_crash_left_is_cleared_not_imported(
+        dpt_home: Path) -> None:
+    spool = dpt_home / SPOOL_DIR
+    spool.mkdir(parents=True)
+    half = spool / ".1-a.claimed-b.bad.c0ffee.tmp"  # write_private_atomic's temporary name
+    half.write_text('{"not": "an event"')
+    an_hour_ago = time.time() - 3600
+    os.utime(half, (an_hour_ago, an_hour_ago))
+    open_store(dpt_home).close()
+    assert list(spool.iterdir()) == []
+
+
 def test_a_fallback_directory_someone_else_made_is_never_used(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")

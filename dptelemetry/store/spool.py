@@ -81,7 +81,7 @@ def _spool_files(home: Path, *, importing: bool) -> list[Path]:
         except OSError:
             continue
         for entry in entries:
-            claim = ".claimed-" in entry.name and not entry.name.endswith(".bad")
+            claim = ".claimed-" in entry.name and not entry.name.endswith((".bad", ".tmp"))
             if entry.name.endswith(".jsonl") or (claim and not importing):
                 found.append(Path(entry.path))
                 continue
