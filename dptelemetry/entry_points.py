@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dptelemetry.config import Config
+from dptelemetry.private_files import write_private_atomic
 
 if TYPE_CHECKING:
     from importlib import metadata
@@ -146,13 +147,5 @@ def _stamps(place: Path) -> list[list[object]]:
 
 def _keep(home: Path, data: object) -> None:
     """Written whole or not at all; a read-only data home only means scanning next time."""
-    import tempfile  # here: kept releases are read far more often than written
-
     with suppress(OSError):
-        fd, tmp = tempfile.mkstemp(prefix=".plugin-releases.", dir=home)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out)
-            Path(tmp).replace(home / RELEASES_FILE)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_private_atomic(home / RELEASES_FILE, json.dumps(data))

@@ -6,14 +6,18 @@ attempt number are folded from the same events, renames included.
 Goals are not a table: they are folded from `goal_start`/`goal_end` events, so exporting and
 importing events moves goals between machines too. The active goal is mirrored to a tiny
 file in the data home (`goal_file.py`), written atomically, so the git hook shims, the status
-line and the language server can read it without opening the store.
+line and the language server can read it without opening the store. Starting or ending a goal
+and rewriting that file happen under one lock (`_goal_lock`), so two at once can neither
+leave two goals active nor leave the file naming the one that lost.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -44,6 +48,7 @@ from dptelemetry.limits import (
     GOAL_WEAKNESS,
     check_text,
 )
+from dptelemetry.private_files import write_private_atomic
 from dptelemetry.store.db import Store
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -201,13 +206,16 @@ def start_goal(
             raise DptError(TIMEBOX_WORDS)
         payload["timebox_s"] = timebox
     payload.update(drill_fields(drill, changes, constraints))
-    ended = [_end(store, goal, now=now, rating=None, note=None, source=source, reason="replaced")
-             for goal in load_goals(store) if goal.active]
     goal_id = new_event_id(now)
-    store.append([Event(kind=EventKind.GOAL_START.value, ts=now, source=source,
-                        payload=payload, goal_id=goal_id, id=goal_id)])
-    sync_active_goal_file(store, home)
-    return next(g for g in load_goals(store) if g.id == goal_id), ended
+    with _goal_lock(home):
+        endings = [_ending(goal, now=now, rating=None, note=None, source=source,
+                           reason="replaced") for goal in load_goals(store) if goal.active]
+        store.append([*(event for event, _ in endings),
+                      Event(kind=EventKind.GOAL_START.value, ts=now, source=source,
+                            payload=payload, goal_id=goal_id, id=goal_id)])
+        goals = load_goals(store)
+        _write_goal_file(home, active_goal(goals))
+    return next(g for g in goals if g.id == goal_id), [goal for _, goal in endings]
 
 
 def _short_text(what: str, text: str) -> str:
@@ -309,43 +317,56 @@ def end_goal(
         raise DptError(f"a rating is 1 to 10, not {rating}")
     if note is not None:
         check_text(GOAL_NOTE, note)
-    goal = active_goal(load_goals(store))
-    if goal is None:
-        raise NoActiveGoalError("no active goal to end (start one with: dpt goal start TITLE)")
-    ended = _end(store, goal, now=now, rating=rating, note=note, source=source, reason="ended")
-    sync_active_goal_file(store, home)
+    with _goal_lock(home):
+        goal = active_goal(load_goals(store))
+        if goal is None:
+            raise NoActiveGoalError("no active goal to end (start one with: dpt goal start "
+                                    "TITLE)")
+        event, ended = _ending(goal, now=now, rating=rating, note=note, source=source,
+                               reason="ended")
+        store.append([event])
+        _write_goal_file(home, active_goal(load_goals(store)))
     return ended
 
 
-def _end(store: Store, goal: Goal, *, now: float, rating: int | None, note: str | None,
-         source: str, reason: str) -> Goal:
+def _ending(goal: Goal, *, now: float, rating: int | None, note: str | None, source: str,
+            reason: str) -> tuple[Event, Goal]:
+    """The goal_end event that ends `goal`, and the goal as it ends."""
     now = max(now, goal.started)
     payload: dict[str, object] = {"reason": reason}
     if rating is not None:
         payload["rating"] = rating
     if note:
         payload["note"] = note
-    store.append([Event(kind=EventKind.GOAL_END.value, ts=now, source=source,
-                        payload=payload, goal_id=goal.id)])
-    return replace(goal, ended=now, rating=rating, note=note or None)
+    return (Event(kind=EventKind.GOAL_END.value, ts=now, source=source, payload=payload,
+                  goal_id=goal.id),
+            replace(goal, ended=now, rating=rating, note=note or None))
 
 
 def sync_active_goal_file(store: Store, home: Path) -> Goal | None:
     """Make the `active-goal` file say what the store says; returns the active goal."""
-    goal = active_goal(load_goals(store))
+    with _goal_lock(home):
+        goal = active_goal(load_goals(store))
+        _write_goal_file(home, goal)
+    return goal
+
+
+@contextmanager
+def _goal_lock(home: Path) -> Iterator[None]:
+    """Held while goals change and `active-goal` follows them: an flock on the data home
+    folder itself (no lock file to leave behind; a process that dies lets go of it)."""
+    fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write_goal_file(home: Path, goal: Goal | None) -> None:
     path = home / ACTIVE_GOAL_FILE
     if goal is None:
         path.unlink(missing_ok=True)
-        return None
-    import tempfile  # here: reports that only read goals never write the file
-
-    fd, tmp = tempfile.mkstemp(prefix=".active-goal.", dir=home)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(goal_file_text(one_line(goal.title), goal.id, goal.started, goal.timebox))
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return goal
-
+    else:
+        write_private_atomic(path, goal_file_text(one_line(goal.title), goal.id, goal.started,
+                                                  goal.timebox))

@@ -15,8 +15,9 @@ from dptelemetry.errors import DptError
 
 
 class TextLimit(NamedTuple):
-    """The longest text a user may give for one thing, in characters (after line breaks and
-    runs of spaces became single spaces)."""
+    """The longest text a user may give for one thing, in characters of the text as stored:
+    a title, target, weak spot or stuck text is stored as one line (line breaks and runs of
+    spaces made single spaces first), a goal's note as typed."""
 
     what: str
     """Names the text in an error: 'a goal title'."""

@@ -6,6 +6,8 @@ template all hold the same private data (what you practised, when, where). One m
 for all of them: folders are made with `private_dir`, files with `open_private` /
 `write_private`, and an existing folder or file that others may read is tightened
 (`tighten`: group and other bits removed, the owner's kept, so a hook stays executable).
+A file that others read while it changes (`active-goal`, warnings left for the next commit,
+state files) is replaced whole with `write_private_atomic`.
 """
 
 from __future__ import annotations
@@ -64,6 +66,22 @@ def open_private(path: Path, mode: str = "w", encoding: str = "utf-8") -> IO[str
 def write_private(path: Path, text: str) -> None:
     with open_private(path) as out:
         out.write(text)
+
+
+def write_private_atomic(path: Path, content: str | bytes) -> None:
+    """Replace `path` with a new file, 0600, holding `content` (text as UTF-8): a reader sees
+    the old file or the new one, never a part; a symbolic link at `path` is replaced, never
+    followed. OSError if that fails, and then nothing is left behind."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def private_tree(root: Path) -> None:

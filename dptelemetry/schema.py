@@ -9,8 +9,9 @@ Each kind's known fields are a msgspec Struct, checked in C as the payload is en
 is cheaper than the `json.dumps` it replaces. Every field is optional (older versions wrote
 fewer). A field a kind does not declare is allowed (newer versions and plugins add fields)
 within generic caps: text up to MAX_EXTRA_TEXT, nesting up to MAX_EXTRA_DEPTH, integers up
-to MAX_INT, finite numbers, and the payload's size. To declare a field, add it to its kind's
-Struct; to declare a kind, add a Struct to PAYLOADS (docs/events.md lists them all).
+to MAX_INT, finite numbers, and the payload's size. A kind that is not declared is refused
+(`events.EventKind` names the kinds). To declare a field, add it to its kind's Struct; to
+declare a kind, add it to EventKind and a Struct to PAYLOADS (docs/events.md lists them all).
 """
 
 from __future__ import annotations
@@ -193,9 +194,7 @@ PAYLOADS: dict[str, PayloadSchema] = {
     "nudge": PayloadSchema(NudgePayload),
     "drill_rename": PayloadSchema(DrillRenamePayload),
 }
-"""The declared payload of each kind. A kind not here (a newer one) gets only the generic
-caps, as an undeclared field does."""
-_UNDECLARED = PayloadSchema(_Payload)
+"""The declared payload of each kind, one for every `EventKind`."""
 
 _encode = msgspec.json.Encoder().encode
 
@@ -236,7 +235,9 @@ def valid_events(events: Iterable[Event]) -> tuple[list[Event], list[str]]:
 def stored_payload(kind: str, payload: Mapping[str, Any]) -> str:
     """The payload's JSON text as the store keeps it, once it follows its kind's schema;
     EventFormatError says what does not."""
-    schema = PAYLOADS.get(kind, _UNDECLARED)
+    schema = PAYLOADS.get(kind)
+    if schema is None:
+        raise EventFormatError(f"unknown event kind {kind!r}")
     data, exact = _json(payload)
     if len(data) > schema.max_bytes:
         raise EventFormatError(f"the payload has {len(data):,} bytes; a {kind} event's may "

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from conftest import RunDpt
 
 from dptelemetry.goal_file import ACTIVE_GOAL_FILE
 from dptelemetry.store import open_store
+from tests.storefaults import write_lock_held
 
 
 def test_goal_lifecycle_reports_elapsed_and_time_left(run_dpt: RunDpt, dpt_home: Path) -> None:
@@ -71,6 +75,36 @@ def test_active_goal_file_mirrors_the_store_as_one_safe_line(
         assert [e.id for e in store.goal_history()] == [goal_id]
     run_dpt("goal", "end")
     assert not (dpt_home / ACTIVE_GOAL_FILE).exists()
+
+
+_START_ON_CUE = """
+import sys
+from dptelemetry.cli import main
+sys.argv = ["dpt", "goal", "start", sys.argv[1]]
+sys.stdin.read()  # every process loaded and waiting: they start at once
+main()
+"""
+
+
+def test_goals_started_at_once_leave_one_active_and_the_goal_file_names_it(
+        run_dpt: RunDpt, dpt_home: Path) -> None:
+    assert run_dpt("goal", "start", "Before").returncode == 0
+    starts = [subprocess.Popen([sys.executable, "-c", _START_ON_CUE, f"Kata {n}"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True) for n in range(8)]
+    with write_lock_held(dpt_home):  # each reads the goals, then all write at once
+        for start in starts:
+            assert start.stdin is not None
+            start.stdin.close()
+        time.sleep(1)  # time to read them (a shorter wait only makes the test milder)
+    for start in starts:
+        assert start.wait(timeout=120) == 0, start.stderr.read() if start.stderr else ""
+    listed = run_dpt("goal", "list", "--format", "json")
+    goals = json.loads(listed.stdout)
+    assert len(goals) == 9
+    [active] = [g for g in goals if g["ended"] is None]
+    assert (dpt_home / ACTIVE_GOAL_FILE).read_text().splitlines()[:2] == [active["title"],
+                                                                         active["id"]]
 
 
 def test_stuck_moment_is_logged_with_impulse_and_goal(run_dpt: RunDpt, dpt_home: Path) -> None:

@@ -14,8 +14,9 @@ from conftest import RunDpt
 from smalldisk import SmallDisk
 from testrun_helpers import only_run, recorded_runs, run_in_terminal
 
+from dptelemetry import fallback
 from dptelemetry.capture.runner import TAIL_BYTES
-from dptelemetry.store import fallback, open_store, store_path
+from dptelemetry.store import open_store, store_path
 
 PY = sys.executable
 
@@ -242,7 +243,7 @@ while not seen and time.monotonic() < deadline:
 time.sleep(0.5)  # a second SIGINT, if any, arrives meanwhile
 with open(sys.argv[1], "w") as out:
     out.write(str(len(seen)))
-sys.exit(130 if seen else 1)
+sys.exit((int(sys.argv[2]) if len(sys.argv) > 2 else 130) if seen else 1)
 """
 
 
@@ -270,13 +271,12 @@ os.execv(sys.argv[1], sys.argv[1:])
 """
 
 
-def test_ctrl_c_typed_at_a_terminal_reaches_the_command_once(
-    dpt_home: Path, tmp_path: Path
-) -> None:
-    count = tmp_path / "interrupts"
+def ctrl_c_at_a_terminal(script: str, *args: str) -> tuple[int, bytes]:
+    """`dpt run` of a Python `script` in a session of its own whose controlling terminal is
+    a pty; once it prints `ready`, Ctrl-C is typed. Returns (exit status, all output)."""
     ours, theirs = os.openpty()
-    process = subprocess.Popen(  # a new session, whose controlling terminal is the pty
-        [PY, "-c", _TAKE_TERMINAL, *dpt_command(PY, "-c", _COUNT_INTERRUPTS, str(count))],
+    process = subprocess.Popen(
+        [PY, "-c", _TAKE_TERMINAL, *dpt_command(PY, "-c", script, *args)],
         stdin=theirs, stdout=theirs, stderr=theirs, start_new_session=True)
     os.close(theirs)
     output = b""
@@ -284,15 +284,36 @@ def test_ctrl_c_typed_at_a_terminal_reaches_the_command_once(
         output += os.read(ours, 1024)
     os.write(ours, b"\x03")  # the terminal sends SIGINT to its foreground process group
     try:
-        while os.read(ours, 1024):
-            pass
+        while chunk := os.read(ours, 1024):
+            output += chunk
     except OSError:  # EIO: the session is over
         pass
     os.close(ours)
+    return process.wait(30), output
 
-    assert process.wait(30) == 130
+
+def test_ctrl_c_typed_at_a_terminal_reaches_the_command_once(
+    dpt_home: Path, tmp_path: Path
+) -> None:
+    count = tmp_path / "interrupts"
+    status, _ = ctrl_c_at_a_terminal(_COUNT_INTERRUPTS, str(count))
+
+    assert status == 130
     assert count.read_text() == "1"
     assert only_run(dpt_home).payload["exit_code"] == 130
+
+
+@pytest.mark.parametrize(("exit_code", "outcome"), [(0, "green"), (130, "other")])
+def test_a_command_that_catches_ctrl_c_is_interrupted_only_if_it_exits_as_interrupted(
+    dpt_home: Path, tmp_path: Path, exit_code: int, outcome: str
+) -> None:
+    count = tmp_path / "interrupts"
+    status, _ = ctrl_c_at_a_terminal(_COUNT_INTERRUPTS, str(count), str(exit_code))
+
+    assert status == exit_code
+    assert count.read_text() == "1"  # it caught the one Ctrl-C and went on to its end
+    payload = only_run(dpt_home).payload
+    assert (payload["outcome"], payload["exit_code"]) == (outcome, exit_code)
 
 
 def test_a_config_file_that_is_not_toml_is_one_warning_and_the_run_is_recorded(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -439,6 +440,28 @@ def test_a_config_file_that_is_not_toml_never_costs_a_run_and_is_said_once(
     assert recorder == 0
     assert "dptelemetry" not in fourth.stderr.str()
     assert len(recorded_runs(dpt_home)) == 4
+
+
+def test_the_warnings_file_is_never_read_or_written_through_a_symbolic_link(
+    pytester: pytest.Pytester, dpt_home: Path
+) -> None:
+    Path(os.environ["DPT_CONFIG"]).write_text("x = = [\n")  # the recorder leaves a warning
+    pytester.makepyfile("def test_one(): pass\n")
+    victim = pytester.path.parent / "victim"
+    victim.write_text("not a warning\n")
+    victim.chmod(0o644)
+    warnings = pytester.path / ".pytest_cache" / "d" / "dptelemetry" / "recorder-warnings"
+    warnings.parent.mkdir(parents=True)
+    warnings.symlink_to(victim)
+
+    result, recorder = session(pytester)
+    assert (result.ret, recorder) == (0, 1)
+    assert "dptelemetry" not in result.stderr.str()
+    assert (victim.read_text(), stat.S_IMODE(victim.stat().st_mode)) == ("not a warning\n",
+                                                                         0o644)
+    assert not warnings.is_symlink() and stat.S_IMODE(warnings.stat().st_mode) == 0o600
+    assert "is not valid TOML" in warnings.read_text()
+    assert [p.name for p in warnings.parent.iterdir()] == ["recorder-warnings"]
 
 
 def test_a_data_home_that_cannot_take_the_run_keeps_it_and_the_next_session_says_so(

@@ -72,3 +72,28 @@ def test_the_reference_data_folder_is_found_where_the_readme_says(
     assert find_shared_data() == tmp_path
     for copied in ("results/jadud-compiler-errors.csv", "results/RED.csv"):
         assert f'"$data/{copied}"' in README
+
+
+def test_the_event_schema_in_the_docs_names_every_kind_and_declared_field() -> None:
+    """docs/events.md's table of what the store accepts against `schema.PAYLOADS`."""
+    from dptelemetry.schema import PAYLOADS
+
+    docs = (ROOT / "docs" / "events.md").read_text(encoding="utf-8")
+    accepted = docs.split("## What the store accepts", 1)[1]
+    rows = {}
+    for kinds, fields in re.findall(r"^\| (`[^|]+`) \| (.+) \|$", accepted, re.M):
+        for kind in re.findall(r"`(\w+)`", kinds):
+            rows[kind] = fields
+    assert set(PAYLOADS) <= set(rows)
+    for kind, schema in PAYLOADS.items():
+        for field in schema.struct.__struct_encode_fields__:
+            assert f"`{field}`" in rows[kind], f"{kind}.{field} is not in docs/events.md"
+
+
+def test_every_command_of_the_language_server_is_in_the_readme_table() -> None:
+    from dptelemetry.capture.lsp import commands
+
+    names = {value for value in vars(commands).values()
+             if isinstance(value, str) and value.startswith("dpt.")}
+    assert len(names) == 7
+    assert names <= set(re.findall(r"^\| `(dpt\.[\w.]+)` \|", README, re.M))

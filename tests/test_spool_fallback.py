@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from smalldisk import SmallDisk
 
+from dptelemetry import fallback
 from dptelemetry.events import Event, EventKind
-from dptelemetry.store import fallback, open_store, record_fail_open
+from dptelemetry.store import open_store, record_fail_open
 from dptelemetry.store.spool import SPOOL_DIR, spool_events
 
 
@@ -73,6 +74,18 @@ def test_partial_files_a_crash_left_are_cleared_and_fresh_ones_left_alone(
     os.utime(stale, (an_hour_ago, an_hour_ago))
     open_store(dpt_home).close()
     assert sorted(p.name for p in spool.iterdir()) == ["2-fresh.tmp"]
+
+
+def test_a_half_written_set_aside_file_a_crash_left_is_cleared_not_imported(
+        dpt_home: Path) -> None:
+    spool = dpt_home / SPOOL_DIR
+    spool.mkdir(parents=True)
+    half = spool / ".1-a.claimed-b.bad.c0ffee.tmp"  # write_private_atomic's temporary name
+    half.write_text('{"not": "an event"')
+    an_hour_ago = time.time() - 3600
+    os.utime(half, (an_hour_ago, an_hour_ago))
+    open_store(dpt_home).close()
+    assert list(spool.iterdir()) == []
 
 
 def test_a_fallback_directory_someone_else_made_is_never_used(tmp_path: Path) -> None:

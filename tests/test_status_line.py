@@ -15,6 +15,7 @@ from conftest import RunDpt
 from dptelemetry.goal_file import ACTIVE_GOAL_FILE, GoalFile, read_active_goal_file
 from dptelemetry.home import APP_NAME, data_home_dir
 from dptelemetry.status_line import fast_main, status_line
+from tests.storefaults import read_only
 
 T0 = 1_700_000_000.0
 
@@ -66,6 +67,17 @@ def test_a_goal_file_from_an_older_version_is_rewritten_by_the_full_cli(
     assert fast_main(["goal", "status", "--format", "line"]) is None
     assert run_dpt("goal", "status", "--format", "line").stdout == "Old kata: 20m left\n"
     assert read_active_goal_file(dpt_home) == goal
+
+
+def test_the_line_from_an_older_goal_file_is_shown_in_a_read_only_data_home(
+        run_dpt: RunDpt, dpt_home: Path) -> None:
+    assert run_dpt("goal", "start", "Old kata", "--timebox", "20m").returncode == 0
+    goal = read_active_goal_file(dpt_home)
+    assert goal is not None
+    (dpt_home / ACTIVE_GOAL_FILE).write_text(f"Old kata\n{goal.goal_id}\n")  # lines 1-2 only
+    with read_only(dpt_home):
+        done = run_dpt("goal", "status", "--format", "line")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "Old kata: 20m left\n", "")
 
 
 def test_the_fast_path_imports_neither_click_nor_the_store(run_dpt: RunDpt) -> None:

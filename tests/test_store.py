@@ -9,22 +9,27 @@ import stat
 import subprocess
 import sys
 import textwrap
+import time
 from contextlib import closing
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from dptelemetry.events import Event, EventFormatError, EventKind, new_event_id
 from dptelemetry.store import (
+    Store,
     StoreCorruptError,
+    StoreError,
     StoreTooNewError,
     migrations,
     open_store,
     record_fail_open,
     store_path,
 )
-from dptelemetry.store.spool import SPOOL_DIR, spool_events
+from dptelemetry.store.spool import SPOOL_DIR, ingest, pending, spool_events
 from dptelemetry.store.writer import BatchWriter
+from tests.storefaults import write_lock_held
 
 
 def _edit(ts: float, inserted: int = 1) -> Event:
@@ -201,6 +206,133 @@ def test_an_event_that_breaks_the_schema_never_costs_the_others(dpt_home: Path) 
     with open_store() as store:
         assert [e.ts for e in store.iter_events()] == [1_700_000_001.0, 1_700_000_002.0,
                                                        1_700_000_003.0]
+
+
+def test_a_batch_the_store_cannot_take_is_spooled_without_the_events_that_break_the_schema(
+    dpt_home: Path,
+) -> None:
+    dpt_home.mkdir(parents=True)
+    store_path(dpt_home).write_bytes(b"garbage" * 1000)
+    good = [_edit(1_700_000_000.0), _edit(1_700_000_001.0)]
+    errors: list[str] = []
+    writer = BatchWriter(on_error=errors.append)
+    for event in (good[0], _edit(1_700_000_000.5, inserted=-1), good[1]):
+        writer.put(event)
+    writer.close()
+    assert writer.spooled == 2
+    assert errors[0] == ("dptelemetry: events left out, they break the event schema (1 of "
+                         "this batch; edit event: payload.inserted: expected `int` >= 0)")
+    store_path(dpt_home).unlink()
+    with open_store() as store:
+        assert list(store.iter_events()) == good
+    assert list((dpt_home / SPOOL_DIR).iterdir()) == []
+
+
+def test_lines_of_a_spool_file_that_are_no_valid_events_never_cost_the_others(
+    dpt_home: Path,
+) -> None:
+    good = [_edit(1_700_000_000.0), _edit(1_700_000_002.0)]
+    breaking = _edit(1_700_000_001.0, inserted=-1)  # as a version before the schema wrote
+    path = spool_events(dpt_home, [good[0], breaking, good[1]])
+    lines = path.read_bytes().splitlines()
+    unknown_kind = json.dumps({**json.loads(lines[0]), "kind": "telepathy"}).encode()
+    path.write_bytes(b"\n".join([lines[0], b"{not json", lines[1], b"\xff\xfe",
+                                 unknown_kind, lines[2]]) + b"\n")
+    with open_store() as store:
+        assert list(store.iter_events()) == good
+    [bad] = (dpt_home / SPOOL_DIR).iterdir()
+    assert bad.name.endswith(".bad") and stat.S_IMODE(bad.stat().st_mode) == 0o600
+    assert bad.read_bytes().splitlines() == [b"{not json", lines[1], b"\xff\xfe",
+                                             unknown_kind]
+    with open_store() as store:
+        assert store.count() == 2, "a set-aside file is not retried forever"
+
+
+_OPEN_STORE = """
+import sys
+from pathlib import Path
+from dptelemetry.store import StoreError, open_store
+try:
+    with open_store(Path(sys.argv[1]), timeout=60) as store:
+        print(store.count())
+except StoreError as exc:
+    print(exc)
+"""
+
+
+def _claims(home: Path) -> list[Path]:
+    return [p for p in (home / SPOOL_DIR).iterdir() if ".claimed-" in p.name]
+
+
+def test_a_file_spooled_long_ago_is_not_taken_for_an_abandoned_claim_while_imported(
+    dpt_home: Path,
+) -> None:
+    open_store().close()
+    event = _edit(1_700_000_000.0)
+    path = spool_events(dpt_home, [event])
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    with write_lock_held(dpt_home) as holder:
+        importer = subprocess.Popen([sys.executable, "-c", _OPEN_STORE, str(dpt_home)],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not _claims(dpt_home) and importer.poll() is None:  # it waits for the lock
+            assert time.monotonic() < deadline, "the importer never claimed the file"
+            time.sleep(0.01)
+        assert pending(dpt_home) == [], "claimed a moment ago, not abandoned"
+        with open_store(dpt_home, timeout=0.1) as other:  # a second opening leaves it alone
+            assert other.count() == 0
+        assert holder.stdin is not None
+        holder.stdin.close()  # the lock is free: the importer goes on
+        out, err = importer.communicate(timeout=60)
+    assert (out, err) == ("1\n", "")
+    with open_store() as store:
+        assert list(store.iter_events()) == [event]
+    assert list((dpt_home / SPOOL_DIR).iterdir()) == []
+
+
+class _LockedAfterATakeover:
+    """A store that another process's import overtakes: while this one waits for the write
+    lock, the other claims the same file, and the wait ends in "locked"."""
+
+    def append(self, events: list[Event]) -> int:
+        [claimed] = _claims(Path(os.environ["DPT_HOME"]))
+        claimed.replace(claimed.with_name(f"{claimed.name.split('.')[0]}.claimed-other"))
+        raise StoreError("the store is locked by another writer; try again in a moment")
+
+
+def test_an_import_whose_claim_was_taken_over_fails_as_locked_and_loses_nothing(
+    dpt_home: Path,
+) -> None:
+    event = _edit(1_700_000_000.0)
+    spool_events(dpt_home, [event])
+    with pytest.raises(StoreError, match="locked"):
+        ingest(cast(Store, _LockedAfterATakeover()), dpt_home)
+    [taken] = (dpt_home / SPOOL_DIR).iterdir()
+    assert taken.name.endswith(".claimed-other")
+    an_hour_ago = time.time() - 3600
+    os.utime(taken, (an_hour_ago, an_hour_ago))  # its process died: an abandoned claim
+    with open_store() as store:
+        assert list(store.iter_events()) == [event]
+
+
+def _open_files(path: Path) -> int:
+    """How many of this process's file descriptors are open on `path`."""
+    fds = Path("/proc/self/fd")
+    return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == str(path))
+
+
+def test_an_opening_whose_spool_import_fails_leaves_no_connection_open(
+    dpt_home: Path,
+) -> None:
+    open_store().close()
+    spool_events(dpt_home, [_edit(1_700_000_000.0)])
+    with write_lock_held(dpt_home):
+        before = _open_files(store_path(dpt_home))
+        with pytest.raises(StoreError, match="locked") as raised:
+            open_store(dpt_home, timeout=0.1)
+        assert raised.traceback  # the failed opening's frames are still referenced here
+        assert _open_files(store_path(dpt_home)) == before
 
 
 def test_record_fail_open_spools_and_warns_once_when_locked(dpt_home: Path) -> None:

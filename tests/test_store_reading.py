@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from dptelemetry import clock
+import pytest
+
+from dptelemetry import clock, fallback
 from dptelemetry.events import Event, new_event_id
-from dptelemetry.store import open_reader, open_store, store_path
+from dptelemetry.store import open_reader, open_store, record_fail_open, store_path
 from dptelemetry.store.migrations import LATEST
 from dptelemetry.store.spool import SPOOL_DIR, spool_events
 from tests.conftest import RunDpt
@@ -59,6 +63,21 @@ def test_reading_commands_answer_while_a_writer_holds_the_lock_and_see_the_spool
     assert [g["title"] for g in json.loads(listed.stdout)] == ["Spooled kata", "Stored kata"]
     assert {e.id for e in waiting + claimed} <= set(ids)
     assert len(ids) == len(set(ids)) == 3
+    assert summary.returncode == 0, summary.stderr
+    assert len(json.loads(summary.stdout)["stuck_moments"]) == 1
+
+
+def test_reading_commands_read_past_spooled_events_that_break_the_schema(
+    run_dpt: RunDpt, dpt_home: Path
+) -> None:
+    now = clock.now()
+    good = _stuck(now)
+    breaking = Event(kind="stuck", ts=now + 1, source="cli", payload={"impulse": "panic"})
+    spool_events(dpt_home, [good, breaking])  # as a version before the schema wrote them
+    with write_lock_held(dpt_home):
+        ids = _exported_ids(run_dpt)
+        summary = run_dpt("summary", "--format", "json")
+    assert ids == [good.id]
     assert summary.returncode == 0, summary.stderr
     assert len(json.loads(summary.stdout)["stuck_moments"]) == 1
 
@@ -123,6 +142,46 @@ def test_an_older_schema_is_read_without_the_lock_or_a_writable_home(
     with open_reader() as store:  # the lock is free: migrated in place
         assert list(store.iter_events()) == events
     assert _schema(dpt_home) == LATEST
+
+
+@contextmanager
+def _refusing_writes(fault: str, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A data home with a store in it that takes no write (read-only; a full disk)."""
+    if fault == "read-only":
+        home: Path = request.getfixturevalue("dpt_home")
+        open_store(home).close()
+        with read_only(home):
+            yield home
+        return
+    disk = request.getfixturevalue("small_disk")
+    home = disk.path / "home"
+    open_store(home).close()
+    disk.fill()
+    try:
+        yield home
+    finally:
+        disk.free()
+
+
+@pytest.mark.parametrize("fault", ["read-only", "full disk"])
+def test_reading_commands_see_the_events_waiting_in_the_fallback_directory(
+    run_dpt: RunDpt, request: pytest.FixtureRequest, fault: str
+) -> None:
+    now = clock.now()
+    events = [_goal("Fallback kata", now), _stuck(now + 1)]
+    with _refusing_writes(fault, request) as home:
+        kept = record_fail_open(events, home)
+        assert not kept.lost, kept.warning
+        waits = fallback.directory(home)
+        assert waits is not None and len(list((waits / SPOOL_DIR).iterdir())) == 1
+        env = {"DPT_HOME": str(home)}
+        exported = run_dpt("export", env=env)
+        status = run_dpt("goal", "status", "--format", "json", env=env)
+    assert exported.returncode == 0, exported.stderr
+    assert [json.loads(line)["id"] for line in exported.stdout.splitlines()] == [
+        e.id for e in events]
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["title"] == "Fallback kata"
 
 
 def _schema(home: Path) -> int:

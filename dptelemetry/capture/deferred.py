@@ -8,25 +8,26 @@ pytest plugin reads these files at the end of every session.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from dptelemetry.private_files import write_private
+from dptelemetry.private_files import write_private_atomic
 
 
 def leave(path: Path, text: str) -> None:
-    """Replace the file's content with `text`; readable by its owner only (warnings name
-    paths). OSError if it cannot be written, and then no partial text is left."""
-    try:
-        write_private(path, text)
-    except OSError:
-        path.unlink(missing_ok=True)
-        raise
+    """Replace the file with one holding `text`, readable by its owner only (warnings name
+    paths), in one step: the next shim reads the whole text or the earlier one, and a link
+    put in its place is replaced, never written through. OSError if it cannot be written."""
+    write_private_atomic(path, text)
 
 
 def take(path: Path) -> str | None:
-    """The text left in `path`, which is removed; None when there is none."""
+    """The text left in `path`, which is removed; None when there is none (or a symbolic
+    link is there: never read through)."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
         path.unlink()
     except OSError:
         return None

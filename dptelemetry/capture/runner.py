@@ -155,20 +155,21 @@ def _channels() -> tuple[_Channel, _Channel | None]:
 
 @contextmanager
 def _signals(channels: Sequence[_Channel]) -> Iterator[_Run]:
-    """While the command runs: every signal that stops it marks the run as interrupted here.
-    TERM, HUP and INT sent to us are passed on to it; but Ctrl-C and Ctrl-\\ typed at the
-    terminal reach it directly (it is in the terminal's foreground process group), so INT
-    is not passed on then: twice would cut its clean-up short. Installed before it starts,
-    so no signal finds us without a handler."""
+    """While the command runs: the signals that would stop it, noted in the run. TERM, HUP
+    and INT sent to us are passed on to it; but Ctrl-C and Ctrl-\\ typed at the terminal
+    reach it directly (it is in the terminal's foreground process group), so INT is not
+    passed on then: twice would cut its clean-up short. Installed before it starts, so no
+    signal finds us without a handler."""
     run = _Run()
 
     def note(signum: int, frame: FrameType | None) -> None:
-        run.interrupted = True
+        run.received.add(signum)
         if run.process is None:
-            return
-        if signum in (signal.SIGTERM, signal.SIGHUP) or (
+            run.told_to_stop = True
+        elif signum in (signal.SIGTERM, signal.SIGHUP) or (
                 signum == signal.SIGINT and not _in_terminal_foreground(run.process.pid)):
             run.process.send_signal(signum)
+            run.told_to_stop = True
 
     def resize(signum: int, frame: FrameType | None) -> None:
         for channel in channels:
@@ -198,8 +199,19 @@ def _in_terminal_foreground(pid: int) -> bool:
 
 
 class _Run:
-    process: subprocess.Popen[bytes] | None = None
-    interrupted = False
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.received: set[int] = set()
+        """The stopping signals that reached us while it ran."""
+        self.told_to_stop = False
+        """One was passed on to the command (or came before it started)."""
+
+    def interrupted(self, exit_code: int) -> bool:
+        """Whether the run was cut short: we passed a stopping signal on, or the command
+        died of one or exited as a shell says it did (128 + the signal we saw). A command
+        that caught a Ctrl-C and went on to its end was not."""
+        return (self.told_to_stop or -exit_code in _INTERRUPTS
+                or exit_code - 128 in self.received)
 
 
 def _start(argv: Sequence[str], out: _Channel, err: _Channel | None) -> subprocess.Popen[bytes]:
@@ -251,6 +263,6 @@ def run_command(argv: Sequence[str]) -> Finished:
         started=started,
         duration=duration,
         exit_code=exit_code,
-        interrupted=run.interrupted or -exit_code in _INTERRUPTS,
+        interrupted=run.interrupted(exit_code),
         lines=[line for channel in channels for line in channel.tail.lines()],
     )

@@ -1,11 +1,10 @@
 """What every subcommand needs: the config (warnings shown once), the store (to write, or
-only to read: then never waiting for a writer), local time, whole numbers in a range."""
+only to read: then never waiting for a writer), whole numbers in a range."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from typing import Any
 
 import click
@@ -42,11 +41,6 @@ def cli_reader() -> Iterator[Store]:
 def _say_notes(store: Store) -> None:
     for note in store.notes:
         click.echo(f"dpt: note: {note}", err=True)
-
-
-def local_time(ts: float, fmt: str = "%H:%M") -> str:
-    """A timestamp in the user's local time zone."""
-    return datetime.fromtimestamp(ts).astimezone().strftime(fmt)
 
 
 class WholeNumber(click.IntRange):

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from dptelemetry import clock
-from dptelemetry.cli.common import cli_config, cli_reader, cli_store, local_time
+from dptelemetry.cli.common import cli_config, cli_reader, cli_store
 from dptelemetry.cli.output import OUTPUT_OPTION, write_document, write_report
+from dptelemetry.clock import local_time
 from dptelemetry.drills import (
     LEVERS,
     Change,

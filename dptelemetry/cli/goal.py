@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from typing import Any
 
 import click
 
 from dptelemetry import clock
-from dptelemetry.cli.common import WholeNumber, cli_reader, cli_store, local_time
+from dptelemetry.cli.common import WholeNumber, cli_reader, cli_store
 from dptelemetry.cli.drill import (
     again,
     as_changes,
     attempt_options,
     report_start,
 )
+from dptelemetry.clock import local_time
 from dptelemetry.config import data_home
 from dptelemetry.durations import format_countdown, format_duration, parse_timebox
 from dptelemetry.goal_file import GoalFile
@@ -115,10 +117,13 @@ def status(fmt: str, width: int) -> None:
     """Show the active goal: how long it has run and the time left in its box."""
     now = clock.now()
     with cli_reader() as store:
-        # The line is normally answered from the goal file before this CLI loads (see
-        # status_line.py); it lands here only when that file lacks the goal's start.
-        current = (sync_active_goal_file(store, data_home()) if fmt == "line"
-                   else active_goal(load_goals(store)))
+        current = active_goal(load_goals(store))
+        if fmt == "line":
+            # The line is normally answered from the goal file before this CLI loads (see
+            # status_line.py); it lands here when that file lacks the goal's start, and
+            # mends it where the data home lets it: a status line never fails for that.
+            with suppress(OSError):
+                sync_active_goal_file(store, data_home())
     if fmt == "line":
         if current is not None:
             click.echo(status_line(GoalFile(current.title, current.id, current.started,

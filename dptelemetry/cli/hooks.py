@@ -114,11 +114,11 @@ _STATE_TEXT = {"current": "installed, current", "missing": "not installed",
 @_GLOBAL
 def status(repo: Path | None, global_: bool) -> None:
     """Say which hooks are installed where, and whether the shims are current."""
+    from dptelemetry import fallback
     from dptelemetry.capture.githooks import install as installer
     from dptelemetry.capture.githooks.record import WARNING_FILE
     from dptelemetry.capture.githooks.shims import LEGACY_SUFFIX, ShimSettings
     from dptelemetry.config import data_home
-    from dptelemetry.store import fallback
     from dptelemetry.store.spool import SPOOL_DIR
 
     target = _target(repo, global_)
@@ -259,7 +259,7 @@ def _duration(seconds: float | None) -> str:
 
 
 def _print_group(group: GoalCommits, now: float, indent: str = "") -> None:
-    from dptelemetry.cli.common import local_time
+    from dptelemetry.clock import local_time
     from dptelemetry.durations import format_duration
 
     count = len(group.commits)

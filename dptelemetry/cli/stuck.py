@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from dptelemetry import clock
-from dptelemetry.cli.common import cli_store, local_time
+from dptelemetry.cli.common import cli_store
+from dptelemetry.clock import local_time
 from dptelemetry.stuck import IMPULSES, log_stuck
 
 

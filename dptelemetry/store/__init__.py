@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from dptelemetry import fallback
 from dptelemetry.events import Event
 from dptelemetry.schema import valid_events
-from dptelemetry.store import fallback
 from dptelemetry.store.db import KindColumns, Store, open_store
 from dptelemetry.store.errors import StoreCorruptError, StoreError, StoreTooNewError
 from dptelemetry.store.files import set_aside, store_path

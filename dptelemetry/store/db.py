@@ -381,7 +381,11 @@ def open_store(
     if ingest_spool:
         from dptelemetry.store.spool import ingest
 
-        ingest(store, home)
+        try:
+            ingest(store, home)
+        except BaseException:
+            store.close()
+            raise
     return store
 
 

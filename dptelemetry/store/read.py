@@ -38,6 +38,9 @@ from dptelemetry.store.files import (
 LOCK_WAIT = 0.1
 """Seconds a reader's own small writes (caches, migration, spool import) wait for the lock."""
 _MODES = ("mode=rw", "mode=ro", "mode=ro&immutable=1")
+_CANNOT_WRITE = ("readonly", "unable to open", "disk I/O error")
+"""What SQLite says when a mode needs a write the data home refuses (the `-shm` file cannot
+be made: a read-only folder; a full disk, which it calls a disk I/O error)."""
 
 
 def open_reader(home: Path | None = None) -> Store:
@@ -91,7 +94,7 @@ def _connect(path: Path) -> tuple[sqlite3.Connection, bool]:
             if conn is not None:
                 conn.close()
             problem = str(exc)
-            if "readonly" not in problem and "unable to open" not in problem:
+            if not any(word in problem for word in _CANNOT_WRITE):
                 with _sqlite_errors(path):
                     raise
     raise StoreError(f"the store {path} cannot be read: {problem}")

@@ -22,10 +22,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from dptelemetry import fallback
 from dptelemetry.config import data_home
 from dptelemetry.events import Event, EventFormatError
 from dptelemetry.schema import valid_events
-from dptelemetry.store import fallback
 from dptelemetry.store.db import Store, open_store
 from dptelemetry.store.spool import ingest, spool_events
 
@@ -131,15 +131,13 @@ class BatchWriter:
                     break
             self.written += len(batch)
         except EventFormatError:  # a capture bug, never the store's: keep the others
-            batch, problems = valid_events(batch)
-            self._report(f"dptelemetry: events left out, they break the event schema "
-                         f"({len(problems)} of this batch; {problems[0]})")
+            batch = self._valid(batch)
             if batch:
                 self._write(batch)
             return
         except Exception as exc:
             self._close_store()
-            self._spool(batch, fallback.explain(self.home, exc))
+            self._spool(self._valid(batch), fallback.explain(self.home, exc))
             return
         if self._spool_waiting:
             try:
@@ -165,7 +163,18 @@ class BatchWriter:
             self._store.close()
             self._store = None
 
+    def _valid(self, batch: list[Event]) -> list[Event]:
+        """The events of `batch` that follow the event schema; the others are reported and
+        left out, so they cost neither the batch nor, once spooled, its import."""
+        valid, problems = valid_events(batch)
+        if problems:
+            self._report(f"dptelemetry: events left out, they break the event schema "
+                         f"({len(problems)} of this batch; {problems[0]})")
+        return valid
+
     def _spool(self, batch: list[Event], reason: str) -> None:
+        if not batch:
+            return
         try:
             kept = spool_events(self.home, batch)
             self.spooled += len(batch)

@@ -39,6 +39,7 @@ from dptelemetry.events import (
     from_json,
     to_jsonl,
 )
+from dptelemetry.private_files import write_private_atomic
 from dptelemetry.store.db import Store
 from dptelemetry.sync import gitrepo
 from dptelemetry.sync.known_ids import KnownIds
@@ -72,7 +73,7 @@ class JournalState:
     of the first such line, and `kinds`."""
 
     def save(self, folder: Path) -> None:
-        _write_private(folder / "state.json", json.dumps(self.__dict__, indent=1))
+        write_private_atomic(folder / "state.json", json.dumps(self.__dict__, indent=1))
 
     @classmethod
     def load(cls, folder: Path) -> JournalState:
@@ -126,12 +127,6 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def _write_private(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    tmp.replace(path)
 
 
 def sync_folder(home: Path) -> Path:

@@ -13,7 +13,6 @@ own folder, so learners never conflict; a day shared again replaces its file in 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any
 from dptelemetry.config import Config
 from dptelemetry.errors import DptError
 from dptelemetry.events import EventKind
+from dptelemetry.private_files import write_private_atomic
 from dptelemetry.store.db import Store
 from dptelemetry.sync import gitrepo
 from dptelemetry.sync.shared_fields import DAY, DRILL, Redactor, allowed
@@ -46,12 +46,7 @@ class ShareState:
     """The last day shared (YYYY-MM-DD): the next plain `dpt share` starts there."""
 
     def save(self, folder: Path) -> None:
-        path = folder / "state.json"
-        tmp = path.with_name("state.json.tmp")
-        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(self.__dict__, fh, indent=1)
-        tmp.replace(path)
+        write_private_atomic(folder / "state.json", json.dumps(self.__dict__, indent=1))
 
     @classmethod
     def load(cls, folder: Path) -> ShareState:

@@ -151,7 +151,7 @@ dpt_home_writable() {
 # Start `dpt hooks record ARGS...` in the background, with $dpt_input (if any) on its stdin
 # and no terminal output: the commit never waits for Python or the store. A problem the
 # recorder met last time is shown now. When the data home cannot be written, the recorder
-# still keeps the commit, in the fallback directory (dptelemetry/store/fallback.py, the
+# still keeps the commit, in the fallback directory (dptelemetry/fallback.py, the
 # same path computed here for the install's data home), and it is said now, once.
 dpt_record() {
     dpt_fallback=

@@ -64,3 +64,19 @@ def test_trailer_guard_and_recording_through_pre_commit(
     assert events[old].payload["goal"] == GOAL
     assert events[new].payload["rewritten_from"] == old
     assert events[new].goal_id == events[old].goal_id is not None
+
+
+def test_dpt_hooks_run_loads_no_store(repo: Path, tmp_path: Path) -> None:
+    """It runs on every commit under pre-commit: the shim it runs needs no store (which
+    loads sqlite3, msgspec and the event schema)."""
+    message = tmp_path / "COMMIT_EDITMSG"
+    message.write_text("subject\n")
+    code = ("import sys\n"
+            "from dptelemetry.cli import main\n"
+            "sys.argv = ['dpt', 'hooks', 'run', 'prepare-commit-msg', sys.argv[1]]\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+            "print(code, sorted(m for m in ('dptelemetry.store', 'msgspec', 'sqlite3')\n"
+            "                   if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(message)], cwd=repo,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.stdout == "0 []\n", done.stderr

@@ -11,7 +11,8 @@ from pathlib import Path
 from gitrepo import Git, RunDpt, commit_file, goal_trailers, wait_for_recorders
 from smalldisk import SmallDisk
 
-from dptelemetry.store import fallback, open_store
+from dptelemetry import fallback
+from dptelemetry.store import open_store
 
 GOAL = "Bowling kata"
 

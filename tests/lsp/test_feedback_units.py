@@ -4,6 +4,7 @@ microseconds. The end-to-end behaviour is in test_feedback.py."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,12 +16,14 @@ from dptelemetry.analysis.timeline import TestRun
 from dptelemetry.capture.lsp.active_goal import ActiveGoal
 from dptelemetry.capture.lsp.feedback.loop import FeedbackLoop
 from dptelemetry.capture.lsp.feedback.nudges import StrainWatch, active_seconds
+from dptelemetry.capture.lsp.feedback.runs import LONGEST_RUN, LOOKBACK, RunFeed
 from dptelemetry.capture.lsp.feedback.session_view import session_text
 from dptelemetry.capture.lsp.feedback.timebox import ProgressView, progress_view
 from dptelemetry.config import Config, Feedback, Thresholds, load_config
 from dptelemetry.events import Event
 from dptelemetry.goal_file import ACTIVE_GOAL_FILE, GoalFile, goal_file_text
 from dptelemetry.plugins import get_plugin_manager
+from dptelemetry.store import open_store
 from tests.analysis.builders import MIN, DayBuilder
 
 T0 = 1_700_000_000.0
@@ -286,3 +289,52 @@ def test_the_session_so_far_in_a_few_lines() -> None:
     later = session_text(timeline, None, day.at(905 + 15 * MIN)).splitlines()
     assert later[0].startswith("No session in progress (the last ended at ")
     assert later[1] == "Goal: none (start one with dpt goal start TITLE --timebox 45m)."
+
+
+def test_the_run_feed_looks_back_as_far_as_the_longest_run_not_to_the_server_start(
+        dpt_home: Path) -> None:
+    """Its reads stay small however long the server runs: two hours in, a run that started
+    three quarters of an hour ago and ended now is read; one stamped near the server's start
+    (stored now, say imported) is no live feedback any more."""
+    day = DayBuilder()
+    start = day.at(0)
+    feed = RunFeed(dpt_home, start)
+    earlier = [day.red(-LOOKBACK + 60), day.red(60)]
+    with open_store(dpt_home) as store:
+        store.append(earlier)
+    assert [r.start for r in feed.new_runs(start + 120)] == [e.ts for e in earlier]
+    assert feed.new_runs(start + 180) == []
+    for minute in range(1, 121):  # the server reads while its own writer stores edits
+        with open_store(dpt_home) as store:
+            store.append([day.edit(minute * MIN)])
+        assert feed.new_runs(start + minute * MIN + 10) == []
+    late = [day.red(120), day.red(2 * 3600 - LONGEST_RUN * 0.75)]
+    with open_store(dpt_home) as store:
+        store.append(late)
+    assert [r.start for r in feed.new_runs(start + 2 * 3600 + 20)] == [late[1].ts]
+    feed.close()
+
+
+def test_join_waits_for_a_tick_in_flight(tmp_path: Path) -> None:
+    """The server's end stops the loop and joins it before it closes the writer, so a tick
+    in flight cannot put a nudge after that."""
+    in_tick, go_on = threading.Event(), threading.Event()
+
+    def slow_clock() -> float:
+        in_tick.set()
+        go_on.wait(30)
+        return T0
+
+    loop = FeedbackLoop(tmp_path, ActiveGoal(tmp_path), Config(), Recorded(), clock=slow_clock,
+                        last_edit=lambda: None)
+    loop.start()
+    assert in_tick.wait(30)
+    loop.stop()
+    joining = threading.Thread(target=loop.join, args=(30,))
+    joining.start()
+    joining.join(0.5)
+    assert joining.is_alive(), "join returned while the tick was still running"
+    go_on.set()
+    joining.join(30)
+    assert not joining.is_alive()
+    assert not loop._thread.is_alive()

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from smalldisk import UnwritableHome
 
+from dptelemetry import fallback
 from dptelemetry.capture.lsp.log import LOG_FILE
-from dptelemetry.store import fallback, open_store
+from dptelemetry.store import open_store
 
 from .rawlsp import start_server
 

@@ -269,6 +269,7 @@ def test_kinds_of_a_newer_version_are_skipped_then_read_after_an_upgrade(
 
     for module in (events, schema, journal):  # the upgrade: a version that knows the kind
         monkeypatch.setattr(module, "KINDS", events.KINDS | {"future_kind"})
+    monkeypatch.setitem(schema.PAYLOADS, "future_kind", schema.PAYLOADS["save"])  # its schema
     home_dir = tmp_path / "laptop"
     monkeypatch.setenv("DPT_HOME", str(home_dir))
     with open_store(home_dir) as store:

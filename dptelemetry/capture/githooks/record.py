@@ -17,7 +17,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from dptelemetry import clock
+from dptelemetry import clock, fallback
 from dptelemetry.capture import deferred
 from dptelemetry.capture.githooks.git import CommitFacts, read_commits, repo_root, run_git
 from dptelemetry.config import data_home, load_config
@@ -26,7 +26,7 @@ from dptelemetry.goal_file import read_active_goal_file
 from dptelemetry.goals import Goal, goal_titled, load_goals
 from dptelemetry.limits import MAX_NAME
 from dptelemetry.privacy import private_event
-from dptelemetry.store import Kept, Store, fallback, open_store, record_fail_open
+from dptelemetry.store import Kept, Store, open_store, record_fail_open
 
 WARNING_FILE = "hook-warning"
 SHIM_WARNED = "DPT_HOOK_WARNED"

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from dptelemetry import fallback
 from dptelemetry.capture.githooks import HOOKS
-from dptelemetry.store import fallback
 
 LEGACY_SUFFIX = ".dpt-legacy"
 MARKER = "# dptelemetry hook shim:"

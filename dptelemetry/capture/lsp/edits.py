@@ -112,8 +112,10 @@ class DocumentShape:
         line = max(position.line, 0)
         return line, min(max(position.character, 0), self._lengths[line])
 
-    def replace_range(self, change_range: types.Range, text: str) -> tuple[int, int, int]:
-        """Apply one ranged change; returns (deleted, first line, lines spanned)."""
+    def replace_range(self, change_range: types.Range, text: str,
+                      size: int) -> tuple[int, int, int]:
+        """Apply one ranged change inserting `text`, `size` units long; returns (deleted,
+        first line, lines spanned)."""
         start = self._clamp(change_range.start)
         end = self._clamp(change_range.end)
         if end < start:
@@ -129,9 +131,9 @@ class DocumentShape:
         self._digest = None
         if "\n" not in text and "\r" not in text:
             if first == last:  # typing and deleting within a line: no array move
-                lengths[first] = col + self.units(text) + tail
+                lengths[first] = col + size + tail
             else:
-                lengths[first : last + 1] = array("I", (col + self.units(text) + tail,))
+                lengths[first : last + 1] = array("I", (col + size + tail,))
             return deleted, first, last - first + 1
         parts = [self.units(part) for part in _split_lines(text)]
         parts[0] += col
@@ -176,10 +178,10 @@ def count_changes(
     inserted = deleted = lines = largest = 0
     line: int | None = None
     for change in changes:
-        size = units(change.text)
         if isinstance(change, types.TextDocumentContentChangePartial):
+            size = units(change.text)
             if shape is not None:
-                removed, first, spanned = shape.replace_range(change.range, change.text)
+                removed, first, spanned = shape.replace_range(change.range, change.text, size)
             else:
                 removed, first, spanned = _unshaped(change)
             if not (removed or size):

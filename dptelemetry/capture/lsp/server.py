@@ -45,6 +45,8 @@ from dptelemetry.store.writer import BatchWriter
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+FEEDBACK_JOIN = 5.0
+"""Seconds the end of a session waits for a feedback tick in flight (it reads the store)."""
 
 
 class TelemetryServer(LanguageServer):
@@ -104,6 +106,7 @@ class TelemetryServer(LanguageServer):
         with self._ending:
             if self.feedback is not None:
                 self.feedback.stop()
+                self.feedback.join(FEEDBACK_JOIN)
             if self.recorder is not None:
                 self.recorder.stop(reason)
             if self.writer is not None:

@@ -85,6 +85,12 @@ class FeedbackLoop:
         self._stop.set()
         self._wake.set()
 
+    def join(self, timeout: float | None = None) -> None:
+        """After `stop`: wait for a tick in flight, so a nudge it puts still reaches the
+        writer before the writer closes."""
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
     def attach(self, channel: Channel, progress: bool) -> None:
         """Start telling the editor (after `initialized`); `progress`: the client declared
         `window.workDoneProgress`. Once: a second `initialized` changes nothing."""
@@ -156,7 +162,7 @@ class FeedbackLoop:
             self._feed = RunFeed(self._home, now)
         if now >= self._next_read:
             self._next_read = now + READ_RUNS
-            runs = self._feed.new_runs()
+            runs = self._feed.new_runs(now)
             if runs and self._watch is None:
                 self._watch = StrainWatch(self._rules(), self._config.thresholds,
                                           self._settings.nudge_interval)

@@ -12,7 +12,6 @@ so tests run minutes of practice in microseconds.
 
 from __future__ import annotations
 
-import time
 from bisect import insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 
 from dptelemetry.analysis.signals import Moment, NudgeRule
 from dptelemetry.analysis.timeline import TestRun, active_spans
+from dptelemetry.clock import local_time
 from dptelemetry.config import Thresholds
 from dptelemetry.durations import format_duration
 from dptelemetry.events import Event, EventKind
@@ -51,10 +51,6 @@ def active_seconds(points: Sequence[float], start: float, end: float, gap: float
     """How much of [start, end] lies inside sessions made of `points` (sorted) split at gaps
     of `gap`: a red stretch's active time, as the summary counts it."""
     return sum(max(0.0, min(end, b) - max(start, a)) for a, b in active_spans(points, gap))
-
-
-def _clock(ts: float) -> str:
-    return time.strftime("%H:%M", time.localtime(ts))
 
 
 class StrainWatch:
@@ -132,7 +128,7 @@ class StrainWatch:
         if red < rule.limit_s:
             return None
         self._done.add(key)
-        text = (f"Red for {format_duration(red)} of active time since {_clock(start)}, over "
+        text = (f"Red for {format_duration(red)} of active time since {local_time(start)}, over "
                 f"{len(stretch)} runs (the {rule.signal} limit is "
                 f"{format_duration(rule.limit_s)}). {rule.suggestion.line()}")
         return Nudge(rule, now, red, rule.limit_s, text)

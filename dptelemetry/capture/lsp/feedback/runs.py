@@ -2,9 +2,11 @@
 
 The pytest plugin and `dpt run` write runs from their own processes; the server reads them
 back in its feedback thread, at most every few seconds and cheaply: nothing at all while no
-other connection has committed (`PRAGMA data_version`), else the ids of recent runs from their
+other connection has committed (`PRAGMA data_version`; the server's own writer is another
+connection, so this holds only while nobody types), else the ids of recent runs from their
 own index, and only the runs not seen before. A run is stamped with its start and written at
-its end, so "recent" reaches back `LOOKBACK` before the server started.
+its end, so "recent" is the last `LONGEST_RUN`, and at first reaches back `LOOKBACK` before
+the server started.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from dptelemetry.store import Store, open_store, store_path
 logger = logging.getLogger(__name__)
 LOOKBACK = 3600.0
 """A red stretch that began this long before the server started still counts."""
+LONGEST_RUN = 3600.0
+"""A run is looked for until this long after its start: one that takes longer and ends
+after the server started is not seen."""
 
 
 class RunFeed:
@@ -31,7 +36,8 @@ class RunFeed:
         self._store: Store | None = None
         self._inode: int | None = None
         self._version: int | None = None
-        self._seen: set[str] = set()
+        self._seen: dict[str, float] = {}
+        """The runs read since `_since`, by id: their start."""
 
     def _open(self) -> Store | None:
         """The store, reopened when its file was replaced or deleted under us."""
@@ -48,7 +54,7 @@ class RunFeed:
         self._inode = inode
         return self._store
 
-    def new_runs(self) -> list[TestRun]:
+    def new_runs(self, now: float) -> list[TestRun]:
         """Runs stored since the last call, in time order; [] when the store is unusable."""
         try:
             store = self._open()
@@ -59,14 +65,15 @@ class RunFeed:
                 return []
             self._version = version
             fresh = [i for i in store.test_run_ids(self._since) if i not in self._seen]
-            if not fresh:
-                return []
-            events = store.events_with_ids(fresh)
+            events = store.events_with_ids(fresh) if fresh else []
         except Exception as exc:
             logger.warning("feedback: cannot read test runs: %s", type(exc).__name__)
             self.close()
             return []
-        self._seen.update(fresh)
+        if now - LONGEST_RUN > self._since:  # what is older is read: the next read skips it
+            self._since = now - LONGEST_RUN
+            self._seen = {i: ts for i, ts in self._seen.items() if ts >= self._since}
+        self._seen.update((e.id, e.ts) for e in events)
         return [test_run_from(e, float("inf"), 0) for e in events]
 
     def activity(self, start: float, end: float) -> list[float]:

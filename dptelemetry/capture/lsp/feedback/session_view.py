@@ -7,17 +7,12 @@ the goal and the time in, text out.
 
 from __future__ import annotations
 
-import time
-
 from dptelemetry.analysis.timeline import Session, Timeline, verdict_runs
+from dptelemetry.clock import local_time
 from dptelemetry.durations import format_duration
 from dptelemetry.events import EventKind
 from dptelemetry.goal_file import GoalFile
 from dptelemetry.status_line import time_text
-
-
-def _clock(ts: float) -> str:
-    return time.strftime("%H:%M", time.localtime(ts))
 
 
 def _goal_line(goal: GoalFile | None, now: float) -> str:
@@ -35,7 +30,7 @@ def _stretch_line(timeline: Timeline, session: Session) -> str:
     if streak is None or streak.recovered_by is not None:
         return "Red stretch: none, the last run was green."
     red = timeline.active_seconds_between(streak.start, max(streak.end, session.end))
-    return (f"Red stretch: since {_clock(streak.start)}, {format_duration(red)} of active "
+    return (f"Red stretch: since {local_time(streak.start)}, {format_duration(red)} of active "
             f"time; red runs: {len(streak.runs)}, failing now: "
             f"{len(streak.runs[-1].signatures)}.")
 
@@ -46,7 +41,7 @@ def session_text(timeline: Timeline, goal: GoalFile | None, now: float) -> str:
     session = timeline.sessions[-1] if timeline.sessions else None
     if session is None or now - session.end >= timeline.thresholds.idle_timeout:
         lines.append("No session in progress" + (
-            f" (the last ended at {_clock(session.end)})." if session else " today."))
+            f" (the last ended at {local_time(session.end)})." if session else " today."))
     else:
         verdicts = verdict_runs(session.runs)
         red = sum(1 for r in verdicts if r.red)
@@ -54,7 +49,7 @@ def session_text(timeline: Timeline, goal: GoalFile | None, now: float) -> str:
         nudges = sum(1 for e in timeline.events if e.kind == EventKind.NUDGE.value
                      and session.start <= e.ts <= now)
         lines += [
-            f"Session since {_clock(session.start)}: {format_duration(session.active_seconds)} "
+            f"Session since {local_time(session.start)}: {format_duration(session.active_seconds)} "
             f"active; test runs: {len(verdicts) - red} green, {red} red"
             + (f", {len(session.runs) - len(verdicts)} other." if len(session.runs) > len(verdicts)
                else "."),
