@@ -39,10 +39,10 @@ from dptelemetry.events import (
     from_json,
     to_jsonl,
 )
-from dptelemetry.private_files import write_private_atomic
 from dptelemetry.store.db import Store
 from dptelemetry.sync import gitrepo
 from dptelemetry.sync.known_ids import KnownIds
+from dptelemetry.sync.state import load_state, save_state
 
 FORMAT = 1
 """The journal layout this dptelemetry writes; a journal with a higher one is refused."""
@@ -73,19 +73,13 @@ class JournalState:
     of the first such line, and `kinds`."""
 
     def save(self, folder: Path) -> None:
-        write_private_atomic(folder / "state.json", json.dumps(self.__dict__, indent=1))
+        save_state(folder, self.__dict__)
 
     @classmethod
     def load(cls, folder: Path) -> JournalState:
-        try:
-            data = json.loads((folder / "state.json").read_text(encoding="utf-8"))
-            return cls(**data)
-        except FileNotFoundError:
-            raise JournalError("no practice journal is set up here: run "
-                               "`dpt sync init URL` first") from None
-        except (ValueError, TypeError, OSError) as exc:
-            raise JournalError(f"{folder / 'state.json'} is damaged ({exc}); run "
-                               "`dpt sync init URL` again") from None
+        return load_state(folder, cls, JournalError, init="dpt sync init URL",
+                          missing="no practice journal is set up here: run "
+                                  "`dpt sync init URL` first")
 
 
 @dataclass(frozen=True)

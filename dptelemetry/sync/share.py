@@ -23,10 +23,10 @@ from typing import Any
 from dptelemetry.config import Config
 from dptelemetry.errors import DptError
 from dptelemetry.events import EventKind
-from dptelemetry.private_files import write_private_atomic
 from dptelemetry.store.db import Store
 from dptelemetry.sync import gitrepo
 from dptelemetry.sync.shared_fields import DAY, DRILL, Redactor, allowed
+from dptelemetry.sync.state import load_state, save_state
 
 FORMAT = 1
 SHARE_DIR = "share"
@@ -46,18 +46,13 @@ class ShareState:
     """The last day shared (YYYY-MM-DD): the next plain `dpt share` starts there."""
 
     def save(self, folder: Path) -> None:
-        write_private_atomic(folder / "state.json", json.dumps(self.__dict__, indent=1))
+        save_state(folder, self.__dict__)
 
     @classmethod
     def load(cls, folder: Path) -> ShareState:
-        try:
-            return cls(**json.loads((folder / "state.json").read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise ShareError("sharing is not set up: run `dpt share init URL --as NAME` "
-                             "with your mentor's cohort repository first") from None
-        except (ValueError, TypeError, OSError) as exc:
-            raise ShareError(f"{folder / 'state.json'} is damaged ({exc}); run "
-                             "`dpt share init URL --as NAME` again") from None
+        return load_state(folder, cls, ShareError, init="dpt share init URL --as NAME",
+                          missing="sharing is not set up: run `dpt share init URL --as NAME` "
+                                  "with your mentor's cohort repository first")
 
 
 def share_folder(home: Path) -> Path:
