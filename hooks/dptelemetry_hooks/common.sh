@@ -131,7 +131,7 @@ dpt_head() {
 # A problem a recorder left in file $1, shown once (an empty file: it could not even write
 # why, which a full disk does).
 dpt_show_warning() {
-    [ -f "$1" ] || return 0
+    [ -f "$1" ] && [ ! -L "$1" ] || return 0  # never read through a link (ours are files)
     dpt_line=
     IFS= read -r dpt_line < "$1"
     rm -f "$1"

@@ -111,3 +111,20 @@ def test_with_nowhere_to_keep_it_the_loss_is_still_said(
                            "not be written either (is the disk full?)\n")
     wait_for_recorders(home)
     assert leftovers(small_disk.path) == []
+
+
+def test_a_warning_file_that_is_a_link_is_neither_shown_nor_removed(
+        repo: Path, git: Git, run_dpt: RunDpt, tmp_path: Path) -> None:
+    """The shim reads the warning the recorder left as a file of its own; a link put there
+    (to a file of someone else's) is not followed, and what it points to stays."""
+    home = tmp_path / "home"
+    install(repo, run_dpt, home)
+    target = tmp_path / "not-a-warning"
+    target.write_text("SECRET line of another file\n")
+    home.mkdir(mode=0o700, exist_ok=True)
+    (home / "hook-warning").symlink_to(target)
+    done = commit_file(git, "a.txt", "x\n", "-m", "a", env={"DPT_HOME": str(home)})
+    wait_for_recorders(home)
+    assert done.returncode == 0
+    assert "SECRET" not in done.stderr
+    assert target.read_text() == "SECRET line of another file\n"
