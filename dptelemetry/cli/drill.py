@@ -114,7 +114,7 @@ def list_drills(fmt: str) -> None:
         click.echo("No drills yet. Make a goal an attempt of one: "
                    "dpt goal start TITLE --drill NAME")
         return
-    from dptelemetry.render.document import Document, Section, Table, plural
+    from dptelemetry.render.blocks import Document, Section, Table, plural
     from dptelemetry.render.drills import LIST_COLUMNS, LIST_NOTE
 
     table = Table(LIST_COLUMNS, tuple(row.cells() for row in rows))

@@ -16,7 +16,7 @@ from dptelemetry.errors import DptError
 from dptelemetry.private_files import write_private
 
 if TYPE_CHECKING:
-    from dptelemetry.render.document import Document
+    from dptelemetry.render.blocks import Document
     from dptelemetry.render.strip import Glyphs
 
 DocumentFor = Callable[["Glyphs"], "Document"]

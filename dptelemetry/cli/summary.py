@@ -14,7 +14,8 @@ from dptelemetry.cli.output import DATE_OPTION, OUTPUT_OPTION, cannot_write, wri
 
 if TYPE_CHECKING:
     from dptelemetry.analysis.week import WeekSummary
-    from dptelemetry.render.document import DayReport, Document
+    from dptelemetry.render.blocks import Document
+    from dptelemetry.render.document import DayReport
     from dptelemetry.render.strip import Glyphs
 
 FORMATS = ("text", "markdown", "json", "html")

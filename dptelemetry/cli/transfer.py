@@ -65,7 +65,7 @@ def export(fmt: str, output: str) -> None:
     except OSError as exc:
         raise cannot_write(output, exc) from None
     if output != "-":
-        from dptelemetry.render.document import plural
+        from dptelemetry.render.blocks import plural
 
         click.echo(f"Exported {plural(count, 'event')} to {output}.", err=True)
 
@@ -117,6 +117,6 @@ def import_events(file: str) -> None:
                                "nothing imported") from None
     except OSError as exc:
         raise DptError(f"cannot read {file}: {exc.strerror or exc}; nothing imported") from None
-    from dptelemetry.render.document import plural
+    from dptelemetry.render.blocks import plural
 
     click.echo(f"Imported {plural(added, 'event')} ({given - added} already present).")

@@ -8,8 +8,7 @@ from typing import Any
 
 from dptelemetry.analysis.cohort import Cohort, Learner, LearnerDay
 from dptelemetry.durations import format_minutes, whole_minutes
-from dptelemetry.render.console import NOTHING
-from dptelemetry.render.document import (
+from dptelemetry.render.blocks import (
     Bullets,
     Document,
     Paragraph,
@@ -19,6 +18,7 @@ from dptelemetry.render.document import (
     number,
     plural,
 )
+from dptelemetry.render.console import NOTHING
 from dptelemetry.render.json import SCHEMA_VERSION
 
 NOTE = ("Minutes are the shared summaries' active time; zone minutes are the sessions' time by "

@@ -23,62 +23,26 @@ from dptelemetry.analysis.zones import Zone
 from dptelemetry.config import Thresholds
 from dptelemetry.durations import format_duration as dur
 from dptelemetry.durations import format_minutes
+from dptelemetry.render.blocks import (
+    Block,
+    Bullets,
+    Document,
+    Paragraph,
+    Section,
+    StripBlock,
+    Table,
+    long_date,
+    number,
+    plural,
+)
 from dptelemetry.render.console import NOTHING
-from dptelemetry.render.strip import UNICODE, Glyphs, Strip, day_strip
+from dptelemetry.render.strip import UNICODE, Glyphs, day_strip
 
 if TYPE_CHECKING:  # a day's report without its week never needs the week's module
     from dptelemetry.analysis.week import WeekSummary
 
 DISCLAIMER = ("These are signals, not diagnoses: each one shows the numbers behind it. "
               "Compare your days with your own, never with other people.")
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    text: str
-    tone: str | None = None
-    """comfort, learning, panic, good or None: a renderer may colour it."""
-
-
-@dataclass(frozen=True)
-class Bullets:
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    tones: tuple[str | None, ...] = ()
-    """One per row, or none at all."""
-    wrap: tuple[str, ...] = ()
-    """Free-text columns a narrow terminal may wrap; every other cell keeps to one line."""
-
-
-@dataclass(frozen=True)
-class StripBlock:
-    strip: Strip
-
-
-Block = Paragraph | Bullets | Table | StripBlock
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    """Stable name: HTML puts its chart for `timeline`, `pauses`, `tests` and `week` here."""
-    title: str
-    blocks: tuple[Block, ...]
-    note: str = ""
-    """How the numbers were made: the thresholds behind them."""
-
-
-@dataclass(frozen=True)
-class Document:
-    title: str
-    headline: str
-    sections: tuple[Section, ...]
-    footer: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,22 +53,6 @@ class DayReport:
     next_session: Recommendation | None
     week: WeekSummary | None = None
     """The seven days ending on this one, when the format draws the week's trend."""
-
-
-def long_date(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else many or word + 's'}"
-
-
-def number(value: float) -> str:
-    """A figure as people read it: whole numbers whole, others to three significant digits
-    (whole above 100)."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def _opt(seconds: float | None) -> str:

@@ -32,8 +32,7 @@ from dptelemetry.drills import NAME_MAX
 from dptelemetry.durations import format_duration as dur
 from dptelemetry.durations import format_minutes
 from dptelemetry.goals import Goal
-from dptelemetry.render.console import NOTHING
-from dptelemetry.render.document import (
+from dptelemetry.render.blocks import (
     Block,
     Bullets,
     Document,
@@ -44,6 +43,7 @@ from dptelemetry.render.document import (
     number,
     plural,
 )
+from dptelemetry.render.console import NOTHING
 from dptelemetry.render.json import SCHEMA_VERSION
 
 MODESTY = ("A handful of attempts on different days cannot show that a change caused "

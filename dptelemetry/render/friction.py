@@ -11,17 +11,9 @@ from dptelemetry.analysis.days import iso, local_datetime
 from dptelemetry.analysis.friction import Friction, Tally
 from dptelemetry.config import Thresholds
 from dptelemetry.durations import format_duration as dur
+from dptelemetry.render.blocks import Block, Document, Paragraph, Section, Table, long_date, plural
 from dptelemetry.render.console import NOTHING
-from dptelemetry.render.document import (
-    DISCLAIMER,
-    Block,
-    Document,
-    Paragraph,
-    Section,
-    Table,
-    long_date,
-    plural,
-)
+from dptelemetry.render.document import DISCLAIMER
 from dptelemetry.render.json import SCHEMA_VERSION
 
 BAR_LIMIT = 30

@@ -12,15 +12,8 @@ from markupsafe import Markup, escape
 
 from dptelemetry import __version__
 from dptelemetry.analysis.week import WeekSummary
-from dptelemetry.render.document import (
-    Bullets,
-    DayReport,
-    Document,
-    Paragraph,
-    StripBlock,
-    Table,
-    as_document,
-)
+from dptelemetry.render.blocks import Bullets, Document, Paragraph, StripBlock, Table
+from dptelemetry.render.document import DayReport, as_document
 
 _CODE = re.compile(r"`([^`]+)`")
 CAPTIONS = {

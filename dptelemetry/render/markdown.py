@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from dptelemetry.render.document import (
-    Block,
-    Bullets,
-    Document,
-    Paragraph,
-    Section,
-    Table,
-)
+from dptelemetry.render.blocks import Block, Bullets, Document, Paragraph, Section, Table
 
 
 def _cell(text: str) -> str:

@@ -16,14 +16,8 @@ from dptelemetry.analysis.progress import (
     consistency,
 )
 from dptelemetry.durations import format_duration as dur
+from dptelemetry.render.blocks import Document, Section, Table, long_date, plural
 from dptelemetry.render.console import NOTHING
-from dptelemetry.render.document import (
-    Document,
-    Section,
-    Table,
-    long_date,
-    plural,
-)
 from dptelemetry.render.drills import direction_word, show
 from dptelemetry.render.json import SCHEMA_VERSION
 

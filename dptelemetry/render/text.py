@@ -11,15 +11,8 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from dptelemetry.limits import shown
+from dptelemetry.render.blocks import Bullets, Document, Paragraph, Section, StripBlock, Table
 from dptelemetry.render.console import MAX_WIDTH, PIPE_WIDTH, fitted_table, plain
-from dptelemetry.render.document import (
-    Bullets,
-    Document,
-    Paragraph,
-    Section,
-    StripBlock,
-    Table,
-)
 from dptelemetry.render.strip import ASCII, UNICODE, Glyphs, Strip
 
 RULE_WIDTH = 80

@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from dptelemetry.analysis.drills import Measure
+from dptelemetry.render.blocks import Document, Section
 from dptelemetry.render.charts import TYPING, WIDTH, chart_style, svg_of
-from dptelemetry.render.document import Document, Section
 from dptelemetry.render.html import html_page
 
 CHANGE = "#CC79A7"

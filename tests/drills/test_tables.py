@@ -5,7 +5,7 @@ from __future__ import annotations
 from dptelemetry.analysis.drills import Attempt, DrillReport
 from dptelemetry.analysis.summary import TestRunStats
 from dptelemetry.goals import Goal
-from dptelemetry.render.document import Table
+from dptelemetry.render.blocks import Table
 from dptelemetry.render.drills import drill_document
 
 NO_RUNS = TestRunStats(0, 0, 0, 0, 0, None, None, 0.0)
