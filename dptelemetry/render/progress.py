@@ -92,7 +92,7 @@ def progress_document(report: ProgressReport) -> Document:
                        tuple(_trend_row(t) for t in report.trends())),),
                 f"The latest finished {grain} against the median of the finished {grain}s "
                 f"before it that have the measure (n); with fewer than {MIN_BEFORE} of those "
-                f"it is not read. " + NOTE),
+                f"it is not read."),
     )
     title = (f"Progress by {grain} · {long_date(periods[0].first)} to "
              f"{long_date(periods[-1].last)}")
