@@ -5,7 +5,10 @@ the trend of each.
 Each day is read from its summary (the store's cache of finished days, `analysis.day_cache`),
 so every figure is the sum, count or median of what the daily summaries of its days say.
 Weeks run Monday to Sunday; months and quarters are calendar ones; the period holding the
-last day is counted up to that day only.
+last day is counted up to that day only. Periods that ended before the first recorded event
+(all but the last in an empty store) are left out: a week before dptelemetry was installed
+is not a week without practice, and counting it as one would drag every median and trend
+down.
 
 A trend compares the latest finished period with the median of the finished periods before
 it; with fewer than MIN_BEFORE of those it is not read. It is a direction, not a verdict.
@@ -203,6 +206,10 @@ class ProgressReport:
     grain: Grain
     periods: tuple[Period, ...]
     target: Target
+    asked: int = 0
+    """Periods asked for: more than `periods` when the records begin later."""
+    first_recorded: date | None = None
+    """The day of the first recorded event, None for an empty store."""
 
     def trends(self) -> list[Trend]:
         return [trend_of(m, self.periods) for m in MEASURES]
@@ -210,13 +217,17 @@ class ProgressReport:
 
 def progress(cache: DayCache, grain: Grain, count: int, last: date,
              target: Target) -> ProgressReport:
-    """The `count` periods up to the one holding `last`; a period is complete when its last
-    day is over and counted."""
+    """The `count` periods up to the one holding `last`, from the one holding the first
+    recorded event; a period is complete when its last day is over and counted."""
     today = local_date(cache.now, cache.tz)
+    recorded = cache.store.first_recorded()
+    since = None if recorded is None else local_date(recorded, cache.tz)
+    kept = [(first, end) for first, end in spans(grain, count, last)
+            if end >= min(since or last, last)]
     periods = []
-    for first, end in spans(grain, count, last):
+    for first, end in kept:
         days = [cache.figures(first + timedelta(days=n)) for n in range((end - first).days + 1)]
         whole = _next_start(first, grain) - timedelta(days=1)
         periods.append(period_of(first, end, grain, end == whole and whole < today,
                                  days, cache.goals, target, cache))
-    return ProgressReport(grain, tuple(periods), target)
+    return ProgressReport(grain, tuple(periods), target, count, since)

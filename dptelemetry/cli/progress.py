@@ -36,6 +36,7 @@ def progress(weeks: int | None, months: int | None, quarters: int | None, day: d
     Days are read from their summaries; a day summarized for the first time costs what
     `dpt summary` of it costs, and finished days are kept, so later runs are quick."""
     from dptelemetry.analysis.day_cache import DayCache
+    from dptelemetry.analysis.days import local_date
     from dptelemetry.analysis.progress import Grain, spans
     from dptelemetry.analysis.progress import progress as progress_of
     from dptelemetry.cli.common import cli_config, cli_reader
@@ -49,6 +50,9 @@ def progress(weeks: int | None, months: int | None, quarters: int | None, day: d
     with cli_reader() as store:
         cache = DayCache(store, config)
         first = spans(grain, count, day)[0][0]
+        recorded = store.first_recorded()
+        if recorded is not None:  # days before the first record cost nothing to read
+            first = max(first, local_date(recorded, cache.tz))
         if (day - first).days > SLOW_DAYS and sys.stderr.isatty():
             click.echo(f"dpt: reading {(day - first).days + 1} days (the first time a day is "
                        "read it is summarized, once)...", err=True)

@@ -66,13 +66,23 @@ def _trend_row(trend: Trend) -> tuple[str, ...]:
     return (m.label, latest, before, direction_word(trend.direction, m.better))
 
 
+def _since(report: ProgressReport) -> str:
+    """Why fewer periods are shown than were asked for."""
+    if len(report.periods) >= report.asked:
+        return ""
+    if report.first_recorded is None:
+        return f" (of the {report.asked} asked for: nothing is recorded yet)"
+    return (f" (of the {report.asked} asked for: your records begin on "
+            f"{long_date(report.first_recorded)})")
+
+
 def progress_document(report: ProgressReport) -> Document:
     periods = report.periods
     total = sum(p.active_seconds for p in periods)
     within = sum(1 for p in periods if p.complete and consistency(p, report.target) == "within")
     complete = sum(1 for p in periods if p.complete)
     grain = report.grain.value
-    headline = (f"{dur(total)} of practice over {plural(len(periods), grain)} · "
+    headline = (f"{dur(total)} of practice over {plural(len(periods), grain)}{_since(report)} · "
                 f"{within} of {plural(complete, f'finished {grain}')} within the target "
                 f"({_target_words(report)})")
     sections = (
@@ -117,6 +127,9 @@ def progress_data(report: ProgressReport) -> dict[str, Any]:
                    "session_length_s": list(report.target.session_length)},
         "measures": [{"key": m.key, "label": m.label, "better": m.better, "unit": m.unit}
                      for m in MEASURES],
+        "periods_asked": report.asked,
+        "first_recorded": (None if report.first_recorded is None
+                           else report.first_recorded.isoformat()),
         "periods": [_period_data(p, report) for p in report.periods],
         "trends": [{"measure": t.measure.key,
                     "latest": None if t.latest is None else t.latest.label,

@@ -288,6 +288,18 @@ class Store:
         with _sqlite_errors(self.path):
             return dict(self._conn.execute("SELECT hour, events FROM event_hours").fetchall())
 
+    def first_recorded(self) -> float | None:
+        """When the first event happened; None for an empty store. Cheap: the per-hour
+        counts find its hour, and only that hour's events are looked at."""
+        with _sqlite_errors(self.path):
+            hour = self._conn.execute("SELECT min(hour) FROM event_hours").fetchone()[0]
+            if hour is None:
+                return None
+            ms = self._conn.execute("SELECT min(ts_ms) FROM events WHERE ts_ms >= ? AND "
+                                    "ts_ms < ?", (hour * 3_600_000, (hour + 1) * 3_600_000)
+                                    ).fetchone()[0]
+        return hour * 3600.0 if ms is None else float(ms) / 1000
+
     def cached_day_metrics(
         self, start: float, end: float, key: str, stamp: int
     ) -> dict[str, list[float]] | None:

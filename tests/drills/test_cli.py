@@ -15,7 +15,7 @@ import pytest
 
 from dptelemetry.store import open_store
 from tests.conftest import RunDpt
-from tests.drills.conftest import Dpt
+from tests.drills.conftest import Dpt, load_schema, validate
 
 MON = "2024-05-06T09:00:00+00:00"
 
@@ -298,3 +298,12 @@ def test_drills_and_progress_answer_while_a_writer_holds_the_lock(dpt: Dpt, bowl
     assert [row["name"] for row in listed] == ["kata", "Bowling"]
     assert len(shown["attempts"]) == 5
     assert sum(p["attempts"] for p in progress["periods"]) == 6
+
+
+def test_an_empty_store_shows_the_last_period_only(dpt: Dpt) -> None:
+    result = dpt("progress", "--weeks", "4", "--format", "json")
+    data = json.loads(result.stdout)
+    validate(data, load_schema("progress.schema.json"))
+    assert (data["periods_asked"], data["first_recorded"], len(data["periods"])) == (4, None, 1)
+    text = dpt("progress", "--weeks", "4").stdout
+    assert "0s of practice over 1 week (of the 4 asked for: nothing is recorded yet)" in text

@@ -15,18 +15,31 @@ Weeks to Sun 2024-05-19, with the CLI's clock on Tue 05-21 (so all three are fin
   (comfort): 841 s, 3 sessions, 2 days; attempts: bowling 5 and kata 1 (2 drills); ratings 8
   and 7 (median 7.5); to green 121 s.
 - No session reaches 45 minutes: 0 target-length sessions a week, below the 3-4 target.
+
+The scenario's first event is on Mon 05-06, so W18 is shown only when something was recorded
+in it: most tests add the editor's start on Mon 04-29 (`recorded_since_w18`), which is no
+activity, so W18 has no practice; without it, W18 (and April) are left out.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.drills.conftest import Dpt, load_schema, validate
+from tests.drills.scenario import at, events_builder, write_jsonl
 
 pytestmark = pytest.mark.usefixtures("bowling")
+
+
+@pytest.fixture
+def recorded_since_w18(dpt: Dpt, tmp_path: Path) -> None:
+    b = events_builder()
+    b.add("lsp_start", at("2024-04-29T08:00:00+00:00"), payload={"client": "nvim"})
+    dpt("import", str(write_jsonl(tmp_path / "w18.jsonl", b.events)))
 
 
 def progress(dpt: Dpt, *args: str) -> dict[str, Any]:
@@ -36,9 +49,11 @@ def progress(dpt: Dpt, *args: str) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.usefixtures("recorded_since_w18")
 def test_weeks_match_the_hand_computation(dpt: Dpt) -> None:
     data = progress(dpt, "--weeks", "3")
     assert data["grain"] == "week"
+    assert (data["periods_asked"], data["first_recorded"]) == (3, "2024-04-29")
     assert data["target"] == {"sessions_per_week": [3, 4], "session_length_s": [2700, 3600]}
     got = [(p["label"], p["first"], p["last"], p["complete"], p["active_seconds"],
             p["sessions"], p["active_days"], p["target_sessions"], p["consistency"],
@@ -58,6 +73,7 @@ def test_weeks_match_the_hand_computation(dpt: Dpt) -> None:
     ]
 
 
+@pytest.mark.usefixtures("recorded_since_w18")
 def test_trends_compare_the_latest_finished_week_with_the_median_before(dpt: Dpt) -> None:
     trends = {t["measure"]: t for t in progress(dpt, "--weeks", "3")["trends"]}
     practice = trends["active_seconds"]
@@ -76,6 +92,7 @@ def test_trends_compare_the_latest_finished_week_with_the_median_before(dpt: Dpt
         "2024-W19", 0.5, [], False)
 
 
+@pytest.mark.usefixtures("recorded_since_w18")
 def test_months_and_quarters_count_the_unfinished_period_so_far(dpt: Dpt) -> None:
     months = progress(dpt, "--months", "2")["periods"]
     assert [(p["label"], p["first"], p["last"], p["complete"], p["active_seconds"],
@@ -88,6 +105,7 @@ def test_months_and_quarters_count_the_unfinished_period_so_far(dpt: Dpt) -> Non
         "2024-Q2", "2024-04-01", "2024-05-19", 9)
 
 
+@pytest.mark.usefixtures("recorded_since_w18")
 def test_the_consistency_target_is_configurable(dpt: Dpt, tmp_path: Any) -> None:
     config = tmp_path / "dpt-config.toml"
     config.write_text(config.read_text() + '[progress]\nsessions_per_week = [1, 2]\n'
@@ -101,6 +119,7 @@ def test_the_consistency_target_is_configurable(dpt: Dpt, tmp_path: Any) -> None
     assert "within the target (1-2 sessions of 5-60 minutes a week)" in " ".join(text.split())
 
 
+@pytest.mark.usefixtures("recorded_since_w18")
 def test_text_and_markdown(dpt: Dpt) -> None:
     out = dpt("progress", "--date", "2024-05-19", "--weeks", "3").stdout
     assert out.startswith("Progress by week · Mon 29 Apr 2024 to Sun 19 May 2024\n")
@@ -126,3 +145,22 @@ def test_text_and_markdown(dpt: Dpt) -> None:
 def test_bad_options_are_one_line(dpt: Dpt, args: list[str], message: str) -> None:
     result = dpt("progress", *args, code=2)
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_periods_before_the_first_record_are_left_out(dpt: Dpt) -> None:
+    """Without the W18 record, the first event is on Mon 05-06: W18 is no week without
+    practice but a week before the records, so it is neither shown nor in any median."""
+    data = progress(dpt, "--weeks", "3")
+    assert (data["periods_asked"], data["first_recorded"]) == (3, "2024-05-06")
+    assert [p["label"] for p in data["periods"]] == ["2024-W19", "2024-W20"]
+    practice = {t["measure"]: t for t in data["trends"]}["active_seconds"]
+    assert (practice["before"], practice["readable"], practice["direction"]) == (
+        ["2024-W19"], False, 0)  # was: "down" against the median of W18's 0 s and W19
+    assert [p["label"] for p in progress(dpt, "--months", "2")["periods"]] == ["2024-05"]
+    out = dpt("progress", "--date", "2024-05-19", "--weeks", "3").stdout
+    assert ("1h31m of practice over 2 weeks (of the 3 asked for: your records begin on Mon 6 "
+            "May 2024) · 0 of 2 finished weeks within the target") in " ".join(out.split())
+    # a report of a time before the records still shows the period asked about
+    early = dpt("progress", "--date", "2024-04-10", "--weeks", "2", "--format", "json").stdout
+    assert [p["label"] for p in json.loads(early)["periods"]] == ["2024-W15"]
+
