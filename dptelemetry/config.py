@@ -12,6 +12,7 @@ asked for that, and a path stored in the clear cannot be taken back).
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -140,6 +141,28 @@ class Config:
         """Every setting a plugin declares in `defaults`, as `plugin_setting` reads each."""
         return {key: self.plugin_setting(plugin, key, value) for key, value in defaults.items()}
 
+    def ignored_plugin_settings(self, declared: Mapping[str, Mapping[str, Any]]
+                                ) -> dict[str, str]:
+        """Why each `[plugins.<plugin>] key` that takes no effect is ignored, given the
+        settings each loaded plugin declares: a misspelt name or a quoted number would
+        otherwise leave the default in force without a word."""
+        ignored: dict[str, str] = {}
+        for plugin, values in self.plugins.settings.items():
+            defaults = declared.get(plugin)
+            for key, value in values.items():
+                name = f"plugins.{plugin}.{key}"
+                if plugin in self.plugins.disabled:
+                    ignored[name] = f"{plugin} is disabled (plugins.disabled)"
+                elif defaults is None:
+                    ignored[name] = f"no plugin named {plugin} is loaded (see `dpt plugins`)"
+                elif key not in defaults:
+                    ignored[name] = (f"{plugin} has no setting {key}; its settings: "
+                                     f"{', '.join(sorted(defaults))}")
+                elif not _same_kind(value, defaults[key]):
+                    ignored[name] = (f"{_show(value)} is not of the kind of its default "
+                                     f"{_show(defaults[key])}, which is used")
+        return ignored
+
     def effective(self) -> list[tuple[str, str, str]]:
         """(setting, value as written in TOML, source) for every setting, for `dpt config`."""
         rows: list[tuple[str, str, str]] = []
@@ -181,7 +204,7 @@ def _show(value: Any, duration: bool = False) -> str:
         return f'"{format_duration(value, exact=True)}"'
     if isinstance(value, float):
         return f"{value:g}"
-    return repr(value) if isinstance(value, str) else str(value)
+    return json.dumps(value) if isinstance(value, str) else str(value)  # as TOML writes it
 
 
 def _as_bool(value: Any) -> bool:

@@ -113,6 +113,35 @@ def test_dpt_config_shows_values_sources_and_warnings(run_dpt: RunDpt, tmp_path:
     assert "thresholds.burst_gap = 'later'" in _one_line(result.stderr)
 
 
+def test_plugin_settings_that_take_no_effect_are_named_with_the_reason(
+        run_dpt: RunDpt, tmp_path: Path) -> None:
+    """A misspelt setting, a quoted number and a plugin that is not there used to be taken
+    silently, leaving the defaults in force."""
+    config = tmp_path / "dpt-config.toml"
+    config.write_text('[plugins.test_error_quotient]\nwarn = 0.9\nmin_runs = "4"\n'
+                      '[plugins.churn]\nwindow = 5\n[plugins.nosuch]\nx = 1\n')
+    listed = run_dpt("config")
+    assert listed.returncode == 0
+    rows = {line.split()[0]: " ".join(line.split()[1:]) for line in listed.stdout.splitlines()
+            if line.startswith("plugins.")}
+    assert rows["plugins.test_error_quotient.warn"] == f"0.9 {config}"
+    assert rows["plugins.test_error_quotient.min_runs"] == (
+        f'"4" {config} (ignored: "4" is not of the kind of its default 3, which is used)')
+    assert rows["plugins.churn.window"].startswith(
+        f"5 {config} (ignored: churn has no setting window; its settings: max_net_chars, "
+        "min_runs,")
+    assert rows["plugins.nosuch.x"] == (
+        f"1 {config} (ignored: no plugin named nosuch is loaded (see `dpt plugins`))")
+    warned = run_dpt("plugins")
+    assert warned.returncode == 0
+    assert warned.stderr.splitlines() == [
+        f"dpt: warning: plugins.{key} in {config} is ignored: {why}" for key, why in (
+            ("churn.window", rows["plugins.churn.window"].split("(ignored: ", 1)[1][:-1]),
+            ("nosuch.x", "no plugin named nosuch is loaded (see `dpt plugins`)"),
+            ("test_error_quotient.min_runs",
+             '"4" is not of the kind of its default 3, which is used'))]
+
+
 def test_help_and_version_work_without_a_store(run_dpt: RunDpt, dpt_home: Path) -> None:
     for command in ("goal", "stuck", "export", "import", "config"):
         result = run_dpt(command, "--help")

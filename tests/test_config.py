@@ -88,7 +88,9 @@ def test_file_then_options_override_with_sources(tmp_path: Path) -> None:
     assert rows["thresholds.idle_timeout"] == ('"20m"', str(path))
     assert rows["thresholds.burst_gap"] == ('"4s"', "initializationOptions")
     assert rows["thresholds.long_pause"] == ('"2m"', "default")
-    assert rows["plugins.fatigue.late_start"] == ("'22:00'", str(path))
+    assert rows["plugins.fatigue.late_start"] == ('"22:00"', str(path))  # as TOML writes it
+    assert config.ignored_plugin_settings({"churn": {"window_minutes": 10}}) == {
+        "plugins.fatigue.late_start": "fatigue is disabled (plugins.disabled)"}
 
 
 def test_bad_values_fall_back_to_defaults_with_a_warning_each(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ def plugins(show_settings: bool) -> None:
 
     config = cli_config()
     manager = get_plugin_manager(config)
-    settings = manager.settings() if show_settings else {}
+    settings = manager.settings()
     if not manager.origins:
         click.echo("no strain plugins installed")
     width = max((len(name) for name in manager.origins), default=0)
@@ -32,10 +32,12 @@ def plugins(show_settings: bool) -> None:
         click.echo(f"{name:<{width}}  {origin.status:<8}  {source}  {origin.value}")
         if origin.hooks:
             click.echo(f"{'':<{width}}  hooks: {', '.join(origin.hooks)}")
-        for key, default in sorted(settings.get(name, {}).items()):
+        for key, default in sorted(settings.get(name, {}).items() if show_settings else ()):
             value = config.plugin_setting(name, key, default)
             where = "default" if value == default else str(config.path)
             click.echo(f"{'':<{width}}  plugins.{name}.{key} = {json.dumps(value)}  ({where})")
+    for key, why in sorted(config.ignored_plugin_settings(settings).items()):
+        click.echo(f"dpt: warning: {key} in {config.path} is ignored: {why}", err=True)
     for failure in manager.failures:
         click.echo(f"dpt: warning: plugin {failure.plugin} failed in {failure.hook}: "
                    f"{failure.error}", err=True)

@@ -19,7 +19,11 @@ def config() -> None:
     click.echo(f"store:       {store_path(home)}")
     click.echo(f"config file: {cfg.path}{state}")
     click.echo()
-    rows = cfg.effective()
+    from dptelemetry.plugins import get_plugin_manager
+
+    ignored = cfg.ignored_plugin_settings(get_plugin_manager(cfg).settings())
+    rows = [(key, value, f"{source} (ignored: {ignored[key]})" if key in ignored else source)
+            for key, value, source in cfg.effective()]
     width = max(len(key) for key, _, _ in rows)
     value_width = max(len(value) for _, value, _ in rows)
     for key, value, source in rows:
