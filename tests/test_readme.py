@@ -5,6 +5,7 @@ where the README says."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,20 @@ def test_the_reference_data_folder_is_found_where_the_readme_says(
     assert find_shared_data() == tmp_path
     for copied in ("results/jadud-compiler-errors.csv", "results/RED.csv"):
         assert f'"$data/{copied}"' in README
+
+
+def test_a_clone_made_elsewhere_finds_the_data_beside_the_checkout_it_came_from(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DPT_SHARED_DATA", raising=False)
+    (tmp_path / "work" / "shared" / "data").mkdir(parents=True)
+    origin, clone = tmp_path / "work" / "main", tmp_path / "elsewhere" / "clone"
+    subprocess.run(["git", "init", "-q", str(origin)], check=True)
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True,
+                   capture_output=True)
+    assert find_shared_data(origin) == tmp_path / "work" / "shared" / "data"
+    assert find_shared_data(clone) == tmp_path / "work" / "shared" / "data"
+    subprocess.run(["git", "-C", str(clone), "remote", "remove", "origin"], check=True)
+    assert find_shared_data(clone) != tmp_path / "work" / "shared" / "data"
 
 
 def test_the_event_schema_in_the_docs_names_every_kind_and_declared_field() -> None:

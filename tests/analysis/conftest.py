@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,19 +12,34 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def find_shared_data() -> Path | None:
-    """`DPT_SHARED_DATA`, else the first `shared/data` beside the checkout or above it.
+def find_shared_data(checkout: Path = REPO_ROOT) -> Path | None:
+    """`DPT_SHARED_DATA`, else the first `shared/data` beside the checkout or above it, else
+    beside the checkout it was cloned from (a clone of a local checkout made elsewhere, as
+    `git clone . "$(mktemp -d)"`).
 
     The main checkout's sibling is `../shared`; a worktree sits deeper, so search upward.
     """
     env = os.environ.get("DPT_SHARED_DATA")
     if env:
         return Path(env)
-    for folder in (REPO_ROOT, *REPO_ROOT.parents):
-        candidate = folder / "shared" / "data"
-        if candidate.is_dir():
-            return candidate
+    for root in (checkout, _local_origin(checkout)):
+        for folder in (root, *root.parents) if root else ():
+            candidate = folder / "shared" / "data"
+            if candidate.is_dir():
+                return candidate
     return None
+
+
+def _local_origin(checkout: Path) -> Path | None:
+    """The checkout this one was cloned from, when that is a folder on this machine."""
+    try:
+        url = subprocess.run(["git", "-C", str(checkout), "config", "--get",
+                              "remote.origin.url"], capture_output=True, text=True,
+                             check=False).stdout.strip()
+    except OSError:  # no git: only the folders above the checkout are searched
+        return None
+    path = Path(url.removeprefix("file://"))
+    return path.resolve() if path.is_absolute() and path.is_dir() else None
 
 
 @pytest.fixture(scope="session")
