@@ -39,6 +39,7 @@ from dptelemetry.events import (
     from_json,
     to_jsonl,
 )
+from dptelemetry.schema import valid_events
 from dptelemetry.store.db import Store
 from dptelemetry.sync import gitrepo
 from dptelemetry.sync.known_ids import KnownIds
@@ -95,10 +96,13 @@ class SyncReport:
     """Commits an earlier run made offline, which this run found waiting."""
     skipped: tuple[tuple[str, int], ...] = ()
     """Events not imported, being of a kind this version does not know: (kind, count)."""
+    refused: int = 0
+    """Events not imported because they do not follow the event schema (written by a
+    version that did not check it): they stay in the journal, and are not read again."""
 
     def sentence(self) -> str:
-        if not (self.sent or self.received or self.earlier_commits or self.skipped) \
-                and self.pushed:
+        if not (self.sent or self.received or self.earlier_commits or self.skipped
+                or self.refused) and self.pushed:
             return "Nothing new to sync."
         text = (f"Sent {_count(self.sent, 'event')}, received {_count(self.received, 'event')} "
                 f"from {_count(self.from_machines, 'machine')}.")
@@ -114,7 +118,14 @@ class SyncReport:
             text += (f" Skipped {_count(sum(n for _, n in self.skipped), 'event')} of {which} "
                      f"this dptelemetry does not know ({kinds}), from a newer version: "
                      "upgrade dptelemetry here, and the next `dpt sync` imports them.")
+        if self.refused:
+            text += (f" Left out {_count(self.refused, 'event')} the event schema refuses "
+                     "(docs/events.md); they stay in the journal as they are.")
         return text
+
+
+REFUSED = ""
+"""The key under which `_receive` counts events the schema refuses (no kind is empty)."""
 
 
 def _count(n: int, word: str) -> str:
@@ -281,7 +292,7 @@ def _new_events(path: Path, name: str, offset: int) -> _Lines:
             if not found.skipped:
                 found.skipped_from = offset + at
             found.skipped[exc.kind] += 1
-        except (ValueError, EventFormatError) as exc:
+        except (ValueError, RecursionError) as exc:  # EventFormatError is a ValueError
             number = _line_number(path, offset + at)
             raise JournalError(
                 f"{name} line {number}: {exc}; the rest of that file was not imported (was it "
@@ -315,7 +326,8 @@ def _line_number(path: Path, position: int) -> int:
 def _receive(store: Store, state: JournalState, clone: Path, known: KnownIds,
              skipped: Counter[str]) -> tuple[int, set[str]]:
     """Import what other machines appended since the last sync; (events new here, the
-    machines they came from). Lines of unknown kinds are counted in `skipped`."""
+    machines they came from). Lines of unknown kinds are counted in `skipped`, events the
+    schema refuses in `skipped[REFUSED]`."""
     received = 0
     machines: set[str] = set()
     for path in sorted((clone / EVENTS_DIR).glob("*/*.jsonl")):
@@ -324,7 +336,12 @@ def _receive(store: Store, state: JournalState, clone: Path, known: KnownIds,
         events = lines.events
         for start in range(0, len(events), _BATCH):
             batch = events[start:start + _BATCH]
-            added = store.append(batch)
+            try:
+                added = store.append(batch)
+            except EventFormatError:  # a line an unchecking version wrote: leave it out
+                batch, problems = valid_events(batch)
+                skipped[REFUSED] += len(problems)
+                added = store.append(batch)
             known.add(e.id for e in batch)
             received += added
             if added and path.parent.name != state.machine:
@@ -371,9 +388,10 @@ def sync(home: Path, store: Store, now: float) -> SyncReport:
                                            skipped)
             state.last_sync = now
             state.save(folder)
+            refused = skipped.pop(REFUSED, 0)
             return SyncReport(sent, received + late, len(machines | late_machines),
                               pushed.pushed, pushed.problem, gitrepo.unpushed(repo), earlier,
-                              tuple(sorted(skipped.items())))
+                              tuple(sorted(skipped.items())), refused)
 
 
 def _mark_own_files(state: JournalState, clone: Path, touched: set[Path]) -> None:

@@ -276,3 +276,34 @@ def test_kinds_of_a_newer_version_are_skipped_then_read_after_an_upgrade(
         report = journal.sync(home_dir, store, 0.0)
         assert (report.received, report.skipped) == (1, ())
         assert [e.kind for e in store.iter_events() if e.id == "1" * 32] == ["future_kind"]
+
+
+def test_a_line_the_schema_refuses_is_left_out_and_the_sync_goes_on(
+        home, remote: str, tmp_path: Path) -> None:
+    """A machine whose store held an event from before the schema (a goal title that is no
+    text) pushed it: the other machines import the lines around it, say how many they left
+    out, and do not stop at it on every later sync."""
+    laptop, desktop = home("laptop"), home("desktop")
+    for run in (laptop, desktop):
+        run("sync", "init", remote)
+    desktop("stuck", "before")
+    desktop("sync")
+    clone = tmp_path / "older"
+    subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True, capture_output=True)
+    [month] = (clone / "events").glob("*/*.jsonl")
+    [before] = month.read_text().splitlines()
+    bad = {**json.loads(before), "id": "3" * 32, "kind": "goal_start", "payload": {"title": 5}}
+    after = {**json.loads(before), "id": "4" * 32, "payload": {"text": "after"}}
+    with month.open("a") as fh:
+        fh.write(json.dumps(bad) + "\n" + json.dumps(after) + "\n")
+    for args in (["add", "."], ["commit", "-qm", "an older machine"],
+                 ["push", "-q", "origin", "HEAD:main"]):
+        subprocess.run(["git", "-C", str(clone), *args], check=True, capture_output=True)
+
+    done = laptop("sync")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "Sent 0 events, received 2 events from 1 machine. Left out 1 event the event schema "
+        "refuses (docs/events.md); they stay in the journal as they are.")
+    assert {"3" * 32, "4" * 32} & set(event_ids(laptop)) == {"4" * 32}
+    assert laptop("sync").stdout.strip() == "Nothing new to sync."
