@@ -9,9 +9,10 @@ included) must not tag or block the machine's own bookkeeping commits.
 from __future__ import annotations
 
 import random
+import shutil
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,10 +70,12 @@ def open_clone(folder: Path) -> Iterator[Repo]:
 
 
 def clone(url: str, folder: Path, identity: str) -> None:
-    """Clone `url` (an empty remote is fine) into `folder`, set up for machine commits."""
+    """Clone `url` (an empty remote is fine) into `folder`, set up for machine commits; a
+    clone already there is replaced. `folder`'s parent must exist (private to its owner)."""
     from git import GitCommandError, Repo
 
-    folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.exists():
+        shutil.rmtree(folder)
     try:
         repo = Repo.clone_from(url, folder, env={"GIT_TERMINAL_PROMPT": "0"})
     except GitCommandError as exc:
@@ -122,8 +125,10 @@ def _remote_has(repo: Repo, name: str) -> bool:
 
 
 def pull(repo: Repo) -> PushResult:
-    """Fetch and rebase our unpushed commits on top (they touch only our own files, so the
-    rebase cannot conflict). An unreachable remote is not an error: we work offline."""
+    """Fetch and rebase our unpushed commits on top. They touch only our own files, so in a
+    journal the rebase cannot conflict; in a cohort a mentor may have changed a learner's
+    file, and then the rebase is undone and git's words are given. An unreachable remote is
+    not an error: we work offline."""
     from git import GitCommandError
 
     try:
@@ -133,7 +138,13 @@ def pull(repo: Repo) -> PushResult:
     name = branch(repo)
     if _remote_has(repo, name):
         if repo.head.is_valid():
-            repo.git.rebase(f"origin/{name}")
+            try:
+                repo.git.rebase(f"origin/{name}")
+            except GitCommandError as exc:
+                with suppress(GitCommandError):
+                    repo.git.rebase("--abort")
+                raise RemoteError(f"cannot put this machine's commits on top of what the "
+                                  f"remote holds: {_problem(exc)}") from None
         else:
             repo.git.reset("--hard", f"origin/{name}")
     return PushResult(True)

@@ -39,6 +39,7 @@ from dptelemetry.events import (
     from_json,
     to_jsonl,
 )
+from dptelemetry.private_files import private_dir
 from dptelemetry.schema import valid_events
 from dptelemetry.store.db import Store
 from dptelemetry.sync import gitrepo
@@ -50,6 +51,7 @@ FORMAT = 1
 FORMAT_FILE = "dpt-journal.json"
 EVENTS_DIR = "events"
 SYNC_DIR = "sync"
+KNOWN_IDS_FILE = "journal-ids.sqlite3"
 _HOURS_PER_READ = 24
 _BATCH = 5000
 
@@ -145,7 +147,7 @@ def clone_folder(home: Path) -> Path:
 @contextmanager
 def _exclusive(folder: Path) -> Iterator[None]:
     """One sync at a time on this machine."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(folder.parent, folder.name)
     fd = os.open(folder / "lock", os.O_CREAT | os.O_WRONLY, 0o600)
     try:
         try:
@@ -166,11 +168,7 @@ def init(home: Path, url: str) -> JournalState:
         except JournalError:
             machine = secrets.token_hex(8)  # random, never the host name
         target = clone_folder(home)
-        if target.exists():
-            import shutil
-
-            shutil.rmtree(target)
-        (folder / "journal-ids.sqlite3").unlink(missing_ok=True)
+        (folder / KNOWN_IDS_FILE).unlink(missing_ok=True)
         gitrepo.clone(url, target, machine)
         _check_format(target, url)
         state = JournalState(remote=url, machine=machine)
@@ -360,7 +358,7 @@ def sync(home: Path, store: Store, now: float) -> SyncReport:
     with _exclusive(folder):
         state = JournalState.load(folder)
         clone = clone_folder(home)
-        with KnownIds(folder / "journal-ids.sqlite3") as known, \
+        with KnownIds(folder / KNOWN_IDS_FILE) as known, \
                 gitrepo.open_clone(clone) as repo:
             if known.is_empty():
                 state.offsets = {}  # the index is rebuilt from the journal as it is read

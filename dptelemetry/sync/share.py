@@ -23,6 +23,7 @@ from typing import Any
 from dptelemetry.config import Config
 from dptelemetry.errors import DptError
 from dptelemetry.events import EventKind
+from dptelemetry.private_files import private_dir
 from dptelemetry.store.db import Store
 from dptelemetry.sync import gitrepo
 from dptelemetry.sync.shared_fields import DAY, DRILL, Redactor, allowed
@@ -67,14 +68,9 @@ def learner_name(name: str) -> str:
 
 
 def init(home: Path, url: str, name: str) -> ShareState:
-    folder = share_folder(home)
     state = ShareState(remote=url, name=learner_name(name))
-    clone = folder / "cohort"
-    if clone.exists():
-        import shutil
-
-        shutil.rmtree(clone)
-    gitrepo.clone(url, clone, f"learner-{state.name}")
+    folder = private_dir(home, SHARE_DIR)
+    gitrepo.clone(url, folder / "cohort", f"learner-{state.name}")
     state.save(folder)
     return state
 
