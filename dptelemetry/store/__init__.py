@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from dptelemetry import fallback
-from dptelemetry.events import Event
+from dptelemetry.events import Event, EventFormatError
 from dptelemetry.schema import valid_events
 from dptelemetry.store.db import KindColumns, Store, open_store
 from dptelemetry.store.errors import StoreCorruptError, StoreError, StoreTooNewError
@@ -56,19 +56,34 @@ def record_fail_open(
         home = home or data_home()
     except Exception as exc:
         return Kept(f"dptelemetry: cannot find the data home ({exc}); nothing recorded", True)
-    events, problems = valid_events(events)
-    left_out = f"dptelemetry: not recorded: {problems[0]}" if problems else None
+    problem = ""
     try:
         with open_store(home, timeout=timeout) as store:
-            store.append(events)
-        return Kept(left_out, lost=not events)
+            try:
+                store.append(events)  # checks each event against the schema
+            except EventFormatError:  # a capture bug: keep the others
+                events, problem = _valid(events)
+                store.append(events)
+        return Kept(f"dptelemetry: not recorded: {problem}" if problem else None,
+                    lost=not events)
     except Exception as exc:
         reason = fallback.explain(home, exc)
+    events, problem = _valid(events)
+    left_out = f"; not recorded: {problem}" if problem else ""
+    if not events:
+        return Kept(f"dptelemetry: not recorded: {problem}" if problem else None, True)
     try:
         kept = spool_events(home, events)
     except Exception as exc:
         return Kept(f"dptelemetry: not recorded: {reason}; {exc}", True)
     if kept.is_relative_to(home):
-        return Kept(f"dptelemetry: store unavailable ({reason}); kept in the spool for later")
+        return Kept(f"dptelemetry: store unavailable ({reason}); kept in the spool for "
+                    f"later{left_out}")
     return Kept(f"dptelemetry: could not record in {home} ({reason}); kept in "
-                f"{kept.parent.parent} until it can")
+                f"{kept.parent.parent} until it can{left_out}")
+
+
+def _valid(events: Sequence[Event]) -> tuple[list[Event], str]:
+    """The events that follow the schema, and what is wrong with the first that does not."""
+    valid, problems = valid_events(events)
+    return valid, problems[0] if problems else ""

@@ -25,7 +25,7 @@ from pathlib import Path
 from dptelemetry.config import data_home
 from dptelemetry.events import Event
 from dptelemetry.store import migrations, spool
-from dptelemetry.store.db import _COLUMNS, Store, _row, _sqlite_errors, refuse_newer
+from dptelemetry.store.db import _COLUMNS, _PLACES, Store, _row, _sqlite_errors, refuse_newer
 from dptelemetry.store.errors import StoreError
 from dptelemetry.store.files import (
     refuse_a_file_as_home,
@@ -154,7 +154,7 @@ def _merge(conn: sqlite3.Connection, path: Path, events: Sequence[Event]) -> Non
     rows = {event.id: _row(event) for event in events}
     with _sqlite_errors(path):
         conn.execute(f"CREATE TEMP TABLE spooled AS SELECT {_COLUMNS} FROM main.events LIMIT 0")
-        conn.executemany(f"INSERT INTO temp.spooled ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        conn.executemany(f"INSERT INTO temp.spooled ({_COLUMNS}) VALUES ({_PLACES})",
                          rows.values())
         conn.execute("CREATE TEMP VIEW unstored AS SELECT * FROM temp.spooled "
                      "WHERE id NOT IN (SELECT id FROM main.events)")
