@@ -64,7 +64,7 @@ def home_problem(home: Path) -> str | None:
         space = os.statvfs(existing)
     except OSError:
         return None
-    if space.f_bavail == 0 or space.f_favail == 0:
+    if space.f_bavail == 0 or (space.f_files and space.f_favail == 0):  # btrfs: 0 of 0
         return f"no space is left on the device of the data home {home}"
     return None
 

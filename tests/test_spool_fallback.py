@@ -103,3 +103,20 @@ def test_a_fallback_directory_someone_else_made_is_never_used(tmp_path: Path) ->
     blocker.unlink()
     assert _stored(home) == 0
     assert (planted / "1-planted.jsonl").read_text() == spool_line
+
+
+def test_a_filesystem_that_counts_no_inodes_is_not_called_full(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """btrfs, vfat and many FUSE filesystems report 0 of 0 inodes: that is no full disk."""
+    real = os.statvfs(tmp_path)
+    fields = dict(zip(("f_bsize", "f_frsize", "f_blocks", "f_bfree", "f_bavail", "f_files",
+                       "f_ffree", "f_favail", "f_flag", "f_namemax"), real, strict=True))
+
+    def statvfs(path: object, **counts: int) -> os.statvfs_result:
+        return os.statvfs_result(tuple({**fields, **counts}.values()))
+
+    monkeypatch.setattr(os, "statvfs", lambda p: statvfs(p, f_files=0, f_ffree=0, f_favail=0))
+    assert fallback.home_problem(tmp_path / "home") is None
+    monkeypatch.setattr(os, "statvfs", lambda p: statvfs(p, f_favail=0))
+    assert fallback.home_problem(tmp_path / "home") == (
+        f"no space is left on the device of the data home {tmp_path / 'home'}")

@@ -14,7 +14,7 @@ dpt_has_legacy() {
     [ "$DPT_CHAIN" = yes ] || return 1
     case $0 in
         */*) dpt_hook_path=${0%/*}/$DPT_HOOK ;;
-        *) dpt_hook_path=$DPT_HOOK ;;
+        *) dpt_hook_path=./$DPT_HOOK ;;  # run by a bare name: never looked up in PATH
     esac
     dpt_legacy=$dpt_hook_path.dpt-legacy
     [ -x "$dpt_legacy" ]

@@ -273,3 +273,20 @@ def test_an_install_by_the_previous_version_is_brought_up_to_date_and_uninstalls
     assert commit(git, "-m", "BLOCK").returncode == 1
     assert run_dpt("hooks", "uninstall", "--repo", str(repo)).returncode == 0
     assert snapshot(hooks) == pristine
+
+
+def test_a_hook_run_by_its_bare_name_still_runs_the_kept_one(repo: Path, run_dpt: RunDpt,
+                                                             tmp_path: Path) -> None:
+    """`sh post-commit` from the hooks folder: the kept hook is found beside it, never
+    looked up in PATH (where `. post-commit.dpt-legacy` would fail and stop a commit-msg)."""
+    hooks = repo / ".git" / "hooks"
+    marker = tmp_path / "kept-hook-ran"
+    kept = hooks / "commit-msg"
+    kept.write_text(f'#!/bin/sh\necho "$1" > "{marker}"\n')
+    kept.chmod(0o755)
+    assert run_dpt("hooks", "install", "--repo", str(repo)).returncode == 0
+    (repo / "msg").write_text("a message\n")
+    done = subprocess.run(["sh", "commit-msg", str(repo / "msg")], cwd=hooks,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert marker.read_text() == f"{repo / 'msg'}\n"

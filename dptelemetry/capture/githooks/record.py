@@ -19,7 +19,13 @@ from pathlib import Path
 
 from dptelemetry import clock, fallback
 from dptelemetry.capture import deferred
-from dptelemetry.capture.githooks.git import CommitFacts, read_commits, repo_root, run_git
+from dptelemetry.capture.githooks.git import (
+    CommitFacts,
+    GitError,
+    read_commits,
+    repo_root,
+    run_git,
+)
 from dptelemetry.config import data_home, load_config
 from dptelemetry.events import Event, EventKind, new_event_id
 from dptelemetry.goal_file import read_active_goal_file
@@ -148,7 +154,9 @@ def record(hook: str, args: Sequence[str], pairs: str, cwd: Path) -> tuple[list[
             events = _commit_events(store, home, repo, hook, args, pairs, hash_paths)
             store.append(events)
         kept = Kept(None)
-    except Exception:  # whatever failed, keep the facts for later, with goal links if made
+    except GitError:  # git itself failed: asking it again without the store cannot help
+        raise
+    except Exception:  # whatever else failed, keep the facts for later, with goal links if made
         if events is None:  # the store could not even be read
             events = _commit_events(None, home, repo, hook, args, pairs, hash_paths)
         kept = record_fail_open(events, home, timeout=5.0)

@@ -36,14 +36,11 @@ class ActiveGoal:
             return None
         return st.st_ino, st.st_mtime_ns, st.st_size
 
-    def poll(self) -> bool:
-        """Re-read the file if it changed; True when the goal it names changed."""
+    def poll(self) -> None:
+        """Re-read the file if it changed."""
         stamp = self._file_stamp()
         if stamp == self._stamp:
-            return False
+            return
         self._stamp = stamp
-        goal = None if stamp is None else read_active_goal_file(self._home)
-        changed = goal != self.goal
-        self.goal = goal
-        self.id = goal.goal_id if goal else None
-        return changed
+        self.goal = None if stamp is None else read_active_goal_file(self._home)
+        self.id = self.goal.goal_id if self.goal else None
