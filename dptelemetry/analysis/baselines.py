@@ -9,13 +9,10 @@ rebuilt.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from contextlib import suppress
-from dataclasses import asdict
 from datetime import date, timedelta, tzinfo
 
-from dptelemetry import __version__
+from dptelemetry.analysis.day_cache import releases_key
 from dptelemetry.analysis.days import day_bounds
 from dptelemetry.analysis.history import LOOKBACK_DAYS, DayMetrics, History
 from dptelemetry.analysis.reader import read_timeline
@@ -24,15 +21,6 @@ from dptelemetry.config import Config
 from dptelemetry.goals import Goal
 from dptelemetry.plugins import StrainPluginManager
 from dptelemetry.store import Store, StoreError
-
-
-def metrics_key(config: Config, manager: StrainPluginManager) -> str:
-    """Names everything that shapes the samples: versions, thresholds, plugin settings."""
-    plugins = sorted((o.name, o.value, o.version or "") for o in manager.origins.values()
-                     if o.status == "loaded")
-    text = json.dumps([__version__, asdict(config.thresholds), plugins,
-                       config.plugins.settings], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def day_metrics(store: Store, timeline: Timeline, key: str, stamp: int,
@@ -48,7 +36,7 @@ def load_history(store: Store, day: date, config: Config, manager: StrainPluginM
                  goals: list[Goal], tz: tzinfo | None = None,
                  lookback: int = LOOKBACK_DAYS) -> History:
     """Samples from the `lookback` days before `day`, from the cache or rebuilt."""
-    key = metrics_key(config, manager)
+    key = releases_key(config, store.path.parent)  # as kept days are: plugin files too
     days: dict[date, DayMetrics] = {}
     for back in range(lookback, 0, -1):
         past = day - timedelta(days=back)

@@ -176,6 +176,9 @@ class DayCache:
         self.summarized: list[date] = []
         """The days this cache had to summarize (not served from the store)."""
         self._digests: dict[tuple[date, type[Any]], DayFigures] = {}
+        self._made: dict[date, DaySummary] = {}
+        """Days summarized here: a day that is not kept (not over, a plugin failed) is
+        summarized once per cache, whichever of summary, digest and figures asks."""
 
     @property
     def manager(self) -> StrainPluginManager:
@@ -233,7 +236,10 @@ class DayCache:
     def _summarize(self, day: date, slot: Slot) -> DaySummary:
         from dptelemetry.analysis.summary import summarize_day
 
-        summary = summarize_day(self.store, day, self.config, self.tz, self.manager)
+        if day in self._made:
+            return self._made[day]
+        summary = self._made[day] = summarize_day(self.store, day, self.config, self.tz,
+                                                  self.manager)
         self.summarized.append(day)
         if slot[1] <= self.now and not summary.plugin_failures:
             self._save(slot, summary)

@@ -25,12 +25,18 @@ from typing import Generic, TypeVar
 
 from dptelemetry.analysis.builder import red_streaks_of
 from dptelemetry.analysis.day_cache import DayCache, DayDigest
-from dptelemetry.analysis.days import local_date
+from dptelemetry.analysis.days import day_bounds, local_date
 from dptelemetry.analysis.next_session import Recommendation, from_signal, from_zone, strongest
 from dptelemetry.analysis.signals import Lever, Signal
 from dptelemetry.analysis.stats import median
 from dptelemetry.analysis.summary import TestRunStats, run_stats
-from dptelemetry.analysis.timeline import Commit, StuckMoment, TestRun, tagged_goal
+from dptelemetry.analysis.timeline import (
+    Commit,
+    StuckMoment,
+    TestRun,
+    goals_during,
+    tagged_goal,
+)
 from dptelemetry.analysis.zones import Zone, held_most
 from dptelemetry.drills import Change, drill_key
 from dptelemetry.goals import Goal
@@ -221,7 +227,9 @@ def attempt_of(goal: Goal, cache: DayCache) -> Attempt:
     learning_block = 0.0
     for digest in digests:
         runs += [r for r in digest.runs if _inside(start, end, r.start)]
-        commits += [c for c in digest.commits if tagged_goal(c, cache.goals) == goal.id]
+        day_goals = goals_during(cache.goals, *day_bounds(digest.date, cache.tz))  # as the
+        commits += [c for c in digest.commits  # day's summary links them
+                    if tagged_goal(c, day_goals) == goal.id]
         for session in digest.sessions:
             inside = max(0.0, min(end, session.end) - max(start, session.start))
             zones[session.zone.value] += inside

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from dptelemetry.analysis.timeline import File, StuckMoment, Timeline, file_name
 from dptelemetry.events import EventKind
@@ -109,7 +110,8 @@ def _focus(timeline: Timeline) -> tuple[list[float], list[File]]:
     """Instants at which a file came into focus, and the file."""
     points = sorted([(e.ts, (e.repo, e.path)) for e in timeline.edits if e.path is not None]
                     + [(e.ts, (e.repo, e.path)) for e in timeline.events
-                       if e.kind in _FOCUS and e.path is not None])
+                       if e.kind in _FOCUS and e.path is not None],
+                    key=itemgetter(0))  # a file outside any repository has no repo to compare
     return [ts for ts, _ in points], [file for _, file in points]
 
 

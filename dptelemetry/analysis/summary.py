@@ -344,8 +344,11 @@ def _session_summary(session: Session, verdict: ZoneVerdict,
 
 
 def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
-              history: History) -> DaySummary:
-    """The day's summary from its timeline: plugins' signals, zones, and all the numbers."""
+              history: History, failures_from: int = 0) -> DaySummary:
+    """The day's summary from its timeline: plugins' signals, zones, and all the numbers.
+
+    Its plugin failures are those of loading and those from `failures_from` on: a manager
+    that summarizes many days blames no day for another's."""
     signals = sorted(manager.strain_signals(timeline, config, history),
                      key=lambda s: (-s.severity, s.start, s.name))
     verdicts = [manager.zone(s, timeline, signals, config)
@@ -371,7 +374,8 @@ def summarize(timeline: Timeline, config: Config, manager: StrainPluginManager,
         assisted=_assisted(timeline),
         sections=tuple(sections),
         nudges=_nudges(timeline),
-        plugin_failures=tuple(manager.failures),
+        plugin_failures=tuple(f for n, f in enumerate(manager.failures)
+                              if n >= failures_from or f.hook == "load"),
         plugins=tuple(sorted(n for n, o in manager.origins.items() if o.status == "loaded")),
         baseline_days=len(history.days),
         timeline=timeline,
@@ -382,11 +386,13 @@ def summarize_day(store: Store, day: date, config: Config, tz: tzinfo | None = N
                   manager: StrainPluginManager | None = None) -> DaySummary:
     """Read one local day (and the history its baselines need) from the store."""
     # Imported here: a summary served from the cache of finished days reads no events.
-    from dptelemetry.analysis.baselines import day_metrics, load_history, metrics_key
+    from dptelemetry.analysis.baselines import day_metrics, load_history
+    from dptelemetry.analysis.day_cache import releases_key
     from dptelemetry.analysis.reader import paused_gc, read_timeline
     from dptelemetry.plugins import get_plugin_manager
 
     manager = manager or get_plugin_manager(config)
+    failures_from = len(manager.failures)
     goals = load_goals(store)
     history = load_history(store, day, config, manager, goals, tz)
     start, end = day_bounds(day, tz)
@@ -394,5 +400,6 @@ def summarize_day(store: Store, day: date, config: Config, tz: tzinfo | None = N
     with paused_gc():
         timeline = read_timeline(store, day, config.thresholds, tz, goals)
         if stamp:
-            day_metrics(store, timeline, metrics_key(config, manager), stamp, manager, config)
-        return summarize(timeline, config, manager, history)
+            day_metrics(store, timeline, releases_key(config, store.path.parent), stamp,
+                        manager, config)
+        return summarize(timeline, config, manager, history, failures_from)

@@ -55,29 +55,29 @@ def session_signals(session: Session, signals: Iterable[Signal]) -> list[Signal]
             if s.struggle and s.start <= session.end and s.end >= session.start]
 
 
-def same_runs(signals: Sequence[Signal]) -> list[list[Signal]]:
-    """The signals grouped so that signals sharing a test run (`Signal.runs`), directly or
-    through others, are one group; a signal resting on no run is a group of its own."""
-    groups: list[tuple[set[float], list[Signal]]] = []
-    for signal in signals:
-        runs, members = set(signal.runs), [signal]
-        for group in [g for g in groups if runs & g[0]]:
-            groups.remove(group)
-            runs |= group[0]
-            members = group[1] + members
-        groups.append((runs, members))
-    return [members for _, members in groups]
+def counted(signals: Sequence[Signal]) -> list[Signal]:
+    """As many of the signals as can be taken with no two resting on a shared test run
+    (`Signal.runs`; a signal on no run is always taken): each behaviour once. Taken by the
+    latest run they rest on, earliest first, which finds the most when each rests on a
+    stretch of runs. Sharing is direct, never through a third signal: one resting on every
+    run of the session (an EQ) must not fold two separate stretches into one."""
+    taken: list[Signal] = []
+    used: set[float] = set()
+    for signal in sorted(signals, key=lambda s: (max(s.runs, default=s.start), s.start)):
+        if not used & set(signal.runs):
+            taken.append(signal)
+            used |= set(signal.runs)
+    return taken
 
 
-def _paired(groups: Sequence[Sequence[Signal]], window: float) -> tuple[Signal, Signal] | None:
-    """Two different signals from different groups starting less than `window` apart."""
-    ordered = sorted(((s, i) for i, group in enumerate(groups) for s in group),
-                     key=lambda pair: pair[0].start)
-    for k, (first, group) in enumerate(ordered):
-        for second, other in ordered[k + 1:]:
+def _paired(signals: Sequence[Signal], window: float) -> tuple[Signal, Signal] | None:
+    """Two different signals resting on no shared run, starting less than `window` apart."""
+    ordered = sorted(signals, key=lambda s: s.start)
+    for k, first in enumerate(ordered):
+        for second in ordered[k + 1:]:
             if second.start - first.start >= window:
                 break
-            if second.name != first.name and other != group:
+            if second.name != first.name and not set(first.runs) & set(second.runs):
                 return first, second
     return None
 
@@ -87,18 +87,16 @@ def _names(signals: Sequence[Signal]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def _struggle_words(groups: Sequence[Sequence[Signal]]) -> str:
+def _struggle_words(struggle: Sequence[Signal], taken: Sequence[Signal]) -> str:
     """The session's struggle signals, and how they were counted."""
-    count = sum(len(g) for g in groups)
-    if not count:
+    if not struggle:
         return "no struggle signal"
-    named = _names([s for g in groups for s in g])
-    if count == 1:
+    named = _names(struggle)
+    if len(struggle) == 1:
         return f"struggle signal {named}"
-    merged = len(groups) < count
     return (f"struggle signals {named}"
-            + (f", counted as {len(groups)}: signals on the same test runs count once"
-               if merged else ""))
+            + (f", counted as {len(taken)}: signals on the same test runs count once"
+               if len(taken) < len(struggle) else ""))
 
 
 def classify(session: Session, signals: Iterable[Signal],
@@ -109,7 +107,7 @@ def classify(session: Session, signals: Iterable[Signal],
     reds = sum(1 for r in verdicts if r.red)
     share = reds / len(verdicts) if verdicts else 0.0
     struggle = session_signals(session, signals)
-    groups = same_runs(struggle)
+    taken = counted(struggle)
     recovered = [s for s in session.red_streaks
                  if s.recovered_by is not None and s.recovered_by.start <= session.end]
     open_red = max((session.end - s.start for s in session.red_streaks
@@ -119,7 +117,7 @@ def classify(session: Session, signals: Iterable[Signal],
         "runs": float(len(verdicts)), "red_runs": float(reds), "red_share": share,
         "red_streaks": float(len(session.red_streaks)), "back_to_green": float(len(recovered)),
         "open_red_s": open_red, "struggle_signals": float(len(struggle)),
-        "struggle_counted": float(len(groups)),
+        "struggle_counted": float(len(taken)),
         "strong_signals": float(sum(1 for s in struggle if s.strong)),
     }
     # the share cut down to a whole percent, so it never shows the limit it has not reached
@@ -129,7 +127,7 @@ def classify(session: Session, signals: Iterable[Signal],
     if strong:
         return ZoneVerdict(Zone.PANIC, f"strong signal {strong[0].name}: {strong[0].summary}",
                            numbers)
-    pair = _paired(groups, thresholds.panic_signal_window)
+    pair = _paired(struggle, thresholds.panic_signal_window)
     if pair:
         gap = format_duration(abs(pair[1].start - pair[0].start))
         return ZoneVerdict(Zone.PANIC, f"two struggle signals {gap} apart: {pair[0].name} "
@@ -141,8 +139,8 @@ def classify(session: Session, signals: Iterable[Signal],
     greens = (f"{len(recovered)} of {len(session.red_streaks)} red stretches back to green"
               + (f" (median {format_duration(to_green)})" if to_green is not None else ""))
     if share >= thresholds.learning_red_share or struggle:
-        return ZoneVerdict(Zone.LEARNING, f"{runs_text}, {greens}; {_struggle_words(groups)}",
-                           numbers)
+        return ZoneVerdict(Zone.LEARNING,
+                           f"{runs_text}, {greens}; {_struggle_words(struggle, taken)}", numbers)
     return ZoneVerdict(Zone.COMFORT, f"{runs_text}, no struggle signal", numbers)
 
 

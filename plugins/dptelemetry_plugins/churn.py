@@ -165,7 +165,7 @@ def dpt_strain_signals(timeline: Timeline, config: Config, history: History) -> 
         rewrites = most_rewritten(session)
         level = rewrite_limits.severity(rewrites.bursts) if rewrites else None
         if rewrites and level is not None:
-            repos = set(map(_REPO, session.edits))
+            repos = {e.repo for e in session.edits if e.path is not None}  # untitled: none
             named = file_name((rewrites.repo, rewrites.path), repos)
             where = f"line {rewrites.line + 1} of {named}"
             signals.append(Signal(

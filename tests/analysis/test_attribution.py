@@ -87,6 +87,19 @@ def test_what_came_after_a_stuck_moment_knows_the_repository(tmp_path: Path) -> 
     assert moment.next_step == "switched to another file"  # was "edited the same file"
 
 
+def test_files_in_and_outside_a_repository_saved_at_once_do_not_break_friction() -> None:
+    """"Save All" saves a file outside any repository and one inside in one millisecond:
+    ordering them by time alone (comparing no repository with one raised TypeError)."""
+    day = DayBuilder()
+    day.edit(NINE, path="notes.py", repo=None)
+    day.edit(NINE + 1, path="src/app.py")
+    day.add("save", NINE + 5, path="notes.py", repo=None)
+    day.add("save", NINE + 5, path="src/app.py")
+    day.red(NINE + 6)
+    day.add("stuck", NINE + 10, source="cli", text="which file?", impulse="search")
+    [moment] = moments_of(day.timeline())
+    assert moment.text == "which file?"
+
 
 def test_goals_with_the_same_title_each_count_their_own_commits(tmp_path: Path) -> None:
     day = DayBuilder()

@@ -8,9 +8,11 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from dptelemetry import hookimpl
 from dptelemetry.analysis import summary as summary_module
 from dptelemetry.analysis.day_cache import DayCache, DayFigures, digest_of
 from dptelemetry.analysis.summary import summarize_day
@@ -265,3 +267,38 @@ def test_drills_and_progress_read_each_kept_day_as_its_digest(dpt_home: Path) ->
         assert cache.summarized == []
     teq = made[WEEK[1]]  # xx-xx: 5 changed runs, EQ (11 + 0 + 0 + 11) / 11 / 4
     assert (teq.eq_pairs, teq.eq_total) == (4, pytest.approx(0.5 * 4))
+
+
+class FailsOnOneDay:
+    """A third-party plugin that raises on one day only."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    @hookimpl
+    def dpt_strain_signals(self, timeline: Any) -> list[Any]:
+        if timeline.day == self.day:
+            raise RuntimeError(f"boom on {self.day}")
+        return []
+
+
+def test_a_plugin_failure_belongs_to_its_day_and_a_day_is_summarized_once(
+        dpt_home: Path) -> None:
+    """One manager summarizes many days (a week, progress, drills): a failure on one day
+    was blamed on every later one, and kept them all from being kept; a day that is not
+    kept was summarized again for its summary, its digest and its figures."""
+    stored(dpt_home, a_week())
+    config = load_config()
+    manager = get_plugin_manager(config)
+    manager.register(FailsOnOneDay(WEEK[0]), name="fails_once")
+    with open_store(dpt_home) as store:
+        cache = DayCache(store, config, DAY_TZ, manager)
+        failed, after = cache.summary(WEEK[0]), cache.summary(WEEK[1])
+        cache.digest(WEEK[0])
+        cache.figures(WEEK[0])
+        assert cache.summarized == [WEEK[0], WEEK[1]]
+        assert [f.error for f in failed.plugin_failures] == [f"RuntimeError: boom on {WEEK[0]}"]
+        assert after.plugin_failures == ()
+        again = DayCache(store, config, DAY_TZ, manager)
+        again.summary(WEEK[1])
+        assert again.summarized == []  # kept the first time

@@ -129,6 +129,23 @@ def test_signals_on_different_runs_still_pair() -> None:
     assert classify(session, [first, shared]).zone is Zone.LEARNING
 
 
+def test_a_signal_on_every_run_does_not_fold_two_stretches_into_one() -> None:
+    """An EQ rests on every run of the session: it shares runs with a red stretch early and
+    a rerun chain late, but those two share none and still make panic; more evidence of
+    strain never makes a milder zone."""
+    _, session = session_with("g" * 12)
+    runs = tuple(r.start for r in session.runs)
+    early = replace(signal("red_stretch", runs[0]), runs=runs[0:4])
+    late = replace(signal("rerun_without_edits", runs[5]), runs=runs[5:9])
+    eq = replace(signal("test_error_quotient", runs[0]), runs=runs)
+    for signals in ([early, late], [early, late, eq]):
+        verdict = classify(session, signals)
+        assert verdict.zone is Zone.PANIC, signals
+        assert verdict.reason.startswith("two struggle signals 5m apart: red_stretch and "
+                                         "rerun_without_edits")
+    assert classify(session, [early, late, eq]).numbers["struggle_counted"] == 2
+
+
 def test_the_zone_limits_come_from_the_thresholds() -> None:
     _, session = session_with("gggrg")  # 1 of 5 runs red: 20 %
     assert classify(session, [], Thresholds(learning_red_share=0.25)).zone is Zone.COMFORT
