@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date, timedelta
 from pathlib import Path
 
 import click
 
-from dptelemetry.cli.output import OUTPUT_OPTION, parse_day, today, write_document, write_output
+from dptelemetry.cli.output import OUTPUT_OPTION, parse_day, today, write_report
 from dptelemetry.config import data_home
 
 FORMATS = ("text", "markdown", "json", "html")
@@ -41,8 +40,7 @@ def _cohort_root(source: str) -> Path:
 
 @cohort.command()
 @click.argument("source", metavar="URL|DIR")
-@click.option("--week", "period", flag_value="week", default=True,
-              help="The seven days ending today (the default).")
+@click.option("--week", is_flag=True, help="The seven days ending today (the default).")
 @click.option("--since", callback=lambda c, p, v: None if v is None else parse_day(c, p, v),
               metavar="YYYY-MM-DD", help="From this day to today instead.")
 @click.option("--learner", "learners", multiple=True, metavar="NAME",
@@ -51,7 +49,7 @@ def _cohort_root(source: str) -> Path:
               help="text for the terminal (pages of flagged learners only, unless --learner), "
                    "markdown, json or html (a page per learner).")
 @OUTPUT_OPTION
-def report(source: str, period: str, since: date | None, learners: tuple[str, ...], fmt: str,
+def report(source: str, week: bool, since: date | None, learners: tuple[str, ...], fmt: str,
            output: Path | None) -> None:
     """One row per learner: practice minutes and sessions, minutes per zone, drills and
     attempts, ratings, strongest signals and their suggestions, stuck moments, last active;
@@ -59,6 +57,8 @@ def report(source: str, period: str, since: date | None, learners: tuple[str, ..
     from dptelemetry.analysis.cohort import read_cohort
     from dptelemetry.render.cohort import cohort_data, cohort_document
 
+    if week and since is not None:
+        raise click.UsageError("give --week or --since, not both")
     end = today()
     start = since if since is not None else end - timedelta(days=6)
     if start > end:
@@ -71,16 +71,17 @@ def report(source: str, period: str, since: date | None, learners: tuple[str, ..
     pages: set[str] | None = set(learners) or None
     if fmt == "text" and pages is None:
         pages = {x.name for x in data.learners if x.flags}
-    if fmt == "json":
-        write_output(json.dumps(cohort_data(data, pages), indent=2, ensure_ascii=False) + "\n",
-                     output)
-    elif fmt == "html":
+    def html() -> str:
         from dptelemetry.render.html import html_page
 
-        write_output(html_page(cohort_document(data, pages), {}, {},
-                                   made_from=f"the summaries shared in {source}"), output)
-    else:
-        write_document(lambda glyphs: cohort_document(data, pages), fmt, output)
+        return html_page(cohort_document(data, pages), {}, {},
+                         made_from=f"the summaries shared in {source}")
+
+    from dptelemetry.render.json import json_text
+
+    write_report(fmt, output, json=lambda: json_text(cohort_data(data, pages)), html=html,
+                 document=lambda glyphs: cohort_document(data, pages),
+                 page_name=f"dpt-cohort-{start}-{end}")
 
 
 @cohort.command()

@@ -100,15 +100,14 @@ def drill() -> None:
               show_default=True, help="Output format.")
 def list_drills(fmt: str) -> None:
     """Each drill with its attempts, last date, latest rating and the rating's trend."""
-    import json
-
     from dptelemetry.goals import load_goals
     from dptelemetry.render.drills import drill_rows
+    from dptelemetry.render.json import json_text
 
     with cli_reader() as store:
         rows = drill_rows(load_goals(store))
     if fmt == "json":
-        click.echo(json.dumps([row.to_json() for row in rows], indent=2, ensure_ascii=False))
+        click.echo(json_text([row.to_json() for row in rows]), nl=False)
         return
     if not rows:
         click.echo("No drills yet. Make a goal an attempt of one: "
@@ -155,7 +154,8 @@ def show(name: str, fmt: str, output: Path | None) -> None:
         return render_drill_html(report)
 
     write_report(fmt, output, json=lambda: drills.render_drill_json(report), html=html,
-                 document=lambda glyphs: drills.drill_document(report))
+                 document=lambda glyphs: drills.drill_document(report),
+                 page_name=f"dpt-drill-{name}")
 
 
 @drill.command()

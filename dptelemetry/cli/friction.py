@@ -36,10 +36,9 @@ def friction(days: int, day: date, fmt: str, output: Path | None) -> None:
                      for back in range(days - 1, -1, -1)]
     found = friction_of(timelines)
     if fmt == "json":
-        import json
+        from dptelemetry.render.json import json_text
 
-        write_output(json.dumps(friction_data(found, None), indent=2, ensure_ascii=False)
-                     + "\n", output)
+        write_output(json_text(friction_data(found, None)), output)
     else:
         write_document(lambda glyphs: friction_document(
             found, config.thresholds, None, glyphs.typing[-1]), fmt, output)

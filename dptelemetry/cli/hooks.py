@@ -209,6 +209,7 @@ def log(title: str | None, untagged: bool, repo: Path | None, fmt: str) -> None:
     from dptelemetry.capture.githooks.git import history, repo_root
     from dptelemetry.capture.githooks.goal_log import by_drill, group_by_goal
     from dptelemetry.errors import DptError
+    from dptelemetry.render.blocks import plural
 
     if title is not None and untagged:
         raise click.UsageError("--goal and --all exclude each other")
@@ -229,8 +230,8 @@ def log(title: str | None, untagged: bool, repo: Path | None, fmt: str) -> None:
     for drill, members in by_drill(groups):
         if drill is not None:
             count = sum(len(g.commits) for g in members)
-            click.echo(f"Drill '{drill}': {count} commit{'s' * (count != 1)} in "
-                       f"{len(members)} attempt{'s' * (len(members) != 1)}")
+            click.echo(f"Drill '{drill}': {plural(count, 'commit')} in "
+                       f"{plural(len(members), 'attempt')}")
         for group in members:
             _print_group(group, now, "  " if drill is not None else "")
 

@@ -3,6 +3,7 @@ document or text to the terminal, a pipe or a file."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Collection, Sequence
 from datetime import date, timedelta
@@ -113,12 +114,29 @@ def write_table(columns: Sequence[str], rows: Sequence[Sequence[str]],
 
 
 def write_report(fmt: str, output: Path | None, *, json: Callable[[], str],
-                 html: Callable[[], str], document: DocumentFor) -> None:
+                 html: Callable[[], str], document: DocumentFor, page_name: str) -> None:
     """A report in `fmt`: its JSON text, its HTML page, or its document as text or
-    markdown (each made only when asked for)."""
+    markdown (each made only when asked for). An HTML page meant for a terminal, where it
+    would be noise, goes to `page_name` in the data home's reports/ folder instead."""
     if fmt == "json":
         write_output(json(), output)
+    elif fmt == "html" and output is None and sys.stdout.isatty():
+        page = reports_file(page_name)
+        write_output(html(), page)
+        click.echo(f"Wrote {page}: open it in a browser.")
     elif fmt == "html":
         write_output(html(), output)
     else:
         write_document(document, fmt, output)
+
+
+def reports_file(name: str) -> Path:
+    """`name` (made safe as a file name) in the data home's private reports/ folder."""
+    from dptelemetry.config import data_home
+    from dptelemetry.private_files import private_dir
+
+    try:
+        folder = private_dir(data_home(), "reports")
+    except OSError as exc:
+        raise cannot_write(data_home() / "reports", exc) from None
+    return folder / (re.sub(r"[^\w.-]+", "-", name).strip("-") + ".html")

@@ -61,4 +61,5 @@ def progress(weeks: int | None, months: int | None, quarters: int | None, day: d
 
     write_report(fmt, output, json=lambda: render.render_progress_json(report),
                  html=lambda: render.render_progress_html(report),
-                 document=lambda glyphs: render.progress_document(report))
+                 document=lambda glyphs: render.progress_document(report),
+                 page_name=f"dpt-progress-{grain.value}-{day.isoformat()}")

@@ -21,7 +21,8 @@ def config() -> None:
     click.echo()
     from dptelemetry.plugins import get_plugin_manager
 
-    ignored = cfg.ignored_plugin_settings(get_plugin_manager(cfg).settings())
+    ignored = (cfg.ignored_plugin_settings(get_plugin_manager(cfg).settings())
+               if cfg.plugins.settings else {})  # no plugin loaded for nothing to check
     rows = [(key, value, f"{source} (ignored: {ignored[key]})" if key in ignored else source)
             for key, value, source in cfg.effective()]
     width = max(len(key) for key, _, _ in rows)

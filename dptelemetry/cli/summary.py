@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gc
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from dptelemetry.cli.output import DATE_OPTION, OUTPUT_OPTION, cannot_write, write_report
+from dptelemetry.cli.output import DATE_OPTION, OUTPUT_OPTION, write_report
 
 if TYPE_CHECKING:
     from dptelemetry.analysis.week import WeekSummary
@@ -45,7 +44,8 @@ def read_report(day: date, week: bool, with_week: bool) -> DayReport | WeekSumma
     return report
 
 
-def render(report: DayReport | WeekSummary, fmt: str, output: Path | None) -> None:
+def render(report: DayReport | WeekSummary, fmt: str, output: Path | None,
+           page_name: str) -> None:
     def json() -> str:
         from dptelemetry.render.json import render_json
 
@@ -61,19 +61,7 @@ def render(report: DayReport | WeekSummary, fmt: str, output: Path | None) -> No
 
         return as_document(report, glyphs)
 
-    write_report(fmt, output, json=json, html=html, document=document)
-
-
-def html_file(day: date, week: bool) -> Path:
-    """Where HTML goes when stdout is a terminal: a page printed there would be noise."""
-    from dptelemetry.config import data_home
-    from dptelemetry.private_files import private_dir
-
-    try:
-        folder = private_dir(data_home(), "reports")
-    except OSError as exc:
-        raise cannot_write(data_home() / "reports", exc) from None
-    return folder / f"dpt-{'week' if week else 'summary'}-{day.isoformat()}.html"
+    write_report(fmt, output, json=json, html=html, document=document, page_name=page_name)
 
 
 @click.command()
@@ -91,9 +79,5 @@ def summary(day: date, week: bool, fmt: str, output: Path | None) -> None:
 
     HTML meant for a terminal goes to a file in the data home's reports/ folder instead.
     These are signals, not diagnoses."""
-    if fmt == "html" and output is None and sys.stdout.isatty():
-        output = html_file(day, week)
-        render(read_report(day, week, with_week=True), fmt, output)
-        click.echo(f"Wrote {output}: open it in a browser.")
-        return
-    render(read_report(day, week, with_week=fmt == "html"), fmt, output)
+    render(read_report(day, week, with_week=fmt == "html"), fmt, output,
+           f"dpt-{'week' if week else 'summary'}-{day.isoformat()}")

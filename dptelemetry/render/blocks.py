@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from dptelemetry.render.strip import Strip
+if TYPE_CHECKING:  # plain words (`plural`) need none of the day strip's analysis
+    from dptelemetry.render.strip import Strip
 
 
 @dataclass(frozen=True)

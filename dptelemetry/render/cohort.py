@@ -64,7 +64,7 @@ def _day_row(day: LearnerDay) -> tuple[str, ...]:
 def _learner_section(learner: Learner) -> Section:
     blocks: list[Paragraph | Bullets | Table] = []
     for flag in learner.flags:
-        blocks.append(Paragraph(f"Flag: {flag}", "bad"))
+        blocks.append(Paragraph(f"Flag: {flag}", "panic"))
     strongest = learner.strongest()
     if strongest:
         blocks.append(Bullets(tuple(

@@ -6,7 +6,6 @@ change caused it (see analysis/drills.py)."""
 
 from __future__ import annotations
 
-import json
 import shlex
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -44,7 +43,7 @@ from dptelemetry.render.blocks import (
     plural,
 )
 from dptelemetry.render.console import NOTHING
-from dptelemetry.render.json import SCHEMA_VERSION
+from dptelemetry.render.json import SCHEMA_VERSION, json_text
 
 MODESTY = ("A handful of attempts on different days cannot show that a change caused "
            "anything: these are directions to look into, not findings. Compare your "
@@ -326,7 +325,7 @@ def drill_data(report: DrillReport, tz: tzinfo | None = None) -> dict[str, Any]:
 
 
 def render_drill_json(report: DrillReport, tz: tzinfo | None = None) -> str:
-    return json.dumps(drill_data(report, tz), indent=2, ensure_ascii=False) + "\n"
+    return json_text(drill_data(report, tz))
 
 
 def _change_text(text: str) -> str:
@@ -343,8 +342,7 @@ def retune_lines(attempt: Attempt, retune_rating: int) -> list[str]:
     zone) and the command that starts the next attempt changing it."""
     goal = attempt.goal
     if goal.rating is None:
-        return [f"Attempt {goal.attempt} of '{goal.drill}' ended without a rating: drill show "
-                "lists it, but rating comparisons leave it out."]
+        return unrated_lines(goal)
     if goal.rating > retune_rating:
         return []
     lines = [f"Rated {goal.rating}, at or below {retune_rating} (drills.retune_rating): "
@@ -364,6 +362,11 @@ def retune_lines(attempt: Attempt, retune_rating: int) -> list[str]:
     return lines
 
 
+def unrated_lines(goal: Goal) -> list[str]:
+    return [f"Attempt {goal.attempt} of '{goal.drill}' ended without a rating: drill show "
+            "lists it, but rating comparisons leave it out."]
+
+
 def attempt_ended_lines(home: Path, goal: Goal, now: float) -> list[str]:
     """`retune_lines` for a goal just ended (read from the store in `home`); none for a goal
     that is not a drill attempt. Shared by `dpt goal end` and the editor's `dpt.goal.end`."""
@@ -374,8 +377,10 @@ def attempt_ended_lines(home: Path, goal: Goal, now: float) -> list[str]:
     from dptelemetry.goals import load_goals
     from dptelemetry.store import open_reader
 
+    if goal.rating is None:
+        return unrated_lines(goal)  # nothing read: what it says needs no day
     config = load_config()
-    if goal.rating is not None and goal.rating > config.drills.retune_rating:
+    if goal.rating > config.drills.retune_rating:
         return []  # nothing to say: spare reading the attempt's days
     with open_reader(home) as store:  # only reads: a writer holding the lock does not stop it
         goals = load_goals(store)

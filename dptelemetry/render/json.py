@@ -87,4 +87,9 @@ def report_data(report: DayReport | WeekSummary) -> dict[str, Any]:
 
 
 def render_json(report: DayReport | WeekSummary) -> str:
-    return json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(report_data(report))
+
+
+def json_text(data: object) -> str:
+    """How every JSON report is written: indented, readable in any language, one newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

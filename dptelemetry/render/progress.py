@@ -4,7 +4,6 @@ measure across the periods."""
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 from dptelemetry.analysis.progress import (
@@ -19,7 +18,7 @@ from dptelemetry.durations import format_duration as dur
 from dptelemetry.render.blocks import Document, Section, Table, long_date, plural
 from dptelemetry.render.console import NOTHING
 from dptelemetry.render.drills import direction_word, show
-from dptelemetry.render.json import SCHEMA_VERSION
+from dptelemetry.render.json import SCHEMA_VERSION, json_text
 
 NOTE = ("Compare your periods with your own, never with other people; a trend is a "
         "direction over a few periods, not a verdict.")
@@ -142,7 +141,7 @@ def progress_data(report: ProgressReport) -> dict[str, Any]:
 
 
 def render_progress_json(report: ProgressReport) -> str:
-    return json.dumps(progress_data(report), indent=2, ensure_ascii=False) + "\n"
+    return json_text(progress_data(report))
 
 
 ACROSS = ("Each measure period by period; a hollow mark is the period not over yet, no mark: "

@@ -178,7 +178,8 @@ def _parse(path: Path) -> tuple[list[Event], list[bytes]]:
             continue
         try:
             parsed.append((line, from_json(json.loads(line.decode("utf-8")))))
-        except ValueError:  # not UTF-8, not JSON, not an event (EventFormatError)
+        except (ValueError, RecursionError):  # not UTF-8, not JSON (or nested too deep), not
+            # an event (EventFormatError)
             parsed.append((line, None))
     valid, _ = valid_events(event for _, event in parsed if event is not None)
     kept = {id(event) for event in valid}

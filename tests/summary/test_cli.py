@@ -74,13 +74,18 @@ def test_a_file_it_cannot_write_is_one_line_and_exit_1(summary: Summary,
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_html_meant_for_a_terminal_goes_to_a_file(dpt_home: Path,
+@pytest.mark.parametrize(("command", "name"), [
+    (["summary"], "dpt-summary-2024-05-06.html"),
+    (["progress", "--weeks", "2"], "dpt-progress-week-2024-05-06.html"),  # was printed there
+])
+def test_html_meant_for_a_terminal_goes_to_a_file(dpt_home: Path, command: list[str],
+                                                  name: str,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "UTC")
-    status, output = run_in_terminal([sys.executable, "-m", "dptelemetry", "summary",
+    status, output = run_in_terminal([sys.executable, "-m", "dptelemetry", *command,
                                       "--date", "2024-05-06", "--format", "html"])
     assert status == 0
-    page = dpt_home / "reports" / "dpt-summary-2024-05-06.html"
+    page = dpt_home / "reports" / name
     assert f"Wrote {page}: open it in a browser." in output.decode().replace("\r\n", " ")
     assert page.read_text().startswith("<!DOCTYPE html>")
     assert b"<html" not in output

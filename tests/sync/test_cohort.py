@@ -22,8 +22,9 @@ TODAY = _today("2024-05-08")
 
 
 def report(run: Home, source: str, *args: str) -> dict[str, Any]:
-    done = run("cohort", "report", source, "--since", SINCE, "--format", "json", *args,
-               env=TODAY)
+    """The cohort report as JSON, since SINCE unless `args` ask for the week."""
+    since = [] if "--week" in args else ["--since", SINCE]
+    done = run("cohort", "report", source, *since, "--format", "json", *args, env=TODAY)
     data: dict[str, Any] = json.loads(done.stdout)
     return data
 
@@ -110,6 +111,11 @@ def test_flags_on_a_cohort_built_by_construction(home, tmp_path: Path) -> None:
     assert rows["sinking"]["flags"] == ["ratings falling: 8 → 6 → 5 over the last 3 rated goals"]
     assert rows["sinking"]["ratings"] == [6, 5]  # those of the week; the flag looks further back
     assert (rows["sinking"]["drills"], rows["sinking"]["attempts"]) == (1, 2)
+    both = home("mentor")("cohort", "report", str(root), "--week", "--since", SINCE,
+                          env=TODAY, check=False)  # --since used to win without a word
+    assert (both.returncode, both.stderr.splitlines()[0]) == (
+        2, "dpt cohort report: give --week or --since, not both (see 'dpt cohort report "
+           "--help')")
 
     mentor = home("mentor")
     markdown = mentor("cohort", "report", str(root), "--format", "markdown", env=TODAY).stdout
