@@ -68,9 +68,8 @@ def test_the_demo_synopsis_shows_the_runners_the_cli_takes(run_dpt: RunDpt) -> N
 def test_the_reference_data_folder_is_found_where_the_readme_says(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "DPT_SHARED_DATA=~/dpt-reference python -m pytest" in README
-    (tmp_path / "iticse24-error-measures").mkdir()
     monkeypatch.setenv("DPT_SHARED_DATA", str(tmp_path))
-    assert find_shared_data() == tmp_path
+    assert find_shared_data(tmp_path / "elsewhere") == tmp_path  # it wins over any search
     for copied in ("results/jadud-compiler-errors.csv", "results/RED.csv"):
         assert f'"$data/{copied}"' in README
 

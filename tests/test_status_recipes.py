@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import RunDpt
 
-from tests.lsp.editors import readme_setup, screen_shows
+from tests.lsp.editors import needs_editor, readme_setup, screen_shows
 
 LINE = "Bowling kata: 30m left"
 
@@ -21,13 +21,13 @@ def goal(run_dpt: RunDpt) -> None:
     assert run_dpt("goal", "start", "Bowling kata", "--timebox", "30m").returncode == 0
 
 
-@pytest.mark.skipif(shutil.which("vim") is None, reason="Vim is not installed (Debian: vim)")
+@needs_editor(shutil.which("vim") is not None, "Vim is not installed (Debian: vim)")
 def test_the_readme_vim_statusline(goal: None, tmp_path: Path) -> None:
     vimrc = readme_setup("vim-statusline", tmp_path, "vimrc")
     assert screen_shows(["vim", "-Nu", str(vimrc), "-c", "redraw!"], LINE, tmp_path)
 
 
-@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (Debian: tmux)")
+@needs_editor(shutil.which("tmux") is not None, "tmux is not installed (Debian: tmux)")
 def test_the_readme_tmux_status_right(goal: None, tmp_path: Path) -> None:
     conf = readme_setup("tmux-status", tmp_path, "tmux.conf")
     socket = f"dpt-test-{tmp_path.name}"

@@ -287,7 +287,7 @@ class Workbench:
     def palette(self, step: str, title: str) -> None:
         """Run a command from the command palette by its title."""
         self.press("F1")
-        wait_until(f"{step}: the command palette opens", lambda: self.input_value() == ">", 10)
+        wait_until(f"{step}: the command palette opens", lambda: self.input_value() == ">", 30)
         self.fill(" " + title)
         self.wait_for(f"{step}: the palette lists '{title}'", ".quick-input-list", title)
         self.press("Enter")
@@ -297,11 +297,11 @@ class Workbench:
         wait until the list offers `value` before choosing it."""
         self.wait_for(f"{step}: the prompt '{prompt}' shows", ".quick-input-widget", prompt)
         wait_until(f"{step}: the prompt '{prompt}' is empty", lambda: self.input_value() == "",
-                   10)
+                   30)
         if value:
             self.fill(value)
         wait_until(f"{step}: the prompt '{prompt}' holds '{value}'",
-                   lambda: self.input_value() == value, 10)
+                   lambda: self.input_value() == value, 30)
         if pick:
             self.wait_for(f"{step}: the list offers '{value}'", ".quick-input-list", value)
         self.press("Enter")

@@ -16,6 +16,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+import pytest
+
 from dptelemetry.events import Event
 
 from .lspclient import stored
@@ -105,6 +107,14 @@ def screen_shows(argv: list[str], wanted: str, cwd: Path, timeout: float = 30.0,
         os.waitpid(pid, 0)
         os.close(fd)
     return wanted.encode() in _CONTROL.sub(b"", drawn)
+
+
+def needs_editor(available: bool, reason: str) -> pytest.MarkDecorator:
+    """Skip without the editor; with DPT_REQUIRE_EDITORS=1 (.ci/run installs them all) a
+    missing one fails the run instead of skipping its tests unseen."""
+    if not available and os.environ.get("DPT_REQUIRE_EDITORS") == "1":
+        pytest.fail(f"{reason}, and DPT_REQUIRE_EDITORS=1", pytrace=False)
+    return pytest.mark.skipif(not available, reason=reason)
 
 
 def emacs_has(package: str) -> bool:

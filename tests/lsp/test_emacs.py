@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import RunDpt
 
-from .editors import edit_in_emacs, emacs_has, readme_setup, screen_shows
+from .editors import edit_in_emacs, emacs_has, needs_editor, readme_setup, screen_shows
 
 SESSION = Path(__file__).with_name("emacs_session.el")
 
 
-pytestmark = pytest.mark.skipif(not emacs_has("eglot"), reason="Emacs with eglot is not installed "
-                                "(Debian packages: emacs-nox elpa-eglot)")
+pytestmark = needs_editor(emacs_has("eglot"), "Emacs with eglot is not installed (Debian "
+                          "packages: emacs-nox elpa-eglot)")
 
 
 @pytest.mark.parametrize(("name", "language", "server"), [

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from .editors import EACH_CHANGE, edit_counts, edit_in_emacs, emacs_has
+from .editors import EACH_CHANGE, edit_counts, edit_in_emacs, emacs_has, needs_editor
 
 SESSION = Path(__file__).with_name("emacs_lsp_mode_session.el")
 
-pytestmark = pytest.mark.skipif(not emacs_has("lsp-mode"), reason="Emacs with lsp-mode is not "
-                                "installed (Debian packages: emacs-nox elpa-lsp-mode)")
+pytestmark = needs_editor(emacs_has("lsp-mode"), "Emacs with lsp-mode is not installed "
+                          "(Debian packages: emacs-nox elpa-lsp-mode)")
 
 
 @pytest.mark.parametrize(("name", "language", "servers"), [

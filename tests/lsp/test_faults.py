@@ -49,7 +49,7 @@ async def test_kill_9_while_another_process_holds_the_lock_loses_nothing_older_t
             change(client, uri, edit(line, 0, line, 0, "x"))
             await asyncio.sleep(0.01)
         await handled(client)  # the server has every one of them: the second starts now
-        deadline = time.monotonic() + 1.5
+        deadline = time.monotonic() + 3.0  # long enough for a busy writer to spool
         line = typed
         while time.monotonic() < deadline:  # typing goes on until the kill
             change(client, uri, edit(line, 0, line, 0, "x"))

@@ -13,13 +13,13 @@ from conftest import RunDpt
 
 from dptelemetry.events import Event
 
-from .editors import README, edit_in_editor, readme_setup, with_our_path
+from .editors import README, edit_in_editor, needs_editor, readme_setup, with_our_path
 
 SESSION = Path(__file__).with_name("neovim_session.lua")
 STATUSLINE = Path(__file__).with_name("neovim_statusline.lua")
 
-pytestmark = pytest.mark.skipif(shutil.which("nvim") is None,
-                                reason="Neovim is not installed (Debian package: neovim)")
+pytestmark = needs_editor(shutil.which("nvim") is not None,
+                          "Neovim is not installed (Debian package: neovim)")
 
 
 def edit_in_neovim(project: Path, home: Path, init: list[str], start: str) -> list[Event]:
@@ -88,6 +88,7 @@ def test_the_readme_neovim_statusline_shows_the_goal_and_its_time_left(
         env=with_our_path({"DPT_TEST_FILE": str(source)}),
         cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+    # a loaded machine may take more than a minute (a percent of the box is 18 s) to get here
     if version == "0.7":  # what Neovim itself received, as the snippet reads it
-        assert "received: Bowling kata | 30m left | 0\n" in result.stdout
-    assert result.stdout.rstrip().endswith("kata.py Bowling kata: 30m left")
+        assert re.search(r"received: Bowling kata \| (30|29)m left \| [0-3]\n", result.stdout)
+    assert re.search(r"kata\.py Bowling kata: (30|29)m left$", result.stdout.rstrip())

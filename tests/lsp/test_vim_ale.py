@@ -6,9 +6,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from .editors import edit_counts, edit_in_editor, readme_setup
+from .editors import edit_counts, edit_in_editor, needs_editor, readme_setup
 
 SESSION = Path(__file__).with_name("vim_session.vim")
 
@@ -22,8 +20,8 @@ def _has_ale() -> bool:
     return probe.returncode == 0
 
 
-pytestmark = pytest.mark.skipif(not _has_ale(), reason="Vim with ALE is not installed "
-                                "(Debian packages: vim vim-ale)")
+pytestmark = needs_editor(_has_ale(), "Vim with ALE is not installed (Debian packages: vim "
+                          "vim-ale)")
 
 
 def test_the_readme_vim_ale_setup_works_as_written(dpt_home: Path, tmp_path: Path) -> None:

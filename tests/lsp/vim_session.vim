@@ -12,10 +12,11 @@ function! s:Opened() abort
   return 0
 endfunction
 
-let s:flush = {'id': -1, 'done': 0}
+let s:flush = {'id': -1, 'done': 0, 'written': 0}
 
 function! s:OnReply(conn_id, response) abort
   if get(a:response, 'id', 0) == s:flush.id
+    let s:flush.written = get(get(a:response, 'result', {}), 'written', 0)
     let s:flush.done = 1
   endif
 endfunction
@@ -25,6 +26,7 @@ endfunction
 function! s:Flush() abort
   let l:conn_id = keys(ale#lsp#GetConnections())[0]
   call ale#lsp#RegisterCallback(l:conn_id, function('s:OnReply'))
+  let s:flush.done = 0
   let s:flush.id = ale#lsp#Send(l:conn_id,
         \ [0, 'workspace/executeCommand', {'command': 'dpt.flush'}])
   call s:WaitFor({-> s:flush.done}, 'dpt lsp never answered dpt.flush')
@@ -40,15 +42,29 @@ function! s:WaitFor(Done, failure) abort
   endwhile
 endfunction
 
+" True once the server has stored one more event than at the last look: what ALE sent after
+" its delay has landed (waiting on that, not on a fixed sleep, keeps a busy machine from
+" merging two edits into one).
+let s:stored = 0
+function! s:Stored() abort
+  call s:Flush()
+  if s:flush.written > s:stored
+    let s:stored = s:flush.written
+    return 1
+  endif
+  return 0
+endfunction
+
 function! s:Changed() abort
   doautocmd <nomodeline> TextChanged
-  sleep 1
+  call s:WaitFor(function('s:Stored'), 'ALE never sent the change')
 endfunction
 
 function! s:Session() abort
   filetype plugin on
   execute 'edit ' . fnameescape($DPT_TEST_FILE)
   call s:WaitFor(function('s:Opened'), 'ALE never opened the file with dpt lsp')
+  call s:WaitFor(function('s:Stored'), 'dpt lsp never stored the open')
   normal! ggA typed
   call s:Changed()
   normal! j0dw
@@ -56,7 +72,7 @@ function! s:Session() abort
   normal! ggdd
   call s:Changed()
   write " ALE sends the unchanged document again, then didSave
-  sleep 1
+  call s:WaitFor(function('s:Stored'), 'ALE never sent the save')
   bwipeout " didClose
   call s:Flush()
 endfunction
