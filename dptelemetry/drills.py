@@ -137,6 +137,21 @@ def attempt_lines(goal: Goal) -> list[str]:
     return lines
 
 
+def start_report(new: Goal, ended: Iterable[Goal], goals: Iterable[Goal], now: float,
+                 at: str = "") -> tuple[list[str], list[str]]:
+    """What starting a goal says, in the CLI and the editor alike: the goals ended on the
+    way, the new goal (`at` its local time, when given), and for an attempt its number,
+    changes and constraints; and the warnings about what the attempt changed."""
+    lines = [f"Ended '{old.title}' after {format_duration(old.elapsed(now))} (unrated)."
+             for old in ended]
+    box = f" with a {format_duration(new.timebox)} time box" if new.timebox else ""
+    lines.append(f"Started '{new.title}'{f' at {at}' if at else ''}{box}.")
+    if new.drill is None:
+        return lines, []
+    previous = latest_attempt([g for g in goals if g.id != new.id], new.drill)
+    return lines + attempt_lines(new), attempt_warnings(new, previous)
+
+
 def _box(seconds: float | None) -> str:
     return "none" if seconds is None else format_duration(seconds)
 

@@ -13,14 +13,7 @@ from dptelemetry import clock
 from dptelemetry.cli.common import cli_config, cli_reader, cli_store
 from dptelemetry.cli.output import OUTPUT_OPTION, write_document, write_report
 from dptelemetry.clock import local_time
-from dptelemetry.drills import (
-    LEVERS,
-    Change,
-    attempt_lines,
-    attempt_warnings,
-    latest_attempt,
-)
-from dptelemetry.durations import format_duration
+from dptelemetry.drills import LEVERS, Change, start_report
 
 if TYPE_CHECKING:
     from dptelemetry.goals import Goal
@@ -47,16 +40,10 @@ def as_changes(pairs: Sequence[tuple[str, str]]) -> tuple[Change, ...]:
 def report_start(new: Goal, ended: Sequence[Goal], goals: Sequence[Goal], now: float) -> None:
     """What `goal start` and `goal again` print: goals ended on the way, the new goal, and
     for an attempt its number and any warning about what it changed."""
-    for old in ended:
-        click.echo(f"Ended '{old.title}' after {format_duration(old.elapsed(now))} (unrated).")
-    box = f" with a {format_duration(new.timebox)} time box" if new.timebox else ""
-    click.echo(f"Started '{new.title}' at {local_time(now)}{box}.")
-    if new.drill is None:
-        return
-    for line in attempt_lines(new):
+    lines, warnings = start_report(new, ended, goals, now, at=local_time(now))
+    for line in lines:
         click.echo(line)
-    previous = latest_attempt([g for g in goals if g.id != new.id], new.drill)
-    for warning in attempt_warnings(new, previous):
+    for warning in warnings:
         click.echo(f"dpt: warning: {warning}", err=True)
 
 

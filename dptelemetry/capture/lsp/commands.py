@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from dptelemetry.config import Config
-from dptelemetry.drills import Change, attempt_lines, attempt_warnings, latest_attempt
+from dptelemetry.drills import Change, start_report
 from dptelemetry.durations import format_duration, parse_timebox
 from dptelemetry.errors import DptError
 from dptelemetry.events import utf8_safe
 from dptelemetry.goals import Goal, end_goal, load_goals, start_again, start_goal
-from dptelemetry.store import Store, open_store
+from dptelemetry.store import open_store
 from dptelemetry.stuck import IMPULSES, log_stuck
 
 GOAL_START = "dpt.goal.start"
@@ -91,19 +91,9 @@ def _constraints(command: str, value: Any) -> tuple[str, ...] | None:
     return tuple(_text(command, "constraints", c) or "" for c in items)
 
 
-def _started(goal: Goal, ended: Sequence[Goal], previous: Goal | None, now: float) -> str:
-    lines = [f"Ended '{old.title}' after {format_duration(old.elapsed(now))} (unrated)."
-             for old in ended]
-    box = f" with a {format_duration(goal.timebox)} time box" if goal.timebox else ""
-    lines.append(f"Started '{goal.title}'{box}.")
-    if goal.drill is not None:
-        lines += attempt_lines(goal)
-        lines += [f"Warning: {w}." for w in attempt_warnings(goal, previous)]
-    return "\n".join(lines)
-
-
-def _previous(store: Store, goal: Goal) -> Goal | None:
-    return latest_attempt([g for g in load_goals(store) if g.id != goal.id], goal.drill)
+def _started(goal: Goal, ended: Sequence[Goal], goals: Sequence[Goal], now: float) -> str:
+    lines, warnings = start_report(goal, ended, goals, now)
+    return "\n".join(lines + [f"Warning: {w}." for w in warnings])
 
 
 def start(home: Path, now: float, args: Sequence[Any]) -> tuple[str, Goal]:
@@ -120,8 +110,8 @@ def start(home: Path, now: float, args: Sequence[Any]) -> tuple[str, Goal]:
             drill=_text(GOAL_START, "drill", given.get("drill")),
             changes=_changes(GOAL_START, given.get("change")),
             constraints=_constraints(GOAL_START, given.get("constraints")) or ())
-        previous = _previous(store, goal) if goal.drill else None
-    return _started(goal, ended, previous, now), goal
+        goals = load_goals(store) if goal.drill else []
+    return _started(goal, ended, goals, now), goal
 
 
 def again(home: Path, now: float, args: Sequence[Any]) -> tuple[str, Goal]:
@@ -137,8 +127,8 @@ def again(home: Path, now: float, args: Sequence[Any]) -> tuple[str, Goal]:
             timebox=_timebox(GOAL_AGAIN, given),
             changes=_changes(GOAL_AGAIN, given.get("change")),
             constraints=_constraints(GOAL_AGAIN, given.get("constraints")), source=SOURCE)
-        previous = _previous(store, goal)
-    return _started(goal, ended, previous, now), goal
+        goals = load_goals(store)
+    return _started(goal, ended, goals, now), goal
 
 
 def end(home: Path, now: float, args: Sequence[Any]) -> str:
