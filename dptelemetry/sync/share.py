@@ -117,11 +117,16 @@ def shared_files(store: Store, config: Config, name: str, days: list[date]) -> d
             redact = Redactor(_private_names(store, *day_bounds(day)))
             files[f"{folder}/days/{day.isoformat()}.json"] = _dump(redact(allowed(data, DAY)))
     first, last = day_bounds(days[0])[0], day_bounds(days[-1])[1]
+    shared_days: list[tuple[str, str]] | None = None  # the names in the days shared, read once
     for drill in sorted({g.drill for g in goals if g.drill and first <= g.started < last}):
         report = drill_report(goals, drill, cache)
         if report is not None:
-            spans = [(first, last), *((a.goal.started, a.end) for a in report.attempts)]
-            redact = Redactor(name for span in spans for name in _private_names(store, *span))
+            if shared_days is None:
+                shared_days = list(dict.fromkeys(_private_names(store, first, last)))
+            others = [(a.goal.started, a.end) for a in report.attempts
+                      if a.goal.started < first or a.end > last]  # attempts outside them
+            redact = Redactor([*shared_days, *(name for span in others
+                                               for name in _private_names(store, *span))])
             files[f"{folder}/drills/{drill_file(report.attempts[0].goal.id)}"] = _dump(
                 redact(allowed(drill_data(report), DRILL)))
     return files
