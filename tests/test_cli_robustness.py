@@ -231,7 +231,7 @@ def test_a_dpt_home_that_is_a_file_is_said_to_be_one(run_dpt: RunDpt, tmp_path: 
 def test_html_for_a_terminal_with_no_reports_folder_is_one_line(
         dpt_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """At a terminal the HTML goes to the data home's reports/ folder: here a file."""
-    dpt_home.mkdir()
+    dpt_home.mkdir(mode=0o700)  # private already: no note about tightening it
     (dpt_home / "reports").write_text("")
     status, output = run_in_terminal([sys.executable, "-m", "dptelemetry", "summary",
                                       "--format", "html"])
