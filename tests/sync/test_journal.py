@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -233,6 +234,27 @@ def test_order_of_first_syncs_does_not_matter(home, remote: str, tmp_path: Path,
     assert len(event_ids(runs["a"])) == 2
 
 
+def another_machine_wrote(home, remote: str, tmp_path: Path, odd: dict[str, Any],
+                          after_id: str) -> None:
+    """Laptop and desktop joined to `remote`, desktop's stuck moment synced; then a machine
+    whose dptelemetry differs appends, after that line, one line changed by `odd` and one
+    more stuck moment (`after_id`) to the same file, and pushes."""
+    for run in (home("laptop"), home("desktop")):
+        run("sync", "init", remote)
+    home("desktop")("stuck", "before")
+    home("desktop")("sync")
+    clone = tmp_path / "other-version"
+    subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True, capture_output=True)
+    [month] = (clone / "events").glob("*/*.jsonl")
+    [before] = month.read_text().splitlines()
+    after = {**json.loads(before), "id": after_id, "payload": {"text": "after"}}
+    with month.open("a") as fh:
+        fh.write(json.dumps({**json.loads(before), **odd}) + "\n" + json.dumps(after) + "\n")
+    for args in (["add", "."], ["commit", "-qm", "another version"],
+                 ["push", "-q", "origin", "HEAD:main"]):
+        subprocess.run(["git", "-C", str(clone), *args], check=True, capture_output=True)
+
+
 def test_kinds_of_a_newer_version_are_skipped_then_read_after_an_upgrade(
         home, remote: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A newer machine wrote an event of a kind this version does not know (the journal's
@@ -242,22 +264,9 @@ def test_kinds_of_a_newer_version_are_skipped_then_read_after_an_upgrade(
     from dptelemetry.store import open_store
     from dptelemetry.sync import journal
 
-    laptop, desktop = home("laptop"), home("desktop")
-    for run in (laptop, desktop):
-        run("sync", "init", remote)
-    desktop("stuck", "before")
-    desktop("sync")
-    clone = tmp_path / "newer"
-    subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True, capture_output=True)
-    [month] = (clone / "events").glob("*/*.jsonl")
-    [before] = month.read_text().splitlines()
-    newer = {**json.loads(before), "id": "1" * 32, "kind": "future_kind", "payload": {"x": 1}}
-    after = {**json.loads(before), "id": "2" * 32, "payload": {"text": "after"}}
-    with month.open("a") as fh:
-        fh.write(json.dumps(newer) + "\n" + json.dumps(after) + "\n")
-    for args in (["add", "."], ["commit", "-qm", "a newer machine"],
-                 ["push", "-q", "origin", "HEAD:main"]):
-        subprocess.run(["git", "-C", str(clone), *args], check=True, capture_output=True)
+    laptop = home("laptop")
+    another_machine_wrote(home, remote, tmp_path, {"id": "1" * 32, "kind": "future_kind",
+                                                   "payload": {"x": 1}}, "2" * 32)
 
     done = laptop("sync")
     assert done.stdout.strip() == (
@@ -283,22 +292,9 @@ def test_a_line_the_schema_refuses_is_left_out_and_the_sync_goes_on(
     """A machine whose store held an event from before the schema (a goal title that is no
     text) pushed it: the other machines import the lines around it, say how many they left
     out, and do not stop at it on every later sync."""
-    laptop, desktop = home("laptop"), home("desktop")
-    for run in (laptop, desktop):
-        run("sync", "init", remote)
-    desktop("stuck", "before")
-    desktop("sync")
-    clone = tmp_path / "older"
-    subprocess.run(["git", "clone", "-q", remote, str(clone)], check=True, capture_output=True)
-    [month] = (clone / "events").glob("*/*.jsonl")
-    [before] = month.read_text().splitlines()
-    bad = {**json.loads(before), "id": "3" * 32, "kind": "goal_start", "payload": {"title": 5}}
-    after = {**json.loads(before), "id": "4" * 32, "payload": {"text": "after"}}
-    with month.open("a") as fh:
-        fh.write(json.dumps(bad) + "\n" + json.dumps(after) + "\n")
-    for args in (["add", "."], ["commit", "-qm", "an older machine"],
-                 ["push", "-q", "origin", "HEAD:main"]):
-        subprocess.run(["git", "-C", str(clone), *args], check=True, capture_output=True)
+    laptop = home("laptop")
+    another_machine_wrote(home, remote, tmp_path, {"id": "3" * 32, "kind": "goal_start",
+                                                   "payload": {"title": 5}}, "4" * 32)
 
     done = laptop("sync")
     assert done.returncode == 0, done.stderr
